@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: sets up what the tests need (npm packages, the local Kubernetes build, Prometheus),
+# runs every test and prints one closing line `N passed, N failed`.
+# `npm run test:unit` (--unit) runs only the tests that need nothing but Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+unit_only=false
+jest_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --unit) unit_only=true ;;
+    *) jest_args+=("$arg") ;;
+  esac
+done
+
+bash scripts/ensure-node-deps.sh
+if [ "$unit_only" = true ]; then
+  jest_args=(--selectProjects unit "${jest_args[@]}")
+else
+  for setup in scripts/setup-*.sh; do
+    [ -e "$setup" ] && bash "$setup"
+  done
+fi
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+status=0
+NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --maxWorkers=2 \
+  --json --outputFile="$results" "${jest_args[@]}" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' "$results" || status=1
+exit "$status"

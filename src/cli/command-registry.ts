@@ -1,0 +1,6 @@
+import type { Command } from './command.js';
+
+/** Every verb of the CLI, in the order `kanary --help` lists them. */
+export function commandRegistry(): Command[] {
+  return [];
+}
