@@ -14,12 +14,15 @@ for arg in "$@"; do
 done
 
 bash scripts/ensure-node-deps.sh
+# Each scripts/setup-*.sh installs one thing the tests need (idempotent, quick when present).
+# The unit run skips the local Kubernetes build.
+for setup in scripts/setup-*.sh; do
+  [ -e "$setup" ] || continue
+  if [ "$unit_only" = true ] && [ "$setup" = scripts/setup-cluster.sh ]; then continue; fi
+  bash "$setup"
+done
 if [ "$unit_only" = true ]; then
   jest_args=(--selectProjects unit "${jest_args[@]}")
-else
-  for setup in scripts/setup-*.sh; do
-    [ -e "$setup" ] && bash "$setup"
-  done
 fi
 
 results=$(mktemp)
