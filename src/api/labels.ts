@@ -1,0 +1,47 @@
+/** Label, annotation and API-group constants shared by the controller, the CLI and the tests. */
+
+export const KANARY_GROUP = 'kanary.dev';
+export const KANARY_VERSION = 'v1alpha1';
+export const KANARY_API_VERSION = `${KANARY_GROUP}/${KANARY_VERSION}` as const;
+/** Argo Rollouts' apiVersion: accepted by `kanary lint`, runs unchanged as kanary.dev/v1alpha1. */
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+
+export const ROLLOUT_KIND = 'Rollout';
+export const ROLLOUT_PLURAL = 'rollouts';
+export const ANALYSIS_TEMPLATE_KIND = 'AnalysisTemplate';
+export const ANALYSIS_TEMPLATE_PLURAL = 'analysistemplates';
+export const CLUSTER_ANALYSIS_TEMPLATE_KIND = 'ClusterAnalysisTemplate';
+export const CLUSTER_ANALYSIS_TEMPLATE_PLURAL = 'clusteranalysistemplates';
+export const ANALYSIS_RUN_KIND = 'AnalysisRun';
+export const ANALYSIS_RUN_PLURAL = 'analysisruns';
+
+/** Ambassador / Emissary Mapping apiVersions Kanary reads and writes. */
+export const AMBASSADOR_GROUP = 'getambassador.io';
+export const AMBASSADOR_V2_API_VERSION = 'getambassador.io/v2';
+export const AMBASSADOR_V3ALPHA1_API_VERSION = 'getambassador.io/v3alpha1';
+export const DEFAULT_AMBASSADOR_API_VERSION = AMBASSADOR_V2_API_VERSION;
+export const MAPPING_KIND = 'Mapping';
+export const MAPPING_PLURAL = 'mappings';
+
+/** On each ReplicaSet, its selector and pod template; also the key Kanary owns in Service selectors. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+/** On each ReplicaSet: the rollout revision it belongs to (1, 2, ...). */
+export const REVISION_ANNOTATION = 'kanary.dev/revision';
+/** On a ReplicaSet waiting to be scaled down: RFC 3339 time after which it goes to 0. */
+export const SCALE_DOWN_DEADLINE_ANNOTATION = 'kanary.dev/scale-down-deadline';
+/** On a canary Mapping whose weight went to 0: RFC 3339 time since when, for the propagation delay. */
+export const CANARY_ZERO_SINCE_ANNOTATION = 'kanary.dev/zero-weight-since';
+
+/** Standard recommended label marking objects Kanary created. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'kanary';
+
+/** On AnalysisRuns: the Rollout that owns them. */
+export const ROLLOUT_NAME_LABEL = 'kanary.dev/rollout';
+/** On AnalysisRuns: `step` or `background`. */
+export const ANALYSIS_KIND_LABEL = 'kanary.dev/analysis-kind';
+export const ANALYSIS_KIND_STEP = 'step';
+export const ANALYSIS_KIND_BACKGROUND = 'background';
+export type AnalysisKind = typeof ANALYSIS_KIND_STEP | typeof ANALYSIS_KIND_BACKGROUND;
+/** On step AnalysisRuns: the index of the step that started them. */
+export const STEP_INDEX_LABEL = 'kanary.dev/step-index';

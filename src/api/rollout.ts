@@ -1,0 +1,251 @@
+/**
+ * The Rollout resource (kanary.dev/v1alpha1), field-compatible with Argo Rollouts' canary strategy.
+ * Parsing applies the SPEC §1 defaults. Spec objects are strict (unknown fields are errors for
+ * `kanary lint`); the pod template keeps whatever Kubernetes fields it carries.
+ */
+import { z } from 'zod';
+import { ANALYSIS_PHASES, CONDITION_STATUSES, PAUSE_REASONS, ROLLOUT_CONDITION_TYPES, ROLLOUT_PHASES } from './reasons.js';
+import { ARGO_API_VERSION, KANARY_API_VERSION } from './labels.js';
+
+/** Kubernetes IntOrString: `25%`, `3`, or a duration such as `30s`. */
+export const intOrStringSchema = z.union([z.number().int(), z.string()]);
+export type IntOrString = z.infer<typeof intOrStringSchema>;
+
+export const stringMapSchema = z.record(z.string(), z.string());
+
+const nonNegativeInt = () => z.number().int().min(0);
+
+// ---------------------------------------------------------------- metadata and pod template
+
+export const objectMetaSchema = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  uid: z.string().optional(),
+  generation: z.number().int().optional(),
+  resourceVersion: z.string().optional(),
+  labels: stringMapSchema.optional(),
+  annotations: stringMapSchema.optional(),
+});
+export type ObjectMeta = z.infer<typeof objectMetaSchema>;
+
+export const labelSelectorRequirementSchema = z.strictObject({
+  key: z.string().min(1),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+  values: z.array(z.string()).optional(),
+});
+
+export const labelSelectorSchema = z.strictObject({
+  matchLabels: stringMapSchema.optional(),
+  matchExpressions: z.array(labelSelectorRequirementSchema).optional(),
+});
+export type LabelSelector = z.infer<typeof labelSelectorSchema>;
+
+export const containerPortSchema = z.looseObject({
+  containerPort: z.number().int().min(1).max(65535),
+  name: z.string().optional(),
+  protocol: z.string().optional(),
+});
+
+export const containerSchema = z.looseObject({
+  name: z.string().min(1),
+  image: z.string().min(1),
+  ports: z.array(containerPortSchema).optional(),
+});
+export type Container = z.infer<typeof containerSchema>;
+
+export const podSpecSchema = z.looseObject({
+  containers: z.array(containerSchema).min(1),
+});
+
+export const podTemplateMetaSchema = z.looseObject({
+  labels: stringMapSchema.optional(),
+  annotations: stringMapSchema.optional(),
+});
+
+export const podTemplateSchema = z.strictObject({
+  metadata: podTemplateMetaSchema.optional(),
+  spec: podSpecSchema,
+});
+export type PodTemplateSpec = z.infer<typeof podTemplateSchema>;
+
+// ---------------------------------------------------------------- analysis references
+
+export const analysisTemplateRefSchema = z.strictObject({
+  templateName: z.string().min(1),
+  clusterScope: z.boolean().optional(),
+});
+export type AnalysisTemplateRef = z.infer<typeof analysisTemplateRefSchema>;
+
+export const analysisArgValueFromSchema = z.strictObject({
+  podTemplateHashValue: z.enum(['Stable', 'Latest']).optional(),
+  fieldRef: z.strictObject({ fieldPath: z.string().min(1) }).optional(),
+});
+
+export const rolloutAnalysisArgSchema = z.strictObject({
+  name: z.string().min(1),
+  value: z.string().optional(),
+  valueFrom: analysisArgValueFromSchema.optional(),
+});
+export type RolloutAnalysisArg = z.infer<typeof rolloutAnalysisArgSchema>;
+
+/** `steps[].analysis`: templates to run as a gate, with arguments. */
+export const analysisStepRefSchema = z.strictObject({
+  templates: z.array(analysisTemplateRefSchema).min(1),
+  args: z.array(rolloutAnalysisArgSchema).optional(),
+});
+export type AnalysisStepRef = z.infer<typeof analysisStepRefSchema>;
+
+/** `strategy.canary.analysis`: background analysis from `startingStep` until promotion. */
+export const backgroundAnalysisSchema = z.strictObject({
+  templates: z.array(analysisTemplateRefSchema).min(1),
+  args: z.array(rolloutAnalysisArgSchema).optional(),
+  startingStep: nonNegativeInt().optional(),
+});
+export type BackgroundAnalysis = z.infer<typeof backgroundAnalysisSchema>;
+
+// ---------------------------------------------------------------- canary strategy
+
+export const pauseStepSchema = z.strictObject({
+  duration: intOrStringSchema.optional(),
+});
+export type PauseStep = z.infer<typeof pauseStepSchema>;
+
+export const setCanaryScaleSchema = z.strictObject({
+  replicas: nonNegativeInt().optional(),
+  weight: z.number().int().min(0).max(100).optional(),
+  matchTrafficWeight: z.boolean().optional(),
+});
+export type SetCanaryScale = z.infer<typeof setCanaryScaleSchema>;
+
+/** One step: exactly one of the four kinds is set (checked by validateRollout). */
+export const canaryStepSchema = z.strictObject({
+  setWeight: z.number().int().min(0).max(100).optional(),
+  pause: pauseStepSchema.optional(),
+  setCanaryScale: setCanaryScaleSchema.optional(),
+  analysis: analysisStepRefSchema.optional(),
+});
+export type CanaryStep = z.infer<typeof canaryStepSchema>;
+export const CANARY_STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis'] as const;
+export type CanaryStepKind = (typeof CANARY_STEP_KINDS)[number];
+
+export const ambassadorTrafficRoutingSchema = z.strictObject({
+  mappings: z.array(z.string().min(1)).min(1),
+  apiVersion: z.enum(['getambassador.io/v2', 'getambassador.io/v3alpha1']).optional(),
+});
+
+export const trafficRoutingSchema = z.strictObject({
+  ambassador: ambassadorTrafficRoutingSchema,
+});
+export type TrafficRouting = z.infer<typeof trafficRoutingSchema>;
+
+export const canaryStrategySchema = z.strictObject({
+  canaryService: z.string().min(1).optional(),
+  stableService: z.string().min(1).optional(),
+  steps: z.array(canaryStepSchema).optional(),
+  maxSurge: intOrStringSchema.default('25%'),
+  maxUnavailable: intOrStringSchema.default('25%'),
+  analysis: backgroundAnalysisSchema.optional(),
+  trafficRouting: trafficRoutingSchema.optional(),
+  scaleDownDelaySeconds: nonNegativeInt().default(30),
+  abortScaleDownDelaySeconds: nonNegativeInt().default(30),
+  dynamicStableScale: z.boolean().default(false),
+});
+export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
+
+export const rolloutStrategySchema = z.strictObject({
+  canary: canaryStrategySchema,
+});
+export type RolloutStrategy = z.infer<typeof rolloutStrategySchema>;
+
+export const rolloutSpecSchema = z.strictObject({
+  replicas: nonNegativeInt().default(1),
+  selector: labelSelectorSchema,
+  template: podTemplateSchema,
+  minReadySeconds: nonNegativeInt().default(0),
+  revisionHistoryLimit: nonNegativeInt().default(10),
+  progressDeadlineSeconds: z.number().int().min(1).default(600),
+  progressDeadlineAbort: z.boolean().default(false),
+  paused: z.boolean().default(false),
+  strategy: rolloutStrategySchema,
+});
+export type RolloutSpec = z.infer<typeof rolloutSpecSchema>;
+
+// ---------------------------------------------------------------- status
+
+export const pauseConditionSchema = z.object({
+  reason: z.enum(PAUSE_REASONS),
+  startTime: z.string(),
+});
+export type PauseCondition = z.infer<typeof pauseConditionSchema>;
+
+export const rolloutConditionSchema = z.object({
+  type: z.enum(ROLLOUT_CONDITION_TYPES),
+  status: z.enum(CONDITION_STATUSES),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastUpdateTime: z.string().optional(),
+  lastTransitionTime: z.string().optional(),
+});
+export type RolloutCondition = z.infer<typeof rolloutConditionSchema>;
+
+export const weightDestinationSchema = z.object({
+  weight: nonNegativeInt(),
+  podTemplateHash: z.string().optional(),
+});
+export type WeightDestination = z.infer<typeof weightDestinationSchema>;
+
+export const trafficWeightsSchema = z.object({
+  canary: weightDestinationSchema,
+  stable: weightDestinationSchema,
+});
+export type TrafficWeights = z.infer<typeof trafficWeightsSchema>;
+
+export const rolloutAnalysisRunStatusSchema = z.object({
+  name: z.string(),
+  status: z.enum(ANALYSIS_PHASES),
+  message: z.string().optional(),
+});
+export type RolloutAnalysisRunStatus = z.infer<typeof rolloutAnalysisRunStatusSchema>;
+
+export const canaryStatusSchema = z.object({
+  weights: trafficWeightsSchema.optional(),
+  currentStepAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
+  currentBackgroundAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
+});
+export type CanaryStatus = z.infer<typeof canaryStatusSchema>;
+
+export const rolloutStatusSchema = z.object({
+  phase: z.enum(ROLLOUT_PHASES).optional(),
+  message: z.string().optional(),
+  observedGeneration: z.number().int().optional(),
+  currentPodHash: z.string().optional(),
+  stableRS: z.string().optional(),
+  currentStepIndex: nonNegativeInt().optional(),
+  currentStepHash: z.string().optional(),
+  pauseConditions: z.array(pauseConditionSchema).optional(),
+  controllerPause: z.boolean().optional(),
+  abort: z.boolean().optional(),
+  abortedAt: z.string().optional(),
+  promoteFull: z.boolean().optional(),
+  replicas: nonNegativeInt().optional(),
+  updatedReplicas: nonNegativeInt().optional(),
+  readyReplicas: nonNegativeInt().optional(),
+  availableReplicas: nonNegativeInt().optional(),
+  selector: z.string().optional(),
+  canary: canaryStatusSchema.optional(),
+  conditions: z.array(rolloutConditionSchema).optional(),
+});
+export type RolloutStatus = z.infer<typeof rolloutStatusSchema>;
+
+// ---------------------------------------------------------------- the resource
+
+export const rolloutSchema = z.strictObject({
+  apiVersion: z.enum([KANARY_API_VERSION, ARGO_API_VERSION]).optional(),
+  kind: z.literal('Rollout').optional(),
+  metadata: objectMetaSchema,
+  spec: rolloutSpecSchema,
+  status: rolloutStatusSchema.optional(),
+});
+export type Rollout = z.infer<typeof rolloutSchema>;
+/** What a user may write: defaults not yet applied. */
+export type RolloutInput = z.input<typeof rolloutSchema>;
