@@ -55,7 +55,7 @@ describe('logger', () => {
     const line = formatLogLine('error', 0, 'failed', {
       error: new TypeError('bad thing'), big: 10n, cyclic, msg: 'spoofed', level: 'debug',
     });
-    const record = JSON.parse(line) as Record<string, any>;
+    const record = JSON.parse(line) as { msg: string; level: string; error: unknown; big: string; cyclic: unknown };
     expect(record.msg).toBe('failed');
     expect(record.level).toBe('error');
     expect(record.error).toEqual(expect.objectContaining({ name: 'TypeError', message: 'bad thing' }));
