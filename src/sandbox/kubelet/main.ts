@@ -1,0 +1,60 @@
+import * as k8s from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import { startSimulatedKubelet } from './kubelet.js';
+
+const usage = 'usage: node dist/sandbox/kubelet/main.js --kubeconfig PATH [--node-name NAME] [--ip-prefix 127.P]';
+
+function log(line: object): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function readArgs(): { kubeconfig: string; nodeName?: string; ipPrefix?: string } {
+  const { values } = parseArgs({
+    options: {
+      kubeconfig: { type: 'string' },
+      'node-name': { type: 'string' },
+      'ip-prefix': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.kubeconfig) throw new Error('--kubeconfig is required');
+  return {
+    kubeconfig: values.kubeconfig,
+    ...(values['node-name'] !== undefined ? { nodeName: values['node-name'] } : {}),
+    ...(values['ip-prefix'] !== undefined ? { ipPrefix: values['ip-prefix'] } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof readArgs>;
+  try {
+    args = readArgs();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  const kubeConfig = new k8s.KubeConfig();
+  const { kubeconfig, ...rest } = args;
+  kubeConfig.loadFromFile(kubeconfig);
+  const kubelet = await startSimulatedKubelet({ kubeConfig, logger: log, ...rest });
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log({ time: new Date().toISOString(), component: 'kubelet', msg: 'shutting down', signal });
+    kubelet.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log({ level: 'error', msg: 'stop failed', error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  log({ time: new Date().toISOString(), component: 'kubelet', level: 'error', msg: 'kubelet failed to start', error: String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import * as k8s from '@kubernetes/client-node';
+import { apiStatusCode } from './pod-api.js';
+
+export const defaultNodeName = 'kanary-sim-node';
+/** The address pods report as hostIP. */
+export const simulatedHostIP = '127.0.0.1';
+export const nodeHeartbeatIntervalMs = 10_000;
+
+const resources = { cpu: '64', memory: '256Gi', pods: '1000', 'ephemeral-storage': '1Ti' };
+
+/** The status of a healthy simulated node, with a fresh heartbeat. */
+export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {
+  const pressure = (type: string, reason: string): k8s.V1NodeCondition => ({
+    type,
+    status: 'False',
+    reason,
+    lastHeartbeatTime: now,
+    lastTransitionTime: readySince,
+  });
+  return {
+    capacity: resources,
+    allocatable: resources,
+    conditions: [
+      pressure('MemoryPressure', 'KubeletHasSufficientMemory'),
+      pressure('DiskPressure', 'KubeletHasNoDiskPressure'),
+      pressure('PIDPressure', 'KubeletHasSufficientPID'),
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        message: 'simulated kubelet is posting ready status',
+        lastHeartbeatTime: now,
+        lastTransitionTime: readySince,
+      },
+    ],
+    addresses: [
+      { type: 'InternalIP', address: simulatedHostIP },
+      { type: 'Hostname', address: 'localhost' },
+    ],
+    nodeInfo: {
+      machineID: 'kanary-sim',
+      systemUUID: 'kanary-sim',
+      bootID: 'kanary-sim',
+      kernelVersion: 'simulated',
+      osImage: 'Kanary simulated kubelet',
+      containerRuntimeVersion: 'sim://1.0',
+      kubeletVersion: 'v1.20.2',
+      kubeProxyVersion: 'v1.20.2',
+      operatingSystem: 'linux',
+      architecture: 'amd64',
+    },
+  };
+}
+
+function buildNode(name: string, status: k8s.V1NodeStatus): k8s.V1Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kanary.dev/simulated': 'true',
+      },
+    },
+    spec: {},
+    status,
+  };
+}
+
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+/** Writes the node's status (Ready, resources, heartbeat). */
+export async function patchNodeStatus(api: k8s.CoreV1Api, name: string, status: k8s.V1NodeStatus): Promise<void> {
+  await api.patchNodeStatus({ name, body: { status } }, mergePatch);
+}
+
+/** Creates the node if needed (an existing one is reused), then reports it Ready. */
+export async function registerNode(api: k8s.CoreV1Api, name: string, now: Date): Promise<void> {
+  const status = buildNodeStatus(now, now);
+  try {
+    await api.createNode({ body: buildNode(name, status) });
+  } catch (err) {
+    if (apiStatusCode(err) !== 409) throw err;
+  }
+  await patchNodeStatus(api, name, status);
+}
