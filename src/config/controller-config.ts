@@ -1,0 +1,258 @@
+import { hostname as osHostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseDuration } from '../api/duration.js';
+import { UserError } from '../cli/command.js';
+import { LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
+
+export const AMBASSADOR_API_VERSIONS = ['getambassador.io/v2', 'getambassador.io/v3alpha1'] as const;
+export type AmbassadorApiVersion = (typeof AMBASSADOR_API_VERSIONS)[number];
+
+export interface ListenAddress {
+  /** Empty means every interface. */
+  host: string;
+  port: number;
+}
+
+/** Everything `kanary controller` needs from its flags and environment, parsed once. */
+export interface ControllerConfig {
+  kubeconfig?: string;
+  context?: string;
+  /** Namespaces to watch; empty means all namespaces. */
+  namespaces: string[];
+  workers: number;
+  analysisWorkers: number;
+  prometheusAddress: string;
+  ambassadorApiVersion: AmbassadorApiVersion;
+  logLevel: LogLevel;
+  metricsAddr: ListenAddress;
+  leaderElect: boolean;
+  leaseName: string;
+  leaseNamespace: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  mappingPropagationDelayMs: number;
+}
+
+export interface ParseControllerConfigInput {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** For the default identity; read from the OS when omitted. */
+  hostname?: string;
+  pid?: number;
+}
+
+export const CONTROLLER_FLAGS_USAGE = `Flags:
+  --kubeconfig PATH                 kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)
+  --context NAME                    kubeconfig context
+  -n, --namespace NS[,NS...]        namespaces to watch, repeatable (default: all)
+  --workers N                       rollout reconcile workers (default 4)
+  --analysis-workers N              analysis run workers (default 4)
+  --prometheus-address URL          default Prometheus address (default http://prometheus.monitoring:9090)
+  --ambassador-api-version V        getambassador.io/v2 (default) or getambassador.io/v3alpha1
+  --log-level L                     debug, info (default), warn, error
+  --metrics-addr [HOST]:PORT        /metrics /healthz /readyz address (default :8090)
+  --leader-elect[=true|false]       run leader election (default true)
+  --lease-name NAME                 Lease name (default kanary-controller)
+  --lease-namespace NS              Lease namespace (default $POD_NAMESPACE or default)
+  --identity ID                     leader election identity (default hostname_pid)
+  --lease-duration D                (default 15s)   --renew-deadline D (default 10s)   --retry-period D (default 2s)
+  --mapping-propagation-delay D     wait before deleting a canary Mapping at weight 0 (default 5s)`;
+
+const FLAG_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  workers: { type: 'string' },
+  'analysis-workers': { type: 'string' },
+  'prometheus-address': { type: 'string' },
+  'ambassador-api-version': { type: 'string' },
+  'log-level': { type: 'string' },
+  'metrics-addr': { type: 'string' },
+  'leader-elect': { type: 'string' },
+  'lease-name': { type: 'string' },
+  'lease-namespace': { type: 'string' },
+  identity: { type: 'string' },
+  'lease-duration': { type: 'string' },
+  'renew-deadline': { type: 'string' },
+  'retry-period': { type: 'string' },
+  'mapping-propagation-delay': { type: 'string' },
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const count = (flag: string) =>
+  z.string().regex(/^\d+$/, `--${flag} must be a whole number`).transform(Number)
+    .pipe(z.number().int().min(1, `--${flag} must be at least 1`).max(1000, `--${flag} must be at most 1000`));
+
+const duration = (flag: string) =>
+  z.string().transform((text, ctx) => {
+    const parsed = parseDuration(text);
+    if (parsed.ok) return parsed.ms;
+    ctx.addIssue({ code: 'custom', message: `--${flag}: ${parsed.message}` });
+    return z.NEVER;
+  });
+
+const listenAddress = z.string().transform((text, ctx): ListenAddress => {
+  const match = /^(\[[^\]]*\]|[^:[\]]*):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `--metrics-addr must look like HOST:PORT or :PORT, got "${text}"` });
+    return z.NEVER;
+  }
+  return { host: (match[1] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
+});
+
+const booleanFlag = z.string().transform((text, ctx) => {
+  const value = text.toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  ctx.addIssue({ code: 'custom', message: `--leader-elect takes true or false, got "${text}"` });
+  return z.NEVER;
+});
+
+const httpUrl = z.string().refine((text) => /^https?:\/\/[^\s/]+/.test(text) && URL.canParse(text), {
+  message: '--prometheus-address must be an http:// or https:// URL',
+});
+
+const namespaceList = z.array(z.string()).transform((values) =>
+  [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))],
+).pipe(z.array(z.string().regex(DNS_LABEL, 'each --namespace must be a valid namespace name')));
+
+const rawSchema = z.object({
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  namespace: namespaceList,
+  workers: count('workers'),
+  'analysis-workers': count('analysis-workers'),
+  'prometheus-address': httpUrl,
+  'ambassador-api-version': z.enum(AMBASSADOR_API_VERSIONS, {
+    message: `--ambassador-api-version must be one of ${AMBASSADOR_API_VERSIONS.join(', ')}`,
+  }),
+  'log-level': z.enum(LOG_LEVELS, { message: `--log-level must be one of ${LOG_LEVELS.join(', ')}` }),
+  'metrics-addr': listenAddress,
+  'leader-elect': booleanFlag,
+  'lease-name': z.string().regex(DNS_SUBDOMAIN, '--lease-name must be a valid object name'),
+  'lease-namespace': z.string().regex(DNS_LABEL, '--lease-namespace must be a valid namespace name'),
+  identity: z.string().min(1, '--identity must not be empty'),
+  'lease-duration': duration('lease-duration'),
+  'renew-deadline': duration('renew-deadline'),
+  'retry-period': duration('retry-period'),
+  'mapping-propagation-delay': duration('mapping-propagation-delay'),
+});
+
+type RawFlags = z.input<typeof rawSchema>;
+
+function defaults(input: ParseControllerConfigInput): RawFlags {
+  const host = input.hostname ?? osHostname();
+  const pid = input.pid ?? process.pid;
+  return {
+    kubeconfig: input.env.KUBECONFIG || undefined,
+    namespace: [],
+    workers: '4',
+    'analysis-workers': '4',
+    'prometheus-address': 'http://prometheus.monitoring:9090',
+    'ambassador-api-version': 'getambassador.io/v2',
+    'log-level': 'info',
+    'metrics-addr': ':8090',
+    'leader-elect': 'true',
+    'lease-name': 'kanary-controller',
+    'lease-namespace': input.env.POD_NAMESPACE || 'default',
+    identity: `${host}_${pid}`,
+    'lease-duration': '15s',
+    'renew-deadline': '10s',
+    'retry-period': '2s',
+    'mapping-propagation-delay': '5s',
+  };
+}
+
+const BOOLEAN_WORDS = new Set(['true', 'false']);
+
+/** `--leader-elect` alone means true (`--leader-elect false` also works); `--no-leader-elect` false. */
+function normaliseArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const next = argv[i + 1];
+    if (arg === '--no-leader-elect') out.push('--leader-elect=false');
+    else if (arg !== '--leader-elect') out.push(arg);
+    else if (next !== undefined && BOOLEAN_WORDS.has(next.toLowerCase())) {
+      out.push(`--leader-elect=${next}`);
+      i += 1;
+    } else out.push('--leader-elect=true');
+  }
+  return out;
+}
+
+/** node:util's messages, on one line and without the error-code prefix. */
+function cleanParseArgsMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text
+    .replace(/^\w*Error \[[A-Z_]+\]: /, '')
+    .replace(/\s*To specify a positional argument.*$/s, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+function readFlags(argv: readonly string[]): Record<string, string | string[] | undefined> {
+  try {
+    const { values } = parseArgs({ args: normaliseArgv(argv), options: FLAG_OPTIONS, strict: true, allowPositionals: false });
+    return values;
+  } catch (error) {
+    throw new UserError(`controller: ${cleanParseArgsMessage(error)}`);
+  }
+}
+
+function checkLeaseTimings(config: ControllerConfig): void {
+  if (config.leaseDurationMs <= config.renewDeadlineMs) {
+    throw new UserError('controller: --lease-duration must be longer than --renew-deadline');
+  }
+  if (config.renewDeadlineMs <= config.retryPeriodMs) {
+    throw new UserError('controller: --renew-deadline must be longer than --retry-period');
+  }
+  if (config.retryPeriodMs <= 0) throw new UserError('controller: --retry-period must be above 0');
+}
+
+function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
+  return {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespaces: flags.namespace,
+    workers: flags.workers,
+    analysisWorkers: flags['analysis-workers'],
+    prometheusAddress: flags['prometheus-address'],
+    ambassadorApiVersion: flags['ambassador-api-version'],
+    logLevel: flags['log-level'],
+    metricsAddr: flags['metrics-addr'],
+    leaderElect: flags['leader-elect'],
+    leaseName: flags['lease-name'],
+    leaseNamespace: flags['lease-namespace'],
+    identity: flags.identity,
+    leaseDurationMs: flags['lease-duration'],
+    renewDeadlineMs: flags['renew-deadline'],
+    retryPeriodMs: flags['retry-period'],
+    mappingPropagationDelayMs: flags['mapping-propagation-delay'],
+  };
+}
+
+/**
+ * Parses `kanary controller` flags over defaults taken from the environment (KUBECONFIG,
+ * POD_NAMESPACE). Throws a `UserError` naming every bad flag.
+ */
+export function parseControllerConfig(input: ParseControllerConfigInput): ControllerConfig {
+  const flags = readFlags(input.argv);
+  const present = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const parsed = rawSchema.safeParse({ ...defaults(input), ...present });
+  if (!parsed.success) {
+    const messages = [...new Set(parsed.error.issues.map((issue) => issue.message))];
+    throw new UserError(`controller: ${messages.join('; ')}`);
+  }
+  const config = toConfig(parsed.data);
+  checkLeaseTimings(config);
+  return config;
+}

@@ -1,0 +1,117 @@
+import { UserError } from '../../src/cli/command.js';
+import { parseControllerConfig, type ControllerConfig } from '../../src/config/controller-config.js';
+
+const parse = (argv: string[], env: Record<string, string> = {}) =>
+  parseControllerConfig({ argv, env, hostname: 'node-a', pid: 42 });
+
+function errorOf(argv: string[]): string {
+  try {
+    parse(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${argv.join(' ')} to be rejected`);
+}
+
+describe('parseControllerConfig', () => {
+  test('defaults', () => {
+    expect(parse([])).toEqual<ControllerConfig>({
+      kubeconfig: undefined,
+      context: undefined,
+      namespaces: [],
+      workers: 4,
+      analysisWorkers: 4,
+      prometheusAddress: 'http://prometheus.monitoring:9090',
+      ambassadorApiVersion: 'getambassador.io/v2',
+      logLevel: 'info',
+      metricsAddr: { host: '', port: 8090 },
+      leaderElect: true,
+      leaseName: 'kanary-controller',
+      leaseNamespace: 'default',
+      identity: 'node-a_42',
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+      mappingPropagationDelayMs: 5_000,
+    });
+  });
+
+  test('environment supplies KUBECONFIG and POD_NAMESPACE; flags win over them', () => {
+    const env = { KUBECONFIG: '/tmp/kc', POD_NAMESPACE: 'kanary-system' };
+    expect(parse([], env)).toMatchObject({ kubeconfig: '/tmp/kc', leaseNamespace: 'kanary-system' });
+    expect(parse(['--kubeconfig', '/other', '--lease-namespace', 'ops'], env))
+      .toMatchObject({ kubeconfig: '/other', leaseNamespace: 'ops' });
+  });
+
+  test('every flag is read', () => {
+    const config = parse([
+      '--kubeconfig=/k', '--context', 'kind', '--namespace', 'a,b', '-n', 'c', '--namespace=a',
+      '--workers', '8', '--analysis-workers=2', '--prometheus-address', 'https://prom:9090',
+      '--ambassador-api-version', 'getambassador.io/v3alpha1', '--log-level', 'debug',
+      '--metrics-addr', '127.0.0.1:0', '--leader-elect=false', '--lease-name', 'my-lease',
+      '--identity', 'me', '--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '500ms',
+      '--mapping-propagation-delay', '1500ms',
+    ]);
+    expect(config).toEqual<ControllerConfig>({
+      kubeconfig: '/k', context: 'kind', namespaces: ['a', 'b', 'c'], workers: 8, analysisWorkers: 2,
+      prometheusAddress: 'https://prom:9090', ambassadorApiVersion: 'getambassador.io/v3alpha1',
+      logLevel: 'debug', metricsAddr: { host: '127.0.0.1', port: 0 }, leaderElect: false,
+      leaseName: 'my-lease', leaseNamespace: 'default', identity: 'me', leaseDurationMs: 6_000,
+      renewDeadlineMs: 4_000, retryPeriodMs: 500, mappingPropagationDelayMs: 1_500,
+    });
+  });
+
+  test.each<[string[], boolean]>([
+    [['--leader-elect'], true],
+    [['--leader-elect=true'], true],
+    [['--leader-elect=false'], false],
+    [['--no-leader-elect'], false],
+    [['--leader-elect', 'false'], false],
+  ])('%j -> leaderElect %p', (argv, expected) => {
+    expect(parse(argv).leaderElect).toBe(expected);
+  });
+
+  test.each<[string, ControllerConfig['metricsAddr']]>([
+    [':8090', { host: '', port: 8090 }],
+    ['0.0.0.0:9000', { host: '0.0.0.0', port: 9000 }],
+    ['[::1]:0', { host: '::1', port: 0 }],
+  ])('--metrics-addr %s', (addr, expected) => {
+    expect(parse(['--metrics-addr', addr]).metricsAddr).toEqual(expected);
+  });
+
+  test.each([['5', 5_000], ['5s', 5_000], ['1m30s', 90_000], ['250ms', 250]])(
+    '--mapping-propagation-delay %s -> %i ms', (text, ms) => {
+      expect(parse(['--mapping-propagation-delay', text]).mappingPropagationDelayMs).toBe(ms);
+    });
+
+  test.each<[string[], string]>([
+    [['--workers', '0'], '--workers must be at least 1'],
+    [['--workers', 'many'], '--workers must be a whole number'],
+    [['--analysis-workers', '-1'], 'analysis-workers'],
+    [['--log-level', 'verbose'], '--log-level must be one of debug, info, warn, error'],
+    [['--ambassador-api-version', 'x/v1'], '--ambassador-api-version must be one of'],
+    [['--metrics-addr', '8090'], '--metrics-addr must look like HOST:PORT'],
+    [['--metrics-addr', ':70000'], '--metrics-addr must look like HOST:PORT'],
+    [['--leader-elect=maybe'], '--leader-elect takes true or false'],
+    [['--prometheus-address', 'prometheus:9090'], '--prometheus-address must be an http:// or https:// URL'],
+    [['--namespace', 'Bad_NS'], 'valid namespace name'],
+    [['--mapping-propagation-delay', 'soon'], '--mapping-propagation-delay'],
+    [['--lease-duration', '5s', '--renew-deadline', '10s'], '--lease-duration must be longer than --renew-deadline'],
+    [['--renew-deadline', '2s'], '--renew-deadline must be longer than --retry-period'],
+    [['--frobnicate'], "Unknown option '--frobnicate'"],
+    [['--workers'], "'--workers"],
+    [['extra'], 'extra'],
+  ])('%j is rejected with a clear message', (argv, expected) => {
+    const message = errorOf(argv);
+    expect(message).toContain(expected);
+    expect(message.startsWith('controller: ')).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+
+  test('several bad flags are reported together', () => {
+    const message = errorOf(['--workers', '0', '--log-level', 'loud']);
+    expect(message).toContain('--workers');
+    expect(message).toContain('--log-level');
+  });
+});
