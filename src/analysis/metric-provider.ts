@@ -1,0 +1,24 @@
+// The MetricProvider port: one measurement of one metric. Errors are data, never thrown.
+import type { Metric } from '../api/analysis.js';
+import type { ResolvedArg } from './args.js';
+
+export type MeasureResult =
+  | { value: unknown; raw?: string; resolvedQuery?: string }
+  | { noData: true; message: string; resolvedQuery?: string }
+  | { error: string; resolvedQuery?: string };
+
+export interface MetricProvider {
+  /** The `provider` key this adapter serves: `prometheus` or `web`. */
+  readonly type: 'prometheus' | 'web';
+  measure(metric: Metric, args: readonly ResolvedArg[]): Promise<MeasureResult>;
+}
+
+export const NO_DATA_MESSAGE = 'query returned no data';
+
+export function isMeasureError(result: MeasureResult): result is { error: string; resolvedQuery?: string } {
+  return 'error' in result;
+}
+
+export function isNoData(result: MeasureResult): result is { noData: true; message: string; resolvedQuery?: string } {
+  return 'noData' in result;
+}

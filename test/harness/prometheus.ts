@@ -1,0 +1,129 @@
+// Starts a REAL Prometheus (Debian's binary, installed by scripts/setup-prometheus.sh) on a free
+// loopback port, scraping the given targets every second, with a throwaway storage directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PrometheusHandle {
+  /** e.g. http://127.0.0.1:41234 */
+  address: string;
+  port: number;
+  /** Everything Prometheus wrote to stderr so far (for failing-test diagnostics). */
+  logs(): string;
+  /** Kills Prometheus (SIGTERM, then SIGKILL) and removes its storage. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartPrometheusOptions {
+  /** host:port scrape targets, e.g. ['127.0.0.1:40001']. */
+  targets: string[];
+  scrapeIntervalSeconds?: number;
+  readyTimeoutMs?: number;
+}
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function renderConfig(targets: string[], intervalSeconds: number): string {
+  const list = targets.map((t) => `'${t}'`).join(', ');
+  return [
+    'global:',
+    `  scrape_interval: ${intervalSeconds}s`,
+    `  scrape_timeout: ${intervalSeconds}s`,
+    `  evaluation_interval: ${intervalSeconds}s`,
+    'scrape_configs:',
+    '  - job_name: test',
+    '    static_configs:',
+    `      - targets: [${list}]`,
+    '',
+  ].join('\n');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function isReady(address: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${address}/-/ready`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function waitReady(child: ChildProcess, address: string, timeoutMs: number, logs: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${logs()}`);
+    if (await isReady(address)) return;
+    await sleep(100);
+  }
+  throw new Error(`prometheus not ready within ${timeoutMs} ms:\n${logs()}`);
+}
+
+export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusHandle> {
+  const dir = await mkdtemp(join(tmpdir(), 'kanary-prometheus-'));
+  const configFile = join(dir, 'prometheus.yml');
+  await writeFile(configFile, renderConfig(options.targets, options.scrapeIntervalSeconds ?? 1));
+  const port = await findFreePort();
+  const address = `http://127.0.0.1:${port}`;
+  const child = spawn('prometheus', [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const logs = () => stderr;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited(child);
+    clearTimeout(timer);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(child, address, options.readyTimeoutMs ?? 30_000, logs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { address, port, logs, stop };
+}
+
+/** Polls an instant query until `accept` returns true for its `data.result` (bounded). */
+export async function waitForQuery(
+  address: string,
+  query: string,
+  accept: (result: unknown) => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${address}/api/v1/query?query=${encodeURIComponent(query)}`);
+    last = ((await response.json()) as { data?: { result?: unknown } }).data?.result;
+    if (accept(last)) return;
+    await sleep(200);
+  }
+  throw new Error(`query ${query} never matched; last result ${JSON.stringify(last)}`);
+}
