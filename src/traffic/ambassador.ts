@@ -1,0 +1,204 @@
+/**
+ * Ambassador / Emissary TrafficRouter: manages `<base>-canary` Mappings next to the user's base
+ * Mappings. Reads come from an injected informer cache (zero API calls at rest); writes go to the
+ * API in the configured apiVersion, only when the desired Mapping differs from the cached one.
+ * A write from a stale cache fails with ConflictError (409: resourceVersion or AlreadyExists) and
+ * the controller requeues at once. Weight 0 stamps `kanary.dev/zero-weight-since`; the controller
+ * calls removeCanaryRoute once the propagation delay has passed (no sleeping here).
+ */
+import { AMBASSADOR_GROUP, CANARY_ZERO_SINCE_ANNOTATION, DEFAULT_AMBASSADOR_API_VERSION, MAPPING_PLURAL } from '../api/labels.js';
+import type { KubeClients } from '../kube/clients.js';
+import { buildDeleteBody } from '../kube/delete-options.js';
+import { callKube, NotFoundError } from '../kube/errors.js';
+import { isControlledBy } from '../kube/owner-reference.js';
+import {
+  buildCanaryMapping,
+  canaryMappingName,
+  checkMappingPair,
+  isSameMapping,
+  mappingWeight,
+  type MappingObject,
+} from './ambassador-mapping.js';
+import {
+  TrafficRoutingError,
+  type CanaryRouteView,
+  type TrafficRollout,
+  type TrafficRouter,
+  type TrafficView,
+} from './traffic-router.js';
+
+/** Read access to Mappings (an informer cache); H5's informer machinery provides it. */
+export interface MappingCache {
+  get(namespace: string, name: string): MappingObject | undefined;
+}
+
+export interface AmbassadorRouterOptions {
+  clients: KubeClients;
+  cache: MappingCache;
+  clock: { now(): number };
+  /** Controller-wide default apiVersion (flag); a Rollout may override it. */
+  defaultApiVersion?: string;
+}
+
+interface AmbassadorSettings {
+  namespace: string;
+  rolloutUid: string | undefined;
+  baseNames: string[];
+  canaryService: string | undefined;
+  apiVersion: string;
+}
+
+interface MappingPair {
+  baseName: string;
+  base: MappingObject | undefined;
+  canary: MappingObject | undefined;
+}
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const [group = AMBASSADOR_GROUP, version = ''] = apiVersion.split('/');
+  return { group, version };
+}
+
+function zeroSinceMs(mapping: MappingObject): number | undefined {
+  const value = mapping.metadata?.annotations?.[CANARY_ZERO_SINCE_ANNOTATION];
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Combines the owned canary Mappings' weights: the lowest weight, and when it is 0 the latest zero time. */
+export function summarizeCanaryMappings(owned: readonly (MappingObject | undefined)[]): CanaryRouteView | null {
+  if (!owned.some((m) => m !== undefined)) return null;
+  const weights = owned.map((m) => (m ? (mappingWeight(m) ?? 0) : 0));
+  const weightPercent = Math.min(...weights);
+  if (weightPercent > 0) return { weightPercent };
+  const zeroTimes = owned.filter((m): m is MappingObject => m !== undefined).map(zeroSinceMs);
+  if (zeroTimes.some((t) => t === undefined)) return { weightPercent };
+  return { weightPercent, zeroWeightSinceMs: Math.max(...(zeroTimes as number[])) };
+}
+
+export class AmbassadorTrafficRouter implements TrafficRouter {
+  constructor(private readonly options: AmbassadorRouterOptions) {}
+
+  observe(rollout: TrafficRollout): TrafficView {
+    const settings = this.settings(rollout);
+    const owned = this.pairs(settings).map((pair) => (this.isOwned(pair.canary, settings) ? pair.canary : undefined));
+    return { canaryRoute: summarizeCanaryMappings(owned) };
+  }
+
+  validate(rollout: TrafficRollout): string[] {
+    const settings = this.settings(rollout);
+    if (settings.baseNames.length === 0) return [];
+    const problems = settings.canaryService ? [] : ['spec.strategy.canary.canaryService is required with Ambassador traffic routing'];
+    for (const pair of this.pairs(settings)) {
+      problems.push(...checkMappingPair({ ...pair, namespace: settings.namespace, rolloutUid: settings.rolloutUid }));
+    }
+    return problems;
+  }
+
+  async setCanaryWeight(rollout: TrafficRollout, weightPercent: number): Promise<void> {
+    const problems = this.validate(rollout);
+    if (problems.length > 0) throw new TrafficRoutingError(problems);
+    const settings = this.settings(rollout);
+    for (const pair of this.pairs(settings)) {
+      await this.writeCanary({ rollout, settings, pair, weightPercent });
+    }
+  }
+
+  async removeCanaryRoute(rollout: TrafficRollout): Promise<void> {
+    const settings = this.settings(rollout);
+    for (const pair of this.pairs(settings)) {
+      if (pair.canary && this.isOwned(pair.canary, settings)) await this.deleteCanary(settings, pair.canary);
+    }
+  }
+
+  private settings(rollout: TrafficRollout): AmbassadorSettings {
+    const canary = rollout.spec.strategy.canary;
+    const ambassador = canary.trafficRouting?.ambassador;
+    return {
+      namespace: rollout.metadata.namespace ?? 'default',
+      rolloutUid: rollout.metadata.uid,
+      baseNames: ambassador?.mappings ?? [],
+      canaryService: canary.canaryService,
+      apiVersion: ambassador?.apiVersion ?? this.options.defaultApiVersion ?? DEFAULT_AMBASSADOR_API_VERSION,
+    };
+  }
+
+  private pairs(settings: AmbassadorSettings): MappingPair[] {
+    const { cache } = this.options;
+    return settings.baseNames.map((baseName) => ({
+      baseName,
+      base: cache.get(settings.namespace, baseName),
+      canary: cache.get(settings.namespace, canaryMappingName(baseName)),
+    }));
+  }
+
+  private isOwned(mapping: MappingObject | undefined, settings: AmbassadorSettings): boolean {
+    return mapping !== undefined && isControlledBy(mapping.metadata?.ownerReferences, settings.rolloutUid);
+  }
+
+  /** Keeps the zero-weight time of a Mapping already at 0, so the propagation delay is not restarted. */
+  private zeroWeightSince(live: MappingObject | undefined, weightPercent: number): string | undefined {
+    if (weightPercent !== 0) return undefined;
+    const liveSince = live && mappingWeight(live) === 0 ? live.metadata?.annotations?.[CANARY_ZERO_SINCE_ANNOTATION] : undefined;
+    return liveSince ?? new Date(this.options.clock.now()).toISOString();
+  }
+
+  private async writeCanary(write: { rollout: TrafficRollout; settings: AmbassadorSettings; pair: MappingPair; weightPercent: number }): Promise<void> {
+    const { rollout, settings, pair, weightPercent } = write;
+    if (!pair.base) throw new TrafficRoutingError([`Mapping ${settings.namespace}/${pair.baseName} not found`]);
+    const desired = buildCanaryMapping(pair.base, {
+      rollout,
+      canaryService: settings.canaryService ?? '',
+      weightPercent,
+      apiVersion: settings.apiVersion,
+      zeroWeightSince: this.zeroWeightSince(pair.canary, weightPercent),
+    });
+    desired.metadata = { ...desired.metadata, namespace: settings.namespace };
+    if (!pair.canary) {
+      await this.createCanary(settings, desired);
+    } else if (!isSameMapping(desired, pair.canary)) {
+      await this.replaceCanary(settings, desired, pair.canary);
+    }
+  }
+
+  private async createCanary(settings: AmbassadorSettings, body: MappingObject): Promise<void> {
+    const { namespace } = settings;
+    const name = body.metadata?.name ?? '';
+    await callKube({ verb: 'create', resource: MAPPING_PLURAL, namespace, name }, () =>
+      this.options.clients.custom.createNamespacedCustomObject({ ...splitApiVersion(settings.apiVersion), plural: MAPPING_PLURAL, namespace, body }),
+    );
+  }
+
+  private async replaceCanary(settings: AmbassadorSettings, desired: MappingObject, live: MappingObject): Promise<void> {
+    const { namespace } = settings;
+    const name = desired.metadata?.name ?? '';
+    const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata?.resourceVersion, uid: live.metadata?.uid } };
+    await callKube({ verb: 'update', resource: MAPPING_PLURAL, namespace, name }, () =>
+      this.options.clients.custom.replaceNamespacedCustomObject({
+        ...splitApiVersion(settings.apiVersion),
+        plural: MAPPING_PLURAL,
+        namespace,
+        name,
+        body,
+      }),
+    );
+  }
+
+  private async deleteCanary(settings: AmbassadorSettings, live: MappingObject): Promise<void> {
+    const { namespace } = settings;
+    const name = live.metadata?.name ?? '';
+    try {
+      await callKube({ verb: 'delete', resource: MAPPING_PLURAL, namespace, name }, () =>
+        this.options.clients.custom.deleteNamespacedCustomObject({
+          ...splitApiVersion(settings.apiVersion),
+          plural: MAPPING_PLURAL,
+          namespace,
+          name,
+          body: buildDeleteBody(live.metadata?.uid),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The TrafficRouter port: what the controller needs from any traffic router (Ambassador today).
+ * `observe` and `validate` read only the router's informer cache (no I/O, cheap on every
+ * reconcile); `setCanaryWeight` and `removeCanaryRoute` write only when the live state differs.
+ */
+import type { Rollout } from '../api/rollout.js';
+
+/** The slice of a Rollout a router looks at. */
+export type TrafficRollout = Pick<Rollout, 'metadata' | 'spec'>;
+
+export interface CanaryRouteView {
+  /** The weight the router currently sends to the canary (the lowest one if routes disagree). */
+  weightPercent: number;
+  /** When the canary weight was set to 0 (epoch ms), for the propagation delay before removal. */
+  zeroWeightSinceMs?: number;
+}
+
+/** What the pure core sees of the router: the canary route, or null when there is none. */
+export interface TrafficView {
+  canaryRoute: CanaryRouteView | null;
+}
+
+export interface TrafficRouter {
+  /** The live canary route(s) of this Rollout, from the cache. */
+  observe(rollout: TrafficRollout): TrafficView;
+  /** Problems that make traffic routing impossible for this Rollout (empty when fine). */
+  validate(rollout: TrafficRollout): string[];
+  /** Creates or updates the canary route(s) at this weight; no request when already so. */
+  setCanaryWeight(rollout: TrafficRollout, weightPercent: number): Promise<void>;
+  /** Deletes the canary route(s) this Rollout owns; no request when already gone. */
+  removeCanaryRoute(rollout: TrafficRollout): Promise<void>;
+}
+
+/** Thrown by a write when the router's configuration for this Rollout is unusable (see `validate`). */
+export class TrafficRoutingError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'TrafficRoutingError';
+    this.problems = problems;
+  }
+}
