@@ -52,19 +52,21 @@ export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {
   };
 }
 
+/** The labels a simulated node carries (pods' nodeSelectors are matched against them). */
+export function buildNodeLabels(name: string): Record<string, string> {
+  return {
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kanary.dev/simulated': 'true',
+  };
+}
+
 function buildNode(name: string, status: k8s.V1NodeStatus): k8s.V1Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: {
-      name,
-      labels: {
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'kanary.dev/simulated': 'true',
-      },
-    },
+    metadata: { name, labels: buildNodeLabels(name) },
     spec: {},
     status,
   };

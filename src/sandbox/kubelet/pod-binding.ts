@@ -21,3 +21,9 @@ export function needsBinding(pod: k8s.V1Pod): boolean {
   const phase = pod.status?.phase;
   return !pod.spec?.nodeName && !pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
 }
+
+/** Whether the node's labels satisfy the pod's nodeSelector (the only placement rule simulated). */
+export function fitsNode(pod: k8s.V1Pod, nodeLabels: Record<string, string>): boolean {
+  const selector = pod.spec?.nodeSelector ?? {};
+  return Object.entries(selector).every(([key, value]) => nodeLabels[key] === value);
+}

@@ -1,7 +1,8 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { IpAllocator } from './ip-allocator.js';
-import { deletePodNow, patchPodStatus } from './pod-api.js';
-import { bindPod, needsBinding } from './pod-binding.js';
+import { buildNodeLabels } from './node-registration.js';
+import { apiStatusCode, deletePodNow, patchPodStatus } from './pod-api.js';
+import { bindPod, fitsNode, needsBinding } from './pod-binding.js';
 import { PodRunner } from './pod-runner.js';
 import type { RandomSource } from './random.js';
 
@@ -38,19 +39,25 @@ function isFinished(pod: k8s.V1Pod): boolean {
 export class PodSync {
   private readonly runners = new Map<string, PodRunner>();
   private readonly inFlight = new Set<string>();
+  private readonly nodeLabels: Record<string, string>;
   private stopping = false;
 
-  constructor(private readonly options: PodSyncOptions) {}
+  constructor(private readonly options: PodSyncOptions) {
+    this.nodeLabels = buildNodeLabels(options.nodeName);
+  }
 
   /** Brings one observed pod to its desired state (safe to call again with the same pod). */
   sync(pod: k8s.V1Pod): void {
     const ref = refOf(pod);
     if (this.stopping || !ref.uid) return;
     if (needsBinding(pod)) {
-      this.once(`bind/${ref.uid}`, () => this.bind(pod, ref));
-      return;
+      if (fitsNode(pod, this.nodeLabels)) this.once(`bind/${ref.uid}`, () => this.bind(pod, ref));
+    } else if (pod.spec?.nodeName === this.options.nodeName) {
+      this.syncBound(pod, ref);
     }
-    if (pod.spec?.nodeName !== this.options.nodeName) return;
+  }
+
+  private syncBound(pod: k8s.V1Pod, ref: PodRef): void {
     if (pod.metadata?.deletionTimestamp) {
       this.once(`delete/${ref.uid}`, () => this.remove(ref));
     } else if (!this.runners.has(ref.uid) && !isFinished(pod)) {
@@ -88,7 +95,14 @@ export class PodSync {
   }
 
   private async bind(pod: k8s.V1Pod, ref: PodRef): Promise<void> {
-    await bindPod(this.options.api, pod, this.options.nodeName);
+    try {
+      await bindPod(this.options.api, pod, this.options.nodeName);
+    } catch (err) {
+      // 409: already bound (another kubelet won the race); 404: already gone. Both are fine.
+      const code = apiStatusCode(err);
+      if (code === 409 || code === 404) return;
+      throw err;
+    }
     this.options.log({ msg: 'pod bound', namespace: ref.namespace, pod: ref.name, node: this.options.nodeName });
   }
 
