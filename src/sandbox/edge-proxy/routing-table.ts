@@ -1,0 +1,104 @@
+/**
+ * The edge proxy's routing table: Mappings grouped and split by weight, groups in route order.
+ * A group that Emissary would reject (weights over 100) keeps the routing it had in the previous
+ * table, as Emissary keeps its last good configuration; a new group that is rejected gets no route.
+ */
+import { buildEnvoyClusterName } from './cluster-name.js';
+import type { EdgeMapping } from './edge-mapping.js';
+import { buildMappingGroups } from './mapping-groups.js';
+import { matchesRequest, rewriteUrl, type RequestInfo } from './route-match.js';
+import { resolveServiceTarget, type ServiceTarget } from './service-ref.js';
+import { computeWeightSplit, pickByPercent } from './weight-split.js';
+
+export interface RouteEntry {
+  mapping: EdgeMapping;
+  /** Share of the group's requests, 0..100. */
+  percent: number;
+  clusterName: string;
+  /** undefined when the service text cannot be parsed: such a route answers 503. */
+  target: ServiceTarget | undefined;
+}
+
+export interface RouteGroup {
+  key: string;
+  entries: RouteEntry[];
+}
+
+export interface RoutingTable {
+  groups: RouteGroup[];
+}
+
+export interface RoutingProblem {
+  /** The group key, or the Mapping key for a Mapping problem. */
+  key: string;
+  mappings: string[];
+  message: string;
+  keptPrevious: boolean;
+}
+
+export interface BuildRoutingTableInput {
+  mappings: EdgeMapping[];
+  previous?: RoutingTable | undefined;
+  /** Emissary's own namespace: service names are qualified outside it (cluster names). */
+  ambassadorNamespace: string;
+  /** Only Mappings whose ambassador_id lists this id are used (Emissary's default: `default`). */
+  ambassadorId: string;
+}
+
+export interface RoutingTableResult {
+  table: RoutingTable;
+  problems: RoutingProblem[];
+}
+
+export const emptyRoutingTable: RoutingTable = { groups: [] };
+
+function buildEntry(mapping: EdgeMapping, percent: number, ambassadorNamespace: string): RouteEntry {
+  const clusterName = buildEnvoyClusterName({
+    service: mapping.service,
+    mappingNamespace: mapping.namespace,
+    ambassadorNamespace,
+    ...(mapping.statsName !== undefined ? { statsName: mapping.statsName } : {}),
+  });
+  return { mapping, percent, clusterName, target: resolveServiceTarget(mapping.service, mapping.namespace) };
+}
+
+export function buildRoutingTable(input: BuildRoutingTableInput): RoutingTableResult {
+  const previous = new Map((input.previous?.groups ?? []).map((g) => [g.key, g]));
+  const mine = input.mappings.filter((m) => m.ambassadorIds.includes(input.ambassadorId));
+  const groups: RouteGroup[] = [];
+  const problems: RoutingProblem[] = [];
+  for (const group of buildMappingGroups(mine)) {
+    const split = computeWeightSplit(group.mappings.map((m) => ({ name: m.key, weight: m.weight })));
+    if (split.ok) {
+      const entries = group.mappings.map((m, i) => buildEntry(m, split.percents[i] ?? 0, input.ambassadorNamespace));
+      groups.push({ key: group.key, entries });
+      continue;
+    }
+    const kept = previous.get(group.key);
+    if (kept) groups.push(kept);
+    problems.push({ key: group.key, mappings: group.mappings.map((m) => m.key), message: split.error, keptPrevious: kept !== undefined });
+  }
+  return { table: { groups }, problems };
+}
+
+export interface SelectedRoute {
+  group: RouteGroup;
+  entry: RouteEntry;
+  /** The URL to send upstream (prefix rewritten). */
+  upstreamUrl: string;
+}
+
+/**
+ * The route for a request. `draw` in [0, 100) is drawn once per request and reused across groups,
+ * as Envoy evaluates runtime fractions: a draw past a group's total falls through to the next group.
+ */
+export function selectRoute(table: RoutingTable, request: RequestInfo, draw: number): SelectedRoute | undefined {
+  for (const group of table.groups) {
+    const first = group.entries[0];
+    if (!first || !matchesRequest(first.mapping, request)) continue;
+    const index = pickByPercent(group.entries.map((e) => e.percent), draw);
+    const entry = index === undefined ? undefined : group.entries[index];
+    if (entry) return { group, entry, upstreamUrl: rewriteUrl(entry.mapping, request.url) };
+  }
+  return undefined;
+}
