@@ -1,0 +1,84 @@
+/**
+ * What planCanary asks the controller to do: a discriminated union on `type`. The controller
+ * executes the array IN ORDER and stops at the first failure (the next reconcile re-plans).
+ * planCanary orders them safely (ACTION_ORDER): create, scale up, Service selectors, traffic,
+ * scale down / deadline annotations, AnalysisRuns, deletions, Events. A weight is only raised for
+ * pods the snapshot already shows available, so nothing in a plan waits on an earlier action.
+ */
+import type { EventReason } from '../api/reasons.js';
+import type { AnalysisStepRef, BackgroundAnalysis } from '../api/rollout.js';
+
+export interface CreateReplicaSetAction {
+  type: 'createReplicaSet';
+  /** `<rollout>-<podTemplateHash>`; the controller builds the object from spec.template. */
+  name: string;
+  podTemplateHash: string;
+  revision: number;
+  replicas: number;
+}
+
+export interface ScaleReplicaSetAction {
+  type: 'scaleReplicaSet';
+  name: string;
+  replicas: number;
+  /** Set the kanary.dev/scale-down-deadline annotation (epoch ms, written RFC 3339); null removes it; undefined leaves it. */
+  scaleDownDeadlineMs?: number | null;
+}
+
+export interface DeleteReplicaSetAction {
+  type: 'deleteReplicaSet';
+  name: string;
+}
+
+export interface SetServiceSelectorAction {
+  type: 'setServiceSelector';
+  role: 'stable' | 'canary';
+  serviceName: string;
+  podTemplateHash: string;
+}
+
+export interface SetCanaryWeightAction {
+  type: 'setCanaryWeight';
+  /** Creates or updates `<mapping>-canary`; writing 0 records the zero-weight-since annotation. */
+  weightPercent: number;
+}
+
+export interface RemoveCanaryRouteAction {
+  type: 'removeCanaryRoute';
+}
+
+export interface CreateAnalysisRunAction {
+  type: 'createAnalysisRun';
+  name: string;
+  podTemplateHash: string;
+  revision: number;
+  /** Set for step analysis, absent for background analysis. */
+  stepIndex?: number;
+  background: boolean;
+  analysis: AnalysisStepRef | BackgroundAnalysis;
+}
+
+export interface TerminateAnalysisRunAction {
+  type: 'terminateAnalysisRun';
+  name: string;
+}
+
+export interface RecordEventAction {
+  type: 'recordEvent';
+  eventType: 'Normal' | 'Warning';
+  reason: EventReason;
+  message: string;
+}
+
+export type Action =
+  | CreateReplicaSetAction
+  | ScaleReplicaSetAction
+  | DeleteReplicaSetAction
+  | SetServiceSelectorAction
+  | SetCanaryWeightAction
+  | RemoveCanaryRouteAction
+  | CreateAnalysisRunAction
+  | TerminateAnalysisRunAction
+  | RecordEventAction;
+
+export type ActionType = Action['type'];

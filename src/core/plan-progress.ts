@@ -1,0 +1,46 @@
+/**
+ * progressDeadlineSeconds. While the rollout waits for something other than a pause or a human,
+ * the Progressing condition's message carries a summary of the observed progress; its
+ * lastUpdateTime therefore moves only when progress is made. When it is older than the deadline
+ * the rollout is Degraded (ProgressDeadlineExceeded) and, with progressDeadlineAbort, aborted.
+ */
+import { findCondition } from './conditions.js';
+import { addRequeue, type PlanContext, type PlanDraft } from './plan-context.js';
+import { isProgressing, stableOf } from './plan-replica-sets.js';
+
+export function computeProgressSignature(ctx: PlanContext, draft: PlanDraft): string {
+  const canary = ctx.current;
+  const stable = stableOf(ctx, draft);
+  return [
+    `step ${draft.stepIndex}/${ctx.steps.length}`,
+    `canary ${canary?.availableReplicas ?? 0}/${canary?.specReplicas ?? 0} available`,
+    `stable ${stable?.availableReplicas ?? 0}/${stable?.specReplicas ?? 0} available`,
+    `weight ${ctx.routeWeight}`,
+  ].join(', ');
+}
+
+export function isWaitingForProgress(ctx: PlanContext, draft: PlanDraft): boolean {
+  return isProgressing(ctx, draft) && !draft.abort && !ctx.rollout.spec.paused && draft.pauseConditions.length === 0;
+}
+
+export function checkProgressDeadline(ctx: PlanContext, draft: PlanDraft): void {
+  if (!isWaitingForProgress(ctx, draft)) return;
+  const deadlineMs = ctx.rollout.spec.progressDeadlineSeconds * 1000;
+  const previous = findCondition(ctx.prev.conditions, 'Progressing');
+  const signature = computeProgressSignature(ctx, draft);
+  if (previous?.message?.endsWith(signature) !== true) {
+    addRequeue(draft, deadlineMs);
+    return;
+  }
+  const since = Date.parse(previous.lastUpdateTime ?? '');
+  const exceeded = previous.reason === 'ProgressDeadlineExceeded' || (!Number.isNaN(since) && ctx.now - since >= deadlineMs);
+  if (!exceeded) {
+    addRequeue(draft, Number.isNaN(since) ? deadlineMs : since + deadlineMs - ctx.now);
+    return;
+  }
+  draft.progressDeadlineExceeded = true;
+  if (ctx.rollout.spec.progressDeadlineAbort) {
+    draft.abort = true;
+    draft.abortMessage = `progress deadline exceeded (${ctx.rollout.spec.progressDeadlineSeconds}s without progress)`;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Service selectors and the canary route. A Service moves to a ReplicaSet only when it has available
+ * pods; while aborted (and once promoted) the canary Service selects the stable hash. The canary
+ * weight rises only for available canary pods, drops to 0 at once on abort or when the canary has
+ * no available pods, and a route at weight 0 is removed after the propagation delay (requeue).
+ */
+import { computeCanaryReplicas, computeDesiredWeight, computeRouterWeight } from './desired-weight.js';
+import { addRequeue, findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
+import { isProgressing, type ServiceHashes } from './plan-replica-sets.js';
+
+function hasAvailablePods(ctx: PlanContext, hash: string): boolean {
+  return (findOwnedByHash(ctx, hash)?.availableReplicas ?? 0) > 0;
+}
+
+function switchable(ctx: PlanContext, observed: string | undefined, target: string): string | undefined {
+  return hasAvailablePods(ctx, target) ? target : observed;
+}
+
+/** The selector hash each Service will have after this plan. */
+export function computeServiceHashes(ctx: PlanContext, draft: PlanDraft): ServiceHashes {
+  const { stable, canary } = ctx.snapshot.services;
+  const canaryTarget = isProgressing(ctx, draft) && !draft.abort ? ctx.hash : draft.stableHash;
+  return {
+    stable: stable === undefined ? undefined : switchable(ctx, stable.selectorHash, draft.stableHash),
+    canary: canary === undefined ? undefined : switchable(ctx, canary.selectorHash, canaryTarget),
+  };
+}
+
+export function planServices(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
+  for (const role of ['stable', 'canary'] as const) {
+    const service = ctx.snapshot.services[role];
+    const hash = hashes[role];
+    if (service === undefined || hash === undefined || service.selectorHash === hash) continue;
+    draft.actions.push({ type: 'setServiceSelector', role, serviceName: service.name, podTemplateHash: hash });
+    draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'ServiceSelectorUpdated', message: `Switched ${role} Service ${service.name} to ${hash}` });
+  }
+}
+
+function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): number {
+  if (!isProgressing(ctx, draft) || draft.abort) return 0;
+  const position = { steps: ctx.steps, stepIndex: draft.stepIndex, aborted: false, promoteFull: draft.promoteFull };
+  return computeRouterWeight({
+    desiredWeight: computeDesiredWeight(position),
+    currentWeight: ctx.routeWeight,
+    canaryAvailable: ctx.current?.availableReplicas ?? 0,
+    canaryNeeded: computeCanaryReplicas(position, ctx.replicas),
+    canaryServiceOnCurrent: ctx.snapshot.services.canary === undefined || hashes.canary === ctx.hash,
+  });
+}
+
+function planZeroWeight(ctx: PlanContext, draft: PlanDraft): void {
+  const route = ctx.snapshot.traffic?.canaryRoute;
+  if (route === null || route === undefined) return;
+  const since = route.zeroWeightSinceMs;
+  if (route.weightPercent !== 0 || since === undefined) {
+    draft.actions.push({ type: 'setCanaryWeight', weightPercent: 0 });
+    if (route.weightPercent !== 0) {
+      draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficWeightUpdated', message: `Canary weight ${route.weightPercent} -> 0` });
+    }
+    addRequeue(draft, ctx.propagationDelayMs);
+  } else if (ctx.now - since >= ctx.propagationDelayMs) {
+    draft.actions.push({ type: 'removeCanaryRoute' });
+    draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'CanaryMappingDeleted', message: 'Canary route removed after the propagation delay' });
+  } else {
+    addRequeue(draft, since + ctx.propagationDelayMs - ctx.now);
+  }
+}
+
+export function planRoute(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
+  if (!ctx.trafficRouted) return;
+  const weight = computeWeightToWrite(ctx, draft, hashes);
+  if (weight === 0) {
+    planZeroWeight(ctx, draft);
+    return;
+  }
+  const route = ctx.snapshot.traffic?.canaryRoute;
+  if (route !== null && route !== undefined && route.weightPercent === weight) return;
+  draft.actions.push({ type: 'setCanaryWeight', weightPercent: weight });
+  draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficWeightUpdated', message: `Canary weight ${ctx.routeWeight} -> ${weight}` });
+}

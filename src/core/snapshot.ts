@@ -1,0 +1,67 @@
+/**
+ * What the controller observed, handed to planCanary (pure). Built from informer caches.
+ *
+ * - `replicaSets`: every ReplicaSet matching the Rollout's selector or named `<rollout>-<hash>`,
+ *   owned or not (`ownedByRollout` false ones are never touched; one that takes our name is reported).
+ * - `services.stable` / `services.canary`: present when the Rollout names them AND they exist
+ *   (missing ones are reported in `specProblems`). `selectorHash` is the value of the
+ *   `rollouts-pod-template-hash` key of the Service selector (undefined when the key is absent).
+ * - `traffic`: present iff the Rollout uses traffic routing; `canaryRoute` is the `<base>-canary`
+ *   Mapping (null when it does not exist), `zeroWeightSinceMs` from its zero-weight-since annotation.
+ * - `analysisRuns`: the Rollout's AnalysisRuns (label kanary.dev/rollout); `terminated` is spec.terminate.
+ * - `specProblems`: problems found by the controller (invalid spec, missing Service or base Mapping,
+ *   base Mapping with a weight) -> InvalidSpec, Degraded, recheck every 20 s.
+ * - `routePropagationDelayMs`: how long a canary Mapping stays at weight 0 before it is deleted
+ *   (default ROUTE_PROPAGATION_DELAY_MS).
+ */
+import type { AnalysisPhase } from '../api/reasons.js';
+import type { Rollout } from '../api/rollout.js';
+
+export const ROUTE_PROPAGATION_DELAY_MS = 5000;
+export const INVALID_SPEC_RECHECK_MS = 20_000;
+
+export interface ReplicaSetView {
+  name: string;
+  podTemplateHash: string;
+  revision: number;
+  specReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  /** Epoch ms from the kanary.dev/scale-down-deadline annotation. */
+  scaleDownDeadlineMs?: number;
+  ownedByRollout: boolean;
+}
+
+export interface ServiceView {
+  name: string;
+  selectorHash?: string;
+}
+
+export interface CanaryRouteView {
+  weightPercent: number;
+  zeroWeightSinceMs?: number;
+}
+
+export interface TrafficView {
+  canaryRoute: CanaryRouteView | null;
+}
+
+export interface AnalysisRunView {
+  name: string;
+  podTemplateHash: string;
+  stepIndex?: number;
+  background: boolean;
+  phase: AnalysisPhase;
+  message?: string;
+  terminated?: boolean;
+}
+
+export interface CanarySnapshot {
+  rollout: Rollout;
+  replicaSets: ReplicaSetView[];
+  services: { stable?: ServiceView; canary?: ServiceView };
+  traffic?: TrafficView;
+  analysisRuns: AnalysisRunView[];
+  specProblems: string[];
+  routePropagationDelayMs?: number;
+}
