@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
+import { lintCommand } from './lint-command.js';
 
 /** Every verb of the CLI, in the order `kanary --help` lists them. */
 export function commandRegistry(): Command[] {
-  return [];
+  return [lintCommand];
 }
