@@ -1,7 +1,8 @@
+import { clusterCommand } from './cluster-command.js';
 import type { Command } from './command.js';
 import { lintCommand } from './lint-command.js';
 
 /** Every verb of the CLI, in the order `kanary --help` lists them. */
 export function commandRegistry(): Command[] {
-  return [lintCommand];
+  return [clusterCommand, lintCommand];
 }

@@ -1,0 +1,154 @@
+/** `kanary cluster build|start|stop|status`: the local Kubernetes control plane for tests and the demo. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClusterAlreadyRunningError, startCluster, stopCluster } from '../sandbox/cluster/cluster.js';
+import { defaultStateDir, kubernetesBinDir } from '../sandbox/cluster/cluster-paths.js';
+import { type ClusterStatus, clusterStatus } from '../sandbox/cluster/cluster-status.js';
+import { PortInUseError, parsePort } from '../sandbox/cluster/ports.js';
+import { repoRoot } from '../sandbox/cluster/repo-root.js';
+import type { CliIo, Command } from './command.js';
+import { UserError } from './command.js';
+
+const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N]
+
+Runs a real Kubernetes v1.20.2 control plane (etcd, kube-apiserver, kube-controller-manager) and
+the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping CRD installed.
+  build    build and cache kube-apiserver/kube-controller-manager (once, ~10 min; no-op afterwards)
+  start    build if needed, start everything detached and wait until ready; the last line printed
+           is \`export KUBECONFIG=...\` (each start begins with an empty etcd)
+  stop     stop every process of the cluster
+  status   show each process; exit code 0 only when all run and the apiserver is ready
+Flags:
+  --dir DIR   state directory (default $KANARY_HOME/cluster or ~/.kanary/cluster)
+  --port N    kube-apiserver port for start (default: a free port)
+
+Example:
+  eval "$(kanary cluster start | tail -n 1)" && kubectl get nodes
+  kanary cluster stop
+`;
+
+interface Flags {
+  action: string;
+  dir: string;
+  port?: number;
+}
+
+function parseFlags(argv: string[], io: CliIo): Flags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { dir: { type: 'string' }, port: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UserError(`cluster: ${(error as Error).message}`);
+  }
+  const [action, ...extra] = parsed.positionals;
+  if (!action || extra.length > 0) throw new UserError('cluster: expected one of build, start, stop, status');
+  const dir = resolve(parsed.values.dir ?? defaultStateDir(io.env, homedir()));
+  if (parsed.values.port === undefined) return { action, dir };
+  const port = parsePort(parsed.values.port);
+  if (port === undefined) throw new UserError(`cluster: --port must be an integer 1..65535, got "${parsed.values.port}"`);
+  return { action, dir, port };
+}
+
+/** Runs scripts/setup-cluster.sh, streaming its output; resolves to its exit code. */
+function runBuild(io: CliIo): Promise<number> {
+  const script = join(repoRoot(), 'scripts', 'setup-cluster.sh');
+  return new Promise((resolvePromise) => {
+    const child = spawn('bash', [script], { env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => io.stdout(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
+    child.on('error', (error) => {
+      io.stderr(`kanary: cannot run ${script}: ${error.message}\n`);
+      resolvePromise(1);
+    });
+    child.on('close', (code) => resolvePromise(code ?? 1));
+  });
+}
+
+function binariesBuilt(binDir: string): boolean {
+  return existsSync(join(binDir, '.complete'));
+}
+
+async function start(flags: Flags, io: CliIo): Promise<number> {
+  const binDir = kubernetesBinDir(io.env, homedir());
+  if (!binariesBuilt(binDir)) {
+    const code = await runBuild(io);
+    if (code !== 0) return code;
+  }
+  try {
+    const started = await startCluster({
+      dir: flags.dir,
+      binDir,
+      repoRoot: repoRoot(),
+      ...(flags.port !== undefined ? { apiserverPort: flags.port } : {}),
+      log: (line) => io.stdout(`${line}\n`),
+    });
+    for (const warning of started.warnings) io.stderr(`kanary: warning: ${warning}\n`);
+    io.stdout(`cluster running in ${flags.dir}; stop it with: kanary cluster stop --dir ${flags.dir}\n`);
+    io.stdout(`export KUBECONFIG=${started.kubeconfig}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof PortInUseError || error instanceof ClusterAlreadyRunningError) {
+      throw new UserError(`cluster: ${error.message}`);
+    }
+    io.stderr(`kanary: cluster start failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function stop(flags: Flags, io: CliIo): Promise<number> {
+  const stopped = await stopCluster(flags.dir);
+  io.stdout(stopped ? `stopped the cluster in ${flags.dir}\n` : `no cluster recorded in ${flags.dir}; nothing to stop\n`);
+  return 0;
+}
+
+/** Human-readable status lines. */
+export function renderStatus(status: ClusterStatus): string {
+  if (!status.started) return `no cluster running in ${status.dir}\n`;
+  const width = Math.max(...status.components.map((c) => c.name.length));
+  const lines = status.components.map((c) =>
+    c.running
+      ? `  ${c.name.padEnd(width)}  running  pid ${c.pid}`
+      : `  ${c.name.padEnd(width)}  CRASHED  pid ${c.pid} is gone; see ${c.log}`,
+  );
+  const summary = status.healthy ? 'healthy' : status.apiserverReady ? 'degraded' : 'apiserver not ready';
+  return [
+    `cluster in ${status.dir}: ${summary}`,
+    `  server      ${status.state?.server ?? '?'}`,
+    `  kubeconfig  ${status.state?.kubeconfig ?? '?'}`,
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+async function status(flags: Flags, io: CliIo): Promise<number> {
+  const result = await clusterStatus(flags.dir);
+  io.stdout(renderStatus(result));
+  return result.healthy ? 0 : 1;
+}
+
+const ACTIONS: Record<string, (flags: Flags, io: CliIo) => Promise<number>> = {
+  build: (_flags, io) => runBuild(io),
+  start,
+  stop,
+  status,
+};
+
+export const clusterCommand: Command = {
+  name: 'cluster',
+  summary: 'build, start, stop or inspect the local Kubernetes cluster (kube-apiserver v1.20 on loopback)',
+  usage: USAGE,
+  async run(argv, io) {
+    const flags = parseFlags(argv, io);
+    const action = ACTIONS[flags.action];
+    if (!action) throw new UserError(`cluster: unknown action "${flags.action}"; expected build, start, stop or status`);
+    return action(flags, io);
+  },
+};

@@ -1,0 +1,220 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { apiRequest } from './api-request.js';
+import { type ClusterPaths, clusterPaths } from './cluster-paths.js';
+import {
+  type ClusterState,
+  COMPONENT_ORDER,
+  type ComponentName,
+  type ComponentRecord,
+  readClusterState,
+  writeClusterState,
+} from './cluster-state.js';
+import {
+  type ClusterPorts,
+  apiserverArgs,
+  apiserverUrl,
+  controllerManagerArgs,
+  etcdArgs,
+  etcdUrl,
+} from './component-args.js';
+import { installCrds } from './crd-install.js';
+import { renderKubeconfig } from './kubeconfig-yaml.js';
+import { ensurePki, readClientPems } from './pki.js';
+import { choosePort, distinctFreePorts } from './ports.js';
+import { isRunning, spawnDetached, stopProcess } from './processes.js';
+import { type TlsClient, get, waitReady } from './readiness.js';
+
+export interface StartClusterOptions {
+  /** State directory: certificates, etcd data, logs, kubeconfig, state.json. */
+  dir: string;
+  /** The directory holding kube-apiserver and kube-controller-manager. */
+  binDir: string;
+  /** Where crds/, vendor/ and dist/sandbox/kubelet/main.js are looked up. */
+  repoRoot: string;
+  /** A fixed apiserver port (an error when in use); a free one otherwise. */
+  apiserverPort?: number;
+  /** Start the simulated kubelet (default true; skipped with a warning when not built). */
+  kubelet?: boolean;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export interface StartedCluster {
+  state: ClusterState;
+  kubeconfig: string;
+  crds: string[];
+  warnings: string[];
+}
+
+export class ClusterAlreadyRunningError extends Error {
+  constructor(dir: string) {
+    super(`a cluster is already running in ${dir}; stop it first (kanary cluster stop --dir ${dir})`);
+    this.name = 'ClusterAlreadyRunningError';
+  }
+}
+
+export const KUBELET_ENTRY = join('dist', 'sandbox', 'kubelet', 'main.js');
+const NODE_NAME = 'kanary-sim-node';
+
+interface Context {
+  options: StartClusterOptions;
+  paths: ClusterPaths;
+  state: ClusterState;
+  tls: TlsClient;
+  log: (line: string) => void;
+}
+
+function missingBinaries(binDir: string): string[] {
+  return ['kube-apiserver', 'kube-controller-manager'].filter((b) => !existsSync(join(binDir, b)));
+}
+
+async function assertNotRunning(paths: ClusterPaths): Promise<void> {
+  const previous = await readClusterState(paths.stateFile);
+  if (!previous) return;
+  const records = Object.values(previous.components);
+  if (records.some((r) => isRunning(r))) throw new ClusterAlreadyRunningError(paths.dir);
+}
+
+async function choosePorts(requested?: number): Promise<ClusterPorts> {
+  const apiserver = await choosePort(requested);
+  const [etcdClient = 0, etcdPeer = 0] = await distinctFreePorts(2, [apiserver]);
+  return { etcdClient, etcdPeer, apiserver };
+}
+
+async function prepare(options: StartClusterOptions): Promise<Context> {
+  const paths = clusterPaths(options.dir);
+  await assertNotRunning(paths);
+  const missing = missingBinaries(options.binDir);
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(' and ')} not found in ${options.binDir}: run \`kanary cluster build\` (npm run cluster:build) first`);
+  }
+  // A fresh etcd each start: predictable, and etcd data is tied to the previous ports.
+  await rm(paths.etcdData, { recursive: true, force: true });
+  await Promise.all([paths.logs, paths.apiserverCertDir].map((d) => mkdir(d, { recursive: true })));
+  const files = await ensurePki(paths.pki);
+  const ports = await choosePorts(options.apiserverPort);
+  const server = apiserverUrl(ports);
+  const admin = await readClientPems(files, 'admin');
+  const manager = await readClientPems(files, 'controller-manager');
+  await writeFile(paths.kubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...admin }), { mode: 0o600 });
+  await writeFile(paths.controllerManagerKubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...manager }), { mode: 0o600 });
+  const state: ClusterState = {
+    dir: options.dir,
+    kubeconfig: paths.kubeconfig,
+    server,
+    ports,
+    startedAt: new Date().toISOString(),
+    components: {},
+  };
+  await writeClusterState(paths.stateFile, state);
+  const tls = { ca: admin.caPem, cert: admin.certPem, key: admin.keyPem };
+  return { options, paths, state, tls, log: options.log ?? (() => undefined) };
+}
+
+async function launch(ctx: Context, name: ComponentName, command: string, args: string[]): Promise<ComponentRecord> {
+  const record = await spawnDetached({ command, args, log: join(ctx.paths.logs, `${name}.log`), binary: name === 'kubelet' ? KUBELET_ENTRY : name });
+  ctx.state.components[name] = record;
+  await writeClusterState(ctx.paths.stateFile, ctx.state);
+  return record;
+}
+
+async function startEtcd(ctx: Context): Promise<void> {
+  const ports = ctx.state.ports;
+  const record = await launch(ctx, 'etcd', 'etcd', etcdArgs({ paths: ctx.paths, ports }));
+  const check = async (): Promise<boolean> => (await get(`${etcdUrl(ports)}/health`)).body.includes('true');
+  await waitReady({ name: 'etcd', process: record, check, timeoutMs: 30_000 });
+}
+
+async function startApiserver(ctx: Context): Promise<void> {
+  const args = apiserverArgs({ paths: ctx.paths, ports: ctx.state.ports });
+  const record = await launch(ctx, 'kube-apiserver', join(ctx.options.binDir, 'kube-apiserver'), args);
+  const check = async (): Promise<boolean> => (await get(`${ctx.state.server}/readyz`, ctx.tls)).status === 200;
+  await waitReady({ name: 'kube-apiserver', process: record, check, timeoutMs: 120_000 });
+}
+
+async function apiOk(ctx: Context, path: string): Promise<boolean> {
+  const answer = await apiRequest({ server: ctx.state.server, tls: ctx.tls, method: 'GET', path });
+  return answer.status === 200;
+}
+
+async function startControllerManager(ctx: Context): Promise<ComponentRecord> {
+  const args = controllerManagerArgs({ paths: ctx.paths, ports: ctx.state.ports });
+  return launch(ctx, 'kube-controller-manager', join(ctx.options.binDir, 'kube-controller-manager'), args);
+}
+
+/** The serviceaccount controller creating `default/default` shows the controllers are running. */
+async function waitControllers(ctx: Context, record: ComponentRecord): Promise<void> {
+  const check = (): Promise<boolean> => apiOk(ctx, '/api/v1/namespaces/default/serviceaccounts/default');
+  await waitReady({ name: 'kube-controller-manager', process: record, check, timeoutMs: 90_000 });
+}
+
+async function nodeReady(ctx: Context): Promise<boolean> {
+  const answer = await apiRequest({ server: ctx.state.server, tls: ctx.tls, method: 'GET', path: `/api/v1/nodes/${NODE_NAME}` });
+  const status = answer.json.status as { conditions?: { type: string; status: string }[] } | undefined;
+  return (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+async function startKubelet(ctx: Context): Promise<string | undefined> {
+  const entry = join(ctx.options.repoRoot, KUBELET_ENTRY);
+  if (!existsSync(entry)) return `simulated kubelet not started: ${entry} does not exist (run npm run build); pods will stay Pending`;
+  const args = [entry, '--kubeconfig', ctx.paths.kubeconfig, '--node-name', NODE_NAME];
+  const record = await launch(ctx, 'kubelet', process.execPath, args);
+  await waitReady({ name: 'simulated kubelet', process: record, check: () => nodeReady(ctx), timeoutMs: 60_000 });
+  return undefined;
+}
+
+async function bringUp(ctx: Context): Promise<StartedCluster> {
+  const { log } = ctx;
+  const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  await startEtcd(ctx);
+  log(`etcd ready on ${etcdUrl(ctx.state.ports)} (${elapsed()})`);
+  await startApiserver(ctx);
+  log(`kube-apiserver ready on ${ctx.state.server} (${elapsed()})`);
+  const manager = await startControllerManager(ctx);
+  const crds = await installCrds({ server: ctx.state.server, tls: ctx.tls, repoRoot: ctx.options.repoRoot });
+  log(`CRDs established: ${crds.join(', ')} (${elapsed()})`);
+  await waitControllers(ctx, manager);
+  log(`kube-controller-manager running (${elapsed()})`);
+  const warnings: string[] = [];
+  if (ctx.options.kubelet !== false) {
+    const warning = await startKubelet(ctx);
+    if (warning) warnings.push(warning);
+    else log(`simulated kubelet registered node ${NODE_NAME} (${elapsed()})`);
+  }
+  return { state: ctx.state, kubeconfig: ctx.paths.kubeconfig, crds, warnings };
+}
+
+/**
+ * Starts etcd, kube-apiserver, kube-controller-manager and the simulated kubelet on loopback,
+ * detached, and resolves once all are ready. On any failure everything started is stopped again.
+ */
+export async function startCluster(options: StartClusterOptions): Promise<StartedCluster> {
+  const ctx = await prepare(options);
+  try {
+    return await bringUp(ctx);
+  } catch (error) {
+    await stopRecorded(ctx.state).catch(() => undefined);
+    await rm(ctx.paths.stateFile, { force: true });
+    throw error;
+  }
+}
+
+async function stopRecorded(state: ClusterState): Promise<void> {
+  for (const name of [...COMPONENT_ORDER].reverse()) {
+    const record = state.components[name];
+    if (record) await stopProcess(record);
+  }
+}
+
+/** Stops every recorded process (kubelet first, etcd last); false when nothing was recorded. */
+export async function stopCluster(dir: string): Promise<boolean> {
+  const paths = clusterPaths(dir);
+  const state = await readClusterState(paths.stateFile);
+  if (!state) return false;
+  await stopRecorded(state);
+  await rm(paths.stateFile, { force: true });
+  return true;
+}

@@ -1,0 +1,95 @@
+import type { ClusterPaths } from './cluster-paths.js';
+import { SERVICE_CLUSTER_IP_RANGE, pkiFiles } from './pki-plan.js';
+
+/** Command lines of etcd, kube-apiserver and kube-controller-manager. Pure. */
+
+export interface ClusterPorts {
+  etcdClient: number;
+  etcdPeer: number;
+  apiserver: number;
+}
+
+export interface ComponentArgsInput {
+  paths: ClusterPaths;
+  ports: ClusterPorts;
+}
+
+/** The controllers the local cluster runs. Not `endpoint`: core/v1 Endpoints reject loopback pod IPs. */
+export const CONTROLLERS = [
+  'namespace',
+  'garbagecollector',
+  'serviceaccount',
+  'serviceaccount-token',
+  'replicaset',
+  'deployment',
+  'endpointslice',
+  'job',
+];
+
+const LOOPBACK = '127.0.0.1';
+
+export function etcdUrl(ports: ClusterPorts): string {
+  return `http://${LOOPBACK}:${ports.etcdClient}`;
+}
+
+export function apiserverUrl(ports: ClusterPorts): string {
+  return `https://${LOOPBACK}:${ports.apiserver}`;
+}
+
+export function etcdArgs({ paths, ports }: ComponentArgsInput): string[] {
+  const client = etcdUrl(ports);
+  const peer = `http://${LOOPBACK}:${ports.etcdPeer}`;
+  return [
+    '--name=kanary',
+    `--data-dir=${paths.etcdData}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=kanary=${peer}`,
+    '--initial-cluster-state=new',
+    '--logger=zap',
+    '--log-outputs=stderr',
+    '--log-level=warn',
+  ];
+}
+
+export function apiserverArgs({ paths, ports }: ComponentArgsInput): string[] {
+  const pki = pkiFiles(paths.pki);
+  return [
+    `--etcd-servers=${etcdUrl(ports)}`,
+    `--bind-address=${LOOPBACK}`,
+    `--advertise-address=${LOOPBACK}`,
+    `--secure-port=${ports.apiserver}`,
+    `--cert-dir=${paths.apiserverCertDir}`,
+    `--tls-cert-file=${pki.serverCert}`,
+    `--tls-private-key-file=${pki.serverKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+    '--authorization-mode=RBAC',
+    '--endpoint-reconciler-type=none',
+    '--disable-admission-plugins=ServiceAccount',
+    '--profiling=false',
+    '--v=1',
+  ];
+}
+
+export function controllerManagerArgs({ paths }: ComponentArgsInput): string[] {
+  const pki = pkiFiles(paths.pki);
+  return [
+    `--kubeconfig=${paths.controllerManagerKubeconfig}`,
+    `--controllers=${CONTROLLERS.join(',')}`,
+    `--service-account-private-key-file=${pki.serviceAccountKey}`,
+    `--root-ca-file=${pki.caCert}`,
+    '--use-service-account-credentials=false',
+    '--leader-elect=false',
+    // No HTTP(S) serving: nothing scrapes it, and it would need two more ports.
+    '--port=0',
+    '--secure-port=0',
+    '--profiling=false',
+    '--v=1',
+  ];
+}
