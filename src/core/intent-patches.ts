@@ -19,7 +19,10 @@ function onlyBackgroundInconclusive(rollout: Rollout, stepIndex: number): boolea
   const conditions = rollout.status?.pauseConditions ?? [];
   if (conditions.length === 0) return false;
   const allInconclusive = conditions.every((c) => c.reason === 'InconclusiveAnalysisRun');
-  return allInconclusive && rollout.spec.strategy.canary.steps?.[stepIndex]?.analysis === undefined;
+  const stepRunInconclusive =
+    rollout.spec.strategy.canary.steps?.[stepIndex]?.analysis !== undefined &&
+    rollout.status?.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
+  return allInconclusive && !stepRunInconclusive;
 }
 
 function promotePatch(rollout: Rollout): IntentPatch {

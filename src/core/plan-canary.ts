@@ -10,8 +10,9 @@
  *     {status: {pauseConditions: null, controllerPause: false, currentStepIndex: K + 1}}
  *   where K = status.currentStepIndex (default 0) and K < steps.length. Repeating the SAME patch
  *   without resourceVersion is still safe: it sets the same index again (never K + 2).
- *   Exception: when every pause condition is InconclusiveAnalysisRun and steps[K] is not an
- *   analysis step (a BACKGROUND run was inconclusive) the index is left alone:
+ *   Exception: when every pause condition is InconclusiveAnalysisRun and the current step's run
+ *   (status.canary.currentStepAnalysisRunStatus) is not Inconclusive (so a BACKGROUND run was
+ *   inconclusive) the index is left alone:
  *     {status: {pauseConditions: null, controllerPause: false}}
  *   The controller reads "status.canary.currentBackgroundAnalysisRunStatus says Inconclusive for
  *   this run, and no InconclusiveAnalysisRun pause condition" as accepted: it terminates the run and
