@@ -15,12 +15,14 @@ export interface DesiredCondition {
 
 export function mergeCondition(previous: RolloutCondition | undefined, desired: DesiredCondition, now: number): RolloutCondition {
   const nowIso = toIsoTime(now);
-  const sameStatus = previous?.status === desired.status;
-  const unchanged = sameStatus && previous?.reason === desired.reason && previous.message === desired.message;
+  if (previous === undefined || previous.status !== desired.status) {
+    return { ...desired, lastUpdateTime: nowIso, lastTransitionTime: nowIso };
+  }
+  const unchanged = previous.reason === desired.reason && previous.message === desired.message;
   return {
     ...desired,
-    lastUpdateTime: unchanged ? (previous?.lastUpdateTime ?? nowIso) : nowIso,
-    lastTransitionTime: sameStatus ? (previous?.lastTransitionTime ?? nowIso) : nowIso,
+    lastUpdateTime: unchanged ? (previous.lastUpdateTime ?? nowIso) : nowIso,
+    lastTransitionTime: previous.lastTransitionTime ?? nowIso,
   };
 }
 

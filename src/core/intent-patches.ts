@@ -15,14 +15,17 @@ export interface IntentPatch {
   conditional: boolean;
 }
 
+function stepRunInconclusive(rollout: Rollout, stepIndex: number): boolean {
+  const isAnalysisStep = rollout.spec.strategy.canary.steps?.[stepIndex]?.analysis !== undefined;
+  return isAnalysisStep && rollout.status?.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
+}
+
+/** Paused only because a BACKGROUND run was inconclusive: promote must not move the step. */
 function onlyBackgroundInconclusive(rollout: Rollout, stepIndex: number): boolean {
   const conditions = rollout.status?.pauseConditions ?? [];
   if (conditions.length === 0) return false;
   const allInconclusive = conditions.every((c) => c.reason === 'InconclusiveAnalysisRun');
-  const stepRunInconclusive =
-    rollout.spec.strategy.canary.steps?.[stepIndex]?.analysis !== undefined &&
-    rollout.status?.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
-  return allInconclusive && !stepRunInconclusive;
+  return allInconclusive && !stepRunInconclusive(rollout, stepIndex);
 }
 
 function promotePatch(rollout: Rollout): IntentPatch {

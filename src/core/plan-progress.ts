@@ -32,10 +32,11 @@ export function checkProgressDeadline(ctx: PlanContext, draft: PlanDraft): void 
     addRequeue(draft, deadlineMs);
     return;
   }
-  const since = Date.parse(previous.lastUpdateTime ?? '');
-  const exceeded = previous.reason === 'ProgressDeadlineExceeded' || (!Number.isNaN(since) && ctx.now - since >= deadlineMs);
+  const parsed = Date.parse(previous.lastUpdateTime ?? '');
+  const since = Number.isNaN(parsed) ? ctx.now : parsed;
+  const exceeded = previous.reason === 'ProgressDeadlineExceeded' || ctx.now - since >= deadlineMs;
   if (!exceeded) {
-    addRequeue(draft, Number.isNaN(since) ? deadlineMs : since + deadlineMs - ctx.now);
+    addRequeue(draft, since + deadlineMs - ctx.now);
     return;
   }
   draft.progressDeadlineExceeded = true;

@@ -8,6 +8,7 @@
 import { describeRunFailure, findSlotRuns, isRunFailure, type RunSlot } from './canary-analysis.js';
 import type { PlanContext, PlanDraft } from './plan-context.js';
 import { isProgressing } from './plan-replica-sets.js';
+import type { AnalysisRunView } from './snapshot.js';
 import { startPause } from './step-machine.js';
 
 function backgroundSlot(ctx: PlanContext): RunSlot {
@@ -56,12 +57,15 @@ function wantedRuns(ctx: PlanContext, draft: PlanDraft): Set<string> {
   return wanted;
 }
 
+function mustTerminate(ctx: PlanContext, run: AnalysisRunView, wanted: Set<string>): boolean {
+  if (run.terminated === true || wanted.has(run.name)) return false;
+  return run.podTemplateHash === ctx.hash || run.phase === 'Pending' || run.phase === 'Running';
+}
+
 export function planAnalysisRuns(ctx: PlanContext, draft: PlanDraft): void {
   const wanted = wantedRuns(ctx, draft);
   for (const run of ctx.snapshot.analysisRuns) {
-    if (run.terminated === true || wanted.has(run.name)) continue;
-    const stillRunning = run.phase === 'Pending' || run.phase === 'Running';
-    if (run.podTemplateHash === ctx.hash || stillRunning) draft.actions.push({ type: 'terminateAnalysisRun', name: run.name });
+    if (mustTerminate(ctx, run, wanted)) draft.actions.push({ type: 'terminateAnalysisRun', name: run.name });
   }
   if (!isProgressing(ctx, draft) || draft.abort) return;
   const existing = new Set(ctx.snapshot.analysisRuns.map((r) => r.name));

@@ -75,19 +75,20 @@ interface SplitOption {
   total: number;
 }
 
+/** Ceil and (unless tied or forbidden zero) floor canary counts for a total of `total` pods. */
+function optionsForTotal(total: number, counts: { ceil: number; floor: number; weight: number; floorAllowed: boolean }): SplitOption[] {
+  const options: SplitOption[] = [{ canary: counts.ceil, total }];
+  if (!isTied(counts.weight, total) && counts.floorAllowed) options.push({ canary: counts.floor, total });
+  return options;
+}
+
 function splitOptions(replicas: number, weight: number, surge: number): SplitOption[] {
   const ceil = Math.ceil((replicas * weight) / 100);
   const floor = Math.floor((replicas * weight) / 100);
   const zeroAllowed = weight === 100 || weight === 0 || (replicas === 1 && surge === 0);
-  const floorAllowed = floor !== 0 || zeroAllowed;
-  const options: SplitOption[] = [];
-  if (ceil < replicas || zeroAllowed) options.push({ canary: ceil, total: replicas });
-  if (!isTied(weight, replicas) && floorAllowed) options.push({ canary: floor, total: replicas });
-  if (surge > 0) {
-    options.push({ canary: ceil, total: replicas + 1 });
-    if (!isTied(weight, replicas + 1) && floorAllowed) options.push({ canary: floor, total: replicas + 1 });
-  }
-  return options;
+  const counts = { ceil, floor, weight, floorAllowed: floor !== 0 || zeroAllowed };
+  const atReplicas = optionsForTotal(replicas, counts).filter((o) => o.canary !== ceil || ceil < replicas || zeroAllowed);
+  return surge > 0 ? [...atReplicas, ...optionsForTotal(replicas + 1, counts)] : atReplicas;
 }
 
 /**
@@ -128,18 +129,18 @@ interface BasicState {
   minAvailable: number;
 }
 
+/** Grows `rs` towards `desired` within `room`; returns the new count and the room left. */
+function grow(rs: ReplicaSetCounts | undefined, current: number, desired: number, room: number): [number, number] {
+  if (rs === undefined || rs.specReplicas >= desired || room <= 0) return [current, room];
+  const next = Math.min(desired, rs.specReplicas + room);
+  return [next, room - (next - rs.specReplicas)];
+}
+
 function scaleUp(input: ReplicaInput, state: BasicState): void {
-  const others = sumSpec(input.others ?? []);
-  let room = state.maxAllowed - (others + (input.canary?.specReplicas ?? 0) + (input.stable?.specReplicas ?? 0));
-  const { stable, canary } = input;
-  if (stable !== undefined && stable.specReplicas < state.desiredStable && room > 0) {
-    const next = Math.min(state.desiredStable, stable.specReplicas + room);
-    room -= next - stable.specReplicas;
-    state.stable = next;
-  }
-  if (canary !== undefined && canary.specReplicas < state.desiredCanary && room > 0) {
-    state.canary = Math.min(state.desiredCanary, canary.specReplicas + room);
-  }
+  const total = sumSpec(input.others ?? []) + (input.canary?.specReplicas ?? 0) + (input.stable?.specReplicas ?? 0);
+  let room = state.maxAllowed - total;
+  [state.stable, room] = grow(input.stable, state.stable, state.desiredStable, room);
+  [state.canary] = grow(input.canary, state.canary, state.desiredCanary, room);
 }
 
 /** Moves `drain` towards its desired count, then keeps the pair within maxSurge and availability. */
