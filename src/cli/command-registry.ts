@@ -1,8 +1,9 @@
 import { clusterCommand } from './cluster-command.js';
 import type { Command } from './command.js';
 import { lintCommand } from './lint-command.js';
+import { planCommand } from './plan-command.js';
 
 /** Every verb of the CLI, in the order `kanary --help` lists them. */
 export function commandRegistry(): Command[] {
-  return [clusterCommand, lintCommand];
+  return [clusterCommand, lintCommand, planCommand];
 }
