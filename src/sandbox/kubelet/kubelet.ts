@@ -76,6 +76,22 @@ async function heartbeat(api: k8s.CoreV1Api, nodeName: string, readySince: Date)
   }
 }
 
+const registerAttempts = 30;
+
+/** Registers the node, retrying while the API server is still coming up. */
+async function registerWithRetry(api: k8s.CoreV1Api, nodeName: string, readySince: Date, log: LogFn): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await registerWithRetry(api, nodeName, readySince, log);
+      return;
+    } catch (err) {
+      if (attempt >= registerAttempts) throw err;
+      log({ level: 'warn', msg: 'node registration failed; retrying', attempt, error: String(err) });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Registers a Ready node, binds every unbound pod to it and runs its pods as loopback HTTP workloads. */
 export async function startSimulatedKubelet(options: SimulatedKubeletOptions): Promise<SimulatedKubelet> {
   const nodeName = options.nodeName ?? defaultNodeName;
@@ -85,7 +101,7 @@ export async function startSimulatedKubelet(options: SimulatedKubeletOptions): P
   const api = options.kubeConfig.makeApiClient(k8s.CoreV1Api);
   const ips = createIpAllocator({ random, ...(options.ipPrefix !== undefined ? { prefix: options.ipPrefix } : {}) });
   const readySince = new Date();
-  await registerNode(api, nodeName, readySince);
+  await registerWithRetry(api, nodeName, readySince, log);
   log({ msg: 'node registered', ipPrefix: ips.prefix });
 
   const sync = new PodSync({
