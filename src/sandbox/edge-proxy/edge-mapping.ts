@@ -33,6 +33,8 @@ export interface EdgeMapping {
   queryParameters: HeaderMatch[];
   precedence: number;
   statsName?: string;
+  /** Upstream response timeout; 0 disables it. Emissary's default is 3000. */
+  timeoutMs: number;
   ambassadorIds: string[];
 }
 
@@ -57,6 +59,7 @@ const specSchema = z.looseObject({
   regex_query_parameters: z.record(z.string(), z.string()).optional(),
   precedence: z.number().int().optional(),
   stats_name: z.string().optional(),
+  timeout_ms: z.number().int().min(0).optional(),
   ambassador_id: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
@@ -124,6 +127,7 @@ export function readEdgeMapping(raw: unknown): EdgeMappingResult {
       headers: toMatches(spec.headers, spec.regex_headers),
       queryParameters: toMatches(spec.query_parameters, spec.regex_query_parameters),
       precedence: spec.precedence ?? 0,
+      timeoutMs: spec.timeout_ms ?? 3000,
       ambassadorIds: ambassadorIds(spec),
       ...optionalFields(spec),
     },
