@@ -83,6 +83,13 @@ export class InformerSupervisor {
     return this.entries.filter((entry) => !entry.informer.synced).map((entry) => entry.informer.name);
   }
 
+  /** For /readyz: ready once every informer has synced, else which ones have not. */
+  readiness(): { ready: true } | { ready: false; reason: string } {
+    const unsynced = this.unsyncedNames();
+    if (unsynced.length === 0) return { ready: true };
+    return { ready: false, reason: `informer caches not synced: ${unsynced.join(', ')}` };
+  }
+
   /** How many times the informer named `name` was restarted after an error. */
   restartCount(name: string): number {
     return this.entries.filter((e) => e.informer.name === name).reduce((sum, e) => sum + e.restarts, 0);

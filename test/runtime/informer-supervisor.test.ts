@@ -53,10 +53,12 @@ describe('InformerSupervisor', () => {
     await supervisor.start();
     expect(supervisor.synced).toBe(false);
     expect(supervisor.unsyncedNames()).toEqual(['pods/v1']);
+    expect(supervisor.readiness()).toEqual({ ready: false, reason: 'informer caches not synced: pods/v1' });
     for (const step of [100, 200, 400, 400]) await advance(clock, step);
     expect(informer.starts).toEqual([0, 100, 300, 700, 1_100]);
     expect(supervisor.synced).toBe(true);
     expect(supervisor.restartCount('pods/v1')).toBe(4);
+    expect(supervisor.readiness()).toEqual({ ready: true });
     await advance(clock, 10_000);
     expect(informer.starts).toHaveLength(5);
     await supervisor.stop();
