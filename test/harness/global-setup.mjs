@@ -1,0 +1,74 @@
+// Jest global setup of the `cluster` project: builds the local Kubernetes binaries when missing
+// (scripts/setup-cluster.sh, a quick no-op once cached), starts one cluster for the whole run in a
+// temporary directory and exports KANARY_TEST_KUBECONFIG to the test workers. Uses the BUILT code
+// in dist/ (scripts/test.sh runs `npm run build` first).
+// Set KANARY_TEST_KUBECONFIG yourself to run the tests against a cluster you started
+// (`kanary cluster start`): then nothing is started or stopped here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function importDist(relative) {
+  const file = join(root, 'dist', relative);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the cluster tests`);
+  return import(pathToFileURL(file).href);
+}
+
+/** Last resort when the run dies without teardown: SIGKILL every recorded process (sync). */
+function killRecordedSync(dir) {
+  let state;
+  try {
+    state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const record of Object.values(state.components ?? {})) {
+    try {
+      const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+      if (cmdline.includes(record.binary)) process.kill(record.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function installExitGuards(dir) {
+  process.once('exit', () => killRecordedSync(dir));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      killRecordedSync(dir);
+      process.exit(130);
+    });
+  }
+}
+
+export default async function globalSetup() {
+  if (process.env.KANARY_TEST_KUBECONFIG) {
+    console.log(`\ncluster tests use the existing cluster of ${process.env.KANARY_TEST_KUBECONFIG}`);
+    return;
+  }
+  const build = spawnSync('bash', [join(root, 'scripts', 'setup-cluster.sh')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the local Kubernetes binaries failed (see the message above)');
+  const { startCluster } = await importDist('sandbox/cluster/cluster.js');
+  const { kubernetesBinDir } = await importDist('sandbox/cluster/cluster-paths.js');
+  const dir = await mkdtemp(join(tmpdir(), 'kanary-test-cluster-'));
+  globalThis.__kanaryTestCluster = { dir };
+  installExitGuards(dir);
+  const started = Date.now();
+  let cluster;
+  try {
+    cluster = await startCluster({ dir, binDir: kubernetesBinDir(process.env, homedir()), repoRoot: root });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  for (const warning of cluster.warnings) console.warn(`cluster tests: ${warning}`);
+  console.log(`\nlocal cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+  process.env.KANARY_TEST_KUBECONFIG = cluster.kubeconfig;
+  process.env.KANARY_TEST_CLUSTER_DIR = dir;
+}
