@@ -31,7 +31,7 @@ test('the shipped templates measure Envoy-style metrics: verdict with traffic, n
     time.observe({ envoy_cluster_name: cluster }, ms);
   };
   for (const cluster of ['demo_canary_80', 'quiet_canary_80']) request(cluster, '2', 1);
-  const target = await startServer(async (_req, res) => res.end(await registry.metrics()));
+  const target = await startServer(async (_req, res) => { res.end(await registry.metrics()); });
   const prom = await startPrometheus({ targets: [target.hostPort] });
   try {
     await waitForQuery(prom.address, 'envoy_cluster_upstream_rq_total', (r) => Array.isArray(r) && r.length === 2);
