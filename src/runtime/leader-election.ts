@@ -91,7 +91,7 @@ export class LeaderElector {
     this.running = false;
     this.tickTimer?.();
     this.tickTimer = undefined;
-    await this.inFlight;
+    await this.settleInFlight();
     if (options.release ?? true) await this.release();
     else this.stepDown('stopped without releasing the lease');
   }
@@ -119,6 +119,16 @@ export class LeaderElector {
       this.options.logger.warn('could not release the leader lease', { error, lease: `${namespace}/${name}` });
     }
     this.stepDown('released the lease');
+  }
+
+  /** Waits for a pending attempt, but not longer than one retry period (a request may hang). */
+  private async settleInFlight(): Promise<void> {
+    const pending = this.inFlight;
+    if (!pending) return;
+    let cancel: Cancel | undefined;
+    const timeout = new Promise<void>((resolve) => { cancel = this.options.clock.setTimer(resolve, this.retryPeriodMs); });
+    await Promise.race([pending, timeout]);
+    cancel?.();
   }
 
   private tick(): void {
