@@ -1,0 +1,235 @@
+/**
+ * Composition of `kanary controller`: informers and caches, the two work queues (Rollouts and
+ * AnalysisRuns), the executors, telemetry, and leader election. Only the leader runs workers; every
+ * replica keeps its caches warm so a standby takes over at once.
+ */
+import * as k8s from '@kubernetes/client-node';
+import type { ControllerConfig } from '../config/controller-config.js';
+import { createPrometheusProvider } from '../analysis/prometheus.js';
+import { createWebProvider } from '../analysis/web.js';
+import { createConditionEnvironment } from '../analysis/cel-condition.js';
+import { createKubeClients, type KubeClients } from '../kube/clients.js';
+import { EventRecorder } from '../kube/events.js';
+import type { Clock } from '../runtime/clock.js';
+import { InformerSupervisor } from '../runtime/informer-supervisor.js';
+import { LeaderElector } from '../runtime/leader-election.js';
+import { runWorkers } from '../runtime/run-workers.js';
+import { WorkQueue } from '../runtime/workqueue.js';
+import { startTelemetryServer, type TelemetryServer } from '../telemetry/http-server.js';
+import type { Logger } from '../telemetry/logger.js';
+import { createControllerMetrics, type ControllerMetrics } from '../telemetry/metrics.js';
+import { AmbassadorTrafficRouter } from '../traffic/ambassador.js';
+import type { MappingObject } from '../traffic/ambassador-mapping.js';
+import { createAnalysisRunFactory } from './analysis-run-factory.js';
+import { allInformers, createControllerInformers, type ControllerInformers } from './controller-informers.js';
+import { enqueueOwner, enqueueReferencing, keyOf } from './enqueue-handlers.js';
+import { reconcileAnalysisRunKey } from './reconcile-analysis-run.js';
+import { reconcileRollout, type RolloutReconciler } from './reconcile-rollout.js';
+import type { RolloutWorld } from './rollout-world.js';
+import { createSecretReader } from './secret-reader.js';
+
+export interface ControllerAppOptions {
+  config: ControllerConfig;
+  kubeConfig: k8s.KubeConfig;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ControllerApp {
+  readonly telemetry: TelemetryServer;
+  readonly metrics: ControllerMetrics;
+  /** Resolves when the app stopped (shutdown, or leadership lost). */
+  readonly done: Promise<{ reason: string }>;
+  /** Graceful stop: finish in-flight reconciles, release the Lease, close everything. */
+  stop(reason?: string): Promise<void>;
+}
+
+interface Parts {
+  clients: KubeClients;
+  informers: ControllerInformers;
+  rolloutQueue: WorkQueue;
+  runQueue: WorkQueue;
+  rollouts: RolloutReconciler;
+}
+
+function wireHandlers(parts: Parts): void {
+  const { informers, rolloutQueue, runQueue } = parts;
+  const enqueueRollout = (key: string) => rolloutQueue.add(key);
+  const rolloutsCache = informers.rollouts.cache;
+  informers.rollouts.onChange((obj) => enqueueRollout(keyOf(obj)));
+  informers.replicaSets.onChange(enqueueOwner(enqueueRollout));
+  informers.analysisRuns.onChange(enqueueOwner(enqueueRollout));
+  informers.analysisRuns.onChange((obj, type) => {
+    if (type !== 'delete') runQueue.add(keyOf(obj));
+  });
+  informers.mappings.onChange(enqueueOwner(enqueueRollout));
+  informers.mappings.onChange(enqueueReferencing(rolloutsCache, 'mapping', enqueueRollout));
+  informers.services.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
+  informers.analysisTemplates.onChange(enqueueReferencing(rolloutsCache, 'template', enqueueRollout));
+}
+
+function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): Parts {
+  const { config, kubeConfig, clock, logger } = options;
+  const onRequest = (r: { verb: string; resource: string; code: number }) => metrics.countKubernetesRequest(r);
+  const clients = createKubeClients(kubeConfig, { onRequest });
+  const informers = createControllerInformers(
+    { kubeConfig, namespaces: config.namespaces, logger, onRequest: (r) => metrics.countKubernetesRequest({ verb: 'list', resource: r.resource, code: r.code }) },
+    config.ambassadorApiVersion,
+  );
+  const events = new EventRecorder({
+    clients,
+    clock,
+    onError: (error, event) => logger.warn('could not record event', { error: String(error), reason: event.reason }),
+  });
+  const mappingCache = { get: (ns: string, name: string) => informers.mappings.cache.get(ns, name) as MappingObject | undefined };
+  const router = new AmbassadorTrafficRouter({ clients, cache: mappingCache, clock, defaultApiVersion: config.ambassadorApiVersion });
+  const world: RolloutWorld = {
+    rollouts: informers.rollouts.cache,
+    replicaSets: informers.replicaSets.cache,
+    services: informers.services.cache,
+    analysisRuns: informers.analysisRuns.cache,
+    analysisTemplates: informers.analysisTemplates.cache,
+    clusterAnalysisTemplates: informers.clusterAnalysisTemplates.clusterCache(),
+    router,
+  };
+  const buildAnalysisRun = createAnalysisRunFactory(world);
+  const rollouts: RolloutReconciler = {
+    world,
+    executor: { clients, router, events, buildAnalysisRun },
+    clients,
+    clock,
+    logger,
+    metrics,
+    routePropagationDelayMs: config.mappingPropagationDelayMs,
+  };
+  return {
+    clients,
+    informers,
+    rolloutQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('rollouts') }),
+    runQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('analysisruns') }),
+    rollouts,
+  };
+}
+
+function timed<T>(metrics: ControllerMetrics, controller: string, clock: Clock, work: () => Promise<T>): Promise<T> {
+  const started = clock.now();
+  return work().then(
+    (result) => {
+      metrics.observeReconcile({ controller, result: 'success', durationMs: clock.now() - started });
+      return result;
+    },
+    (error: unknown) => {
+      const conflict = (error as { requeueImmediately?: boolean }).requeueImmediately === true;
+      metrics.observeReconcile({ controller, result: conflict ? 'conflict' : 'error', durationMs: clock.now() - started });
+      metrics.countReconcileError({ controller, reason: (error as Error).name ?? 'Error' });
+      throw error;
+    },
+  );
+}
+
+function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: ControllerMetrics): Promise<unknown> {
+  const { config, clock, logger } = options;
+  const prometheus = createPrometheusProvider({ defaultAddress: config.prometheusAddress, now: () => new Date(clock.now()) });
+  const analysisDeps = {
+    providers: [prometheus, createWebProvider()],
+    conditions: createConditionEnvironment(),
+    now: () => new Date(clock.now()),
+    readSecret: createSecretReader(parts.clients),
+  };
+  for (const rollout of parts.informers.rollouts.informers.flatMap((i) => i.list())) parts.rolloutQueue.add(keyOf(rollout));
+  for (const run of parts.informers.analysisRuns.informers.flatMap((i) => i.list())) parts.runQueue.add(keyOf(run));
+  const runDeps = {
+    runs: parts.informers.analysisRuns.cache,
+    analysis: analysisDeps,
+    clients: parts.clients,
+    events: parts.rollouts.executor.events,
+    clock,
+    logger,
+    metrics,
+  };
+  return Promise.all([
+    runWorkers({
+      queue: parts.rolloutQueue,
+      count: config.workers,
+      logger: logger.child({ queue: 'rollouts' }),
+      reconcile: (key) => timed(metrics, 'rollout', clock, () => reconcileRollout(parts.rollouts, key)),
+    }),
+    runWorkers({
+      queue: parts.runQueue,
+      count: config.analysisWorkers,
+      logger: logger.child({ queue: 'analysisruns' }),
+      reconcile: (key) => timed(metrics, 'analysisrun', clock, () => reconcileAnalysisRunKey(runDeps, key)),
+    }),
+  ]);
+}
+
+/** Starts the controller; resolves once telemetry is listening (caches sync in the background). */
+export async function startControllerApp(options: ControllerAppOptions): Promise<ControllerApp> {
+  const { config, clock, logger } = options;
+  const metrics = createControllerMetrics({ collectDefaultMetrics: true });
+  const parts = buildParts(options, metrics);
+  wireHandlers(parts);
+  const informerList = allInformers(parts.informers);
+  const supervisor = new InformerSupervisor({ clock, logger });
+  for (const informer of informerList) supervisor.add(informer);
+  const synced = () => informerList.every((i) => i.synced);
+  const telemetry = await startTelemetryServer({
+    host: config.metricsAddr.host,
+    port: config.metricsAddr.port,
+    registry: metrics.registry,
+    isReady: () => (synced() ? { ready: true } : { ready: false, reason: `waiting for caches: ${informerList.filter((i) => !i.synced).map((i) => i.name).join(', ')}` }),
+  });
+  await supervisor.start();
+
+  let resolveDone: (value: { reason: string }) => void = () => undefined;
+  const done = new Promise<{ reason: string }>((resolve) => { resolveDone = resolve; });
+  let workers: Promise<unknown> | undefined;
+  let stopping = false;
+
+  const beginLeading = (): void => {
+    void Promise.all(informerList.map((i) => i.whenSynced())).then(() => {
+      if (stopping) return;
+      logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers });
+      workers = startWorkers(options, parts, metrics);
+    });
+  };
+
+  const elector = config.leaderElect
+    ? new LeaderElector({
+      coordination: parts.clients.coordination,
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+      identity: config.identity,
+      clock,
+      logger,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: config.renewDeadlineMs,
+      retryPeriodMs: config.retryPeriodMs,
+      onStartedLeading: () => {
+        logger.info('became leader', { identity: config.identity });
+        beginLeading();
+      },
+      onStoppedLeading: () => {
+        logger.warn('lost leadership, stopping', { identity: config.identity });
+        void stop('leadership lost');
+      },
+    })
+    : undefined;
+
+  async function stop(reason = 'shutdown'): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping controller', { reason });
+    parts.rolloutQueue.shutDown();
+    parts.runQueue.shutDown();
+    await workers;
+    await elector?.stop({ release: true });
+    await supervisor.stop();
+    await telemetry.close();
+    resolveDone({ reason });
+  }
+
+  if (elector) elector.start();
+  else beginLeading();
+  return { telemetry, metrics, done, stop };
+}

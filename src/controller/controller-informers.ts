@@ -1,0 +1,91 @@
+/**
+ * The informers the controller runs (one per resource, or one per resource and watched namespace)
+ * and the caches over them. Change handlers only turn objects into queue keys.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import {
+  AMBASSADOR_GROUP,
+  ANALYSIS_RUN_PLURAL,
+  ANALYSIS_TEMPLATE_PLURAL,
+  CLUSTER_ANALYSIS_TEMPLATE_PLURAL,
+  KANARY_GROUP,
+  KANARY_VERSION,
+  MAPPING_PLURAL,
+} from '../api/labels.js';
+import { ResourceInformer, type ChangeHandler } from '../runtime/informer.js';
+import type { RequestRecord } from '../runtime/raw-list.js';
+import type { Logger } from '../telemetry/logger.js';
+import { joinCaches, type ClusterObjectCache, type ObjectCache } from './object-cache.js';
+import type { KubeObject } from './rollout-world.js';
+
+interface ResourceKind {
+  group: string;
+  version: string;
+  plural: string;
+  clusterScoped?: boolean;
+}
+
+export interface InformerFactoryOptions {
+  kubeConfig: k8s.KubeConfig;
+  /** Watched namespaces; empty = all. */
+  namespaces: readonly string[];
+  logger: Logger;
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/** The informers of one resource kind, joined behind one cache. */
+export class InformerGroup<T extends k8s.KubernetesObject> {
+  readonly informers: ResourceInformer<T>[];
+  readonly cache: ObjectCache<T>;
+
+  constructor(options: InformerFactoryOptions, kind: ResourceKind) {
+    const scopes = kind.clusterScoped || options.namespaces.length === 0 ? [''] : [...options.namespaces];
+    const byScope = new Map<string, ResourceInformer<T>>();
+    for (const scope of scopes) {
+      byScope.set(scope, new ResourceInformer<T>({
+        kubeConfig: options.kubeConfig,
+        resource: { group: kind.group, version: kind.version, plural: kind.plural, namespace: scope || undefined },
+        logger: options.logger,
+        onRequest: options.onRequest,
+      }));
+    }
+    this.informers = [...byScope.values()];
+    this.cache = joinCaches(byScope);
+  }
+
+  onChange(handler: ChangeHandler<T>): void {
+    for (const informer of this.informers) informer.onChange(handler);
+  }
+
+  clusterCache(): ClusterObjectCache<T> {
+    return { get: (name) => this.cache.get('', name) };
+  }
+}
+
+export interface ControllerInformers {
+  rollouts: InformerGroup<KubeObject>;
+  replicaSets: InformerGroup<k8s.V1ReplicaSet>;
+  services: InformerGroup<k8s.V1Service>;
+  mappings: InformerGroup<KubeObject>;
+  analysisRuns: InformerGroup<KubeObject>;
+  analysisTemplates: InformerGroup<KubeObject>;
+  clusterAnalysisTemplates: InformerGroup<KubeObject>;
+}
+
+export function createControllerInformers(options: InformerFactoryOptions, mappingApiVersion: string): ControllerInformers {
+  const mappingVersion = mappingApiVersion.split('/')[1] ?? 'v2';
+  const kanary = (plural: string, clusterScoped = false): ResourceKind => ({ group: KANARY_GROUP, version: KANARY_VERSION, plural, clusterScoped });
+  return {
+    rollouts: new InformerGroup(options, kanary('rollouts')),
+    replicaSets: new InformerGroup(options, { group: 'apps', version: 'v1', plural: 'replicasets' }),
+    services: new InformerGroup(options, { group: '', version: 'v1', plural: 'services' }),
+    mappings: new InformerGroup(options, { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL }),
+    analysisRuns: new InformerGroup(options, kanary(ANALYSIS_RUN_PLURAL)),
+    analysisTemplates: new InformerGroup(options, kanary(ANALYSIS_TEMPLATE_PLURAL)),
+    clusterAnalysisTemplates: new InformerGroup(options, kanary(CLUSTER_ANALYSIS_TEMPLATE_PLURAL, true)),
+  };
+}
+
+export function allInformers(set: ControllerInformers): ResourceInformer<k8s.KubernetesObject>[] {
+  return Object.values(set).flatMap((group: InformerGroup<k8s.KubernetesObject>) => group.informers);
+}

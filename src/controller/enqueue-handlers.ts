@@ -1,0 +1,52 @@
+/**
+ * Turns cache changes into Rollout keys: owned objects map to their controller owner, Services,
+ * base Mappings and AnalysisTemplates to every Rollout in the namespace that names them.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import { rolloutSchema } from '../api/rollout.js';
+import type { ObjectCache } from './object-cache.js';
+import type { KubeObject } from './rollout-world.js';
+
+export type Enqueue = (key: string) => void;
+
+export function keyOf(object: k8s.KubernetesObject): string {
+  const namespace = object.metadata?.namespace ?? '';
+  return `${namespace}/${object.metadata?.name ?? ''}`;
+}
+
+/** The key of the Rollout controlling this object, if any. */
+export function ownerRolloutKey(object: k8s.KubernetesObject): string | undefined {
+  const owner = (object.metadata?.ownerReferences ?? []).find((ref) => ref.controller === true && ref.kind === 'Rollout');
+  return owner ? `${object.metadata?.namespace ?? ''}/${owner.name}` : undefined;
+}
+
+type Reference = 'service' | 'mapping' | 'template';
+
+function referencedNames(raw: KubeObject, reference: Reference): string[] {
+  const spec = rolloutSchema.shape.spec.safeParse(raw.spec);
+  if (!spec.success) return [];
+  const canary = spec.data.strategy.canary;
+  if (reference === 'service') return [canary.stableService, canary.canaryService].filter((n): n is string => n !== undefined);
+  if (reference === 'mapping') return canary.trafficRouting?.ambassador.mappings ?? [];
+  const steps = (canary.steps ?? []).flatMap((s) => s.analysis?.templates ?? []);
+  return [...steps, ...(canary.analysis?.templates ?? [])].map((t) => t.templateName);
+}
+
+/** Enqueues every Rollout in the object's namespace that references it by name. */
+export function enqueueReferencing(rollouts: ObjectCache<KubeObject>, reference: Reference, enqueue: Enqueue) {
+  return (object: k8s.KubernetesObject): void => {
+    const namespace = object.metadata?.namespace ?? '';
+    const name = object.metadata?.name ?? '';
+    for (const rollout of rollouts.list(namespace)) {
+      if (referencedNames(rollout, reference).includes(name)) enqueue(keyOf(rollout));
+    }
+  };
+}
+
+/** Enqueues the owning Rollout of an owned object (ReplicaSet, canary Mapping, AnalysisRun). */
+export function enqueueOwner(enqueue: Enqueue) {
+  return (object: k8s.KubernetesObject): void => {
+    const key = ownerRolloutKey(object);
+    if (key) enqueue(key);
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Executes a plan's actions in the order planCanary gave them, stopping at the first failure (the
+ * error propagates; the next reconcile re-plans from what it then observes). Each action is one
+ * adapter call; all of them are idempotent against a fresh cache.
+ */
+import { ANALYSIS_RUN_PLURAL, KANARY_GROUP, KANARY_VERSION } from '../api/labels.js';
+import type { Rollout } from '../api/rollout.js';
+import type { Action, CreateAnalysisRunAction } from '../core/actions.js';
+import { createAnalysisRun, type AnalysisRunObject } from '../kube/analysis-runs.js';
+import type { KubeClients } from '../kube/clients.js';
+import { callKube } from '../kube/errors.js';
+import type { EventRecorder } from '../kube/events.js';
+import { mergePatchOptions } from '../kube/patch-options.js';
+import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
+import { patchServiceSelectorHash } from '../kube/services.js';
+import type { TrafficRouter } from '../traffic/traffic-router.js';
+
+/** Builds the AnalysisRun object for a createAnalysisRun action (templates resolved from caches). */
+export type AnalysisRunFactory = (rollout: Rollout, action: CreateAnalysisRunAction) => AnalysisRunObject;
+
+export interface ActionExecutor {
+  clients: KubeClients;
+  router: TrafficRouter;
+  events: EventRecorder;
+  buildAnalysisRun: AnalysisRunFactory;
+  /** Called after each action that reached the API (for logs and metrics). */
+  onExecuted?: (action: Action) => void;
+}
+
+function toIso(ms: number | null | undefined): string | null | undefined {
+  if (ms === undefined || ms === null) return ms;
+  return new Date(ms).toISOString();
+}
+
+async function executeAction(executor: ActionExecutor, rollout: Rollout, action: Action): Promise<void> {
+  const { clients, router } = executor;
+  const namespace = rollout.metadata.namespace ?? '';
+  switch (action.type) {
+    case 'createReplicaSet':
+      await createReplicaSet(clients, { rollout, podTemplateHash: action.podTemplateHash, revision: action.revision, replicas: action.replicas });
+      return;
+    case 'scaleReplicaSet':
+      await scaleReplicaSet(clients, { namespace, name: action.name, replicas: action.replicas, scaleDownDeadline: toIso(action.scaleDownDeadlineMs) });
+      return;
+    case 'deleteReplicaSet':
+      await deleteReplicaSet(clients, { namespace, name: action.name });
+      return;
+    case 'setServiceSelector':
+      await patchServiceSelectorHash(clients, { namespace, name: action.serviceName, podTemplateHash: action.podTemplateHash });
+      return;
+    case 'setCanaryWeight':
+      await router.setCanaryWeight(rollout, action.weightPercent);
+      return;
+    case 'removeCanaryRoute':
+      await router.removeCanaryRoute(rollout);
+      return;
+    default:
+      await executeOtherAction(executor, rollout, action);
+  }
+}
+
+async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, action: Action): Promise<void> {
+  const { clients } = executor;
+  switch (action.type) {
+    case 'createAnalysisRun':
+      await createAnalysisRun(clients, executor.buildAnalysisRun(rollout, action));
+      return;
+    case 'terminateAnalysisRun':
+      await terminateAnalysisRun(clients, rollout.metadata.namespace ?? '', action.name);
+      return;
+    case 'recordEvent':
+      await executor.events.record(
+        { metadata: { ...rollout.metadata, name: rollout.metadata.name } },
+        { type: action.eventType, reason: action.reason, message: action.message },
+      );
+      return;
+    default:
+      return;
+  }
+}
+
+async function terminateAnalysisRun(clients: KubeClients, namespace: string, name: string): Promise<void> {
+  await callKube({ verb: 'patch', resource: ANALYSIS_RUN_PLURAL, namespace, name }, () =>
+    clients.custom.patchNamespacedCustomObject(
+      { group: KANARY_GROUP, version: KANARY_VERSION, plural: ANALYSIS_RUN_PLURAL, namespace, name, body: { spec: { terminate: true } } },
+      mergePatchOptions(),
+    ),
+  );
+}
+
+/** Runs every action in order; rejects with the first failure. */
+export async function executeActions(executor: ActionExecutor, rollout: Rollout, actions: readonly Action[]): Promise<void> {
+  for (const action of actions) {
+    await executeAction(executor, rollout, action);
+    executor.onExecuted?.(action);
+  }
+}

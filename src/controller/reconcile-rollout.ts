@@ -1,0 +1,101 @@
+/**
+ * One Rollout reconcile: read it and its world from the caches, plan with the pure core, execute the
+ * actions in order, write status once (only when it changed), and return when to look again.
+ * Level-triggered: it never asks which event woke it.
+ */
+import { INVALID_SPEC_RECHECK_MS } from '../core/snapshot.js';
+import { planCanary } from '../core/plan-canary.js';
+import { rolloutSchema, type Rollout, type RolloutStatus } from '../api/rollout.js';
+import { checkRolloutSemantics } from '../api/validate-rollout.js';
+import { problemsFromZod } from '../api/problems.js';
+import type { KubeClients } from '../kube/clients.js';
+import type { JsonObject } from '../kube/merge-patch.js';
+import { patchRolloutStatus } from '../kube/rollout-status.js';
+import type { Clock } from '../runtime/clock.js';
+import type { ReconcileResult } from '../runtime/run-workers.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { ControllerMetrics } from '../telemetry/metrics.js';
+import { executeActions, type ActionExecutor } from './execute-actions.js';
+import type { KubeObject, RolloutWorld } from './rollout-world.js';
+import { buildCanarySnapshot } from './snapshot-builder.js';
+import { buildUnparseableStatus, isSameInvalidSpec } from './unparseable-status.js';
+
+export interface RolloutReconciler {
+  world: RolloutWorld;
+  executor: ActionExecutor;
+  clients: KubeClients;
+  clock: Clock;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  routePropagationDelayMs: number;
+}
+
+export function splitKey(key: string): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: RolloutStatus): Promise<void> {
+  const { namespace = '', name = '', generation, resourceVersion } = raw.metadata ?? {};
+  const { observedGeneration: _ignored, ...desired } = status;
+  await patchRolloutStatus(deps.clients, {
+    namespace,
+    name,
+    liveStatus: raw.status as JsonObject | undefined,
+    desiredStatus: JSON.parse(JSON.stringify(desired)) as JsonObject,
+    observedGeneration: generation ?? 0,
+    resourceVersion,
+  });
+}
+
+async function reconcileUnparseable(deps: RolloutReconciler, raw: KubeObject, problems: string[]): Promise<ReconcileResult> {
+  const previous = raw.status as RolloutStatus | undefined;
+  if (!isSameInvalidSpec(previous, problems)) {
+    deps.logger.warn('rollout spec is invalid', { problems });
+    await deps.executor.events.record(
+      { metadata: { name: raw.metadata?.name ?? '', namespace: raw.metadata?.namespace, uid: raw.metadata?.uid } },
+      { type: 'Warning', reason: 'InvalidSpec', message: problems.join('; ') },
+    );
+  }
+  const status = buildUnparseableStatus({
+    previous,
+    problems,
+    generation: raw.metadata?.generation,
+    nowIso: new Date(deps.clock.now()).toISOString(),
+  });
+  await writeStatus(deps, raw, status);
+  return { requeueAfterMs: INVALID_SPEC_RECHECK_MS };
+}
+
+function parseRollout(raw: KubeObject): { rollout?: Rollout; problems: string[] } {
+  const parsed = rolloutSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { problems: problemsFromZod(parsed.error, rolloutSchema).map((p) => `${p.path}: ${p.message}`) };
+  }
+  const semantic = checkRolloutSemantics(parsed.data, raw).map((p) => `${p.path}: ${p.message}`);
+  return { rollout: parsed.data, problems: semantic };
+}
+
+function recordMetrics(deps: RolloutReconciler, rollout: Rollout, status: RolloutStatus): void {
+  const ref = { namespace: rollout.metadata.namespace ?? '', rollout: rollout.metadata.name };
+  deps.metrics?.setRolloutPhase(ref, status.phase ?? 'Progressing');
+  deps.metrics?.setCanaryWeight(ref, status.canary?.weights?.canary.weight ?? 0);
+}
+
+/** Reconciles the Rollout `namespace/name`. Throws on API errors (the worker retries). */
+export async function reconcileRollout(deps: RolloutReconciler, key: string): Promise<ReconcileResult> {
+  const { namespace, name } = splitKey(key);
+  const raw = deps.world.rollouts.get(namespace, name);
+  if (!raw) return {};
+  const { rollout, problems } = parseRollout(raw);
+  if (!rollout) return reconcileUnparseable(deps, raw, problems);
+  const snapshot = buildCanarySnapshot({ rollout, world: deps.world, routePropagationDelayMs: deps.routePropagationDelayMs });
+  snapshot.specProblems.unshift(...problems);
+  const plan = planCanary(snapshot, deps.clock.now());
+  const log = deps.logger.child({ rollout: name, namespace, revision: plan.status.currentPodHash });
+  if (plan.actions.length > 0) log.debug('executing plan', { actions: plan.actions.map((a) => a.type) });
+  await executeActions({ ...deps.executor, onExecuted: (action) => log.info('action', { ...action }) }, rollout, plan.actions);
+  await writeStatus(deps, raw, plan.status);
+  recordMetrics(deps, rollout, plan.status);
+  return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+}

@@ -1,0 +1,124 @@
+/**
+ * Builds the pure core's CanarySnapshot for one Rollout from the informer caches: its ReplicaSets,
+ * its Services' selected hash, the canary route, its AnalysisRuns, and the problems that make the
+ * spec unusable (missing Services, Mappings or templates). Reads only caches: no API request.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import {
+  ANALYSIS_KIND_BACKGROUND,
+  ANALYSIS_KIND_LABEL,
+  POD_TEMPLATE_HASH_LABEL,
+  REVISION_ANNOTATION,
+  ROLLOUT_NAME_LABEL,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+  STEP_INDEX_LABEL,
+} from '../api/labels.js';
+import type { AnalysisPhase } from '../api/reasons.js';
+import { ANALYSIS_PHASES } from '../api/reasons.js';
+import type { Rollout } from '../api/rollout.js';
+import type { AnalysisRunView, CanarySnapshot, ReplicaSetView, ServiceView } from '../core/snapshot.js';
+import { findSpecProblems } from './spec-problems.js';
+import type { KubeObject, RolloutWorld } from './rollout-world.js';
+
+export interface SnapshotInput {
+  rollout: Rollout;
+  world: RolloutWorld;
+  routePropagationDelayMs: number;
+}
+
+function isControlledBy(meta: k8s.V1ObjectMeta | undefined, uid: string | undefined): boolean {
+  return (meta?.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === uid);
+}
+
+function parseTimeMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function parseRevision(annotations: Record<string, string>): number {
+  const revision = Number.parseInt(annotations[REVISION_ANNOTATION] ?? '0', 10);
+  return Number.isFinite(revision) ? revision : 0;
+}
+
+function toReplicaSetView(rs: k8s.V1ReplicaSet, rolloutUid: string | undefined): ReplicaSetView {
+  const meta = rs.metadata ?? {};
+  const annotations = meta.annotations ?? {};
+  const { readyReplicas = 0, availableReplicas = 0 } = rs.status ?? { replicas: 0 };
+  return {
+    name: meta.name ?? '',
+    podTemplateHash: (meta.labels ?? {})[POD_TEMPLATE_HASH_LABEL] ?? '',
+    revision: parseRevision(annotations),
+    specReplicas: rs.spec?.replicas ?? 0,
+    readyReplicas,
+    availableReplicas,
+    scaleDownDeadlineMs: parseTimeMs(annotations[SCALE_DOWN_DEADLINE_ANNOTATION]),
+    ownedByRollout: isControlledBy(meta, rolloutUid),
+  };
+}
+
+/** Our ReplicaSets, plus any that carries a name we would create (reported, never touched). */
+function listReplicaSets(input: SnapshotInput): ReplicaSetView[] {
+  const { rollout, world } = input;
+  const namespace = rollout.metadata.namespace ?? '';
+  const prefix = `${rollout.metadata.name}-`;
+  return world.replicaSets
+    .list(namespace)
+    .filter((rs) => isControlledBy(rs.metadata, rollout.metadata.uid) || (rs.metadata?.name ?? '').startsWith(prefix))
+    .filter((rs) => rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] !== undefined || isControlledBy(rs.metadata, rollout.metadata.uid))
+    .map((rs) => toReplicaSetView(rs, rollout.metadata.uid));
+}
+
+function serviceView(world: RolloutWorld, namespace: string, name: string | undefined): ServiceView | undefined {
+  if (!name) return undefined;
+  const service = world.services.get(namespace, name);
+  if (!service) return undefined;
+  return { name, selectorHash: service.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] };
+}
+
+function toPhase(value: unknown): AnalysisPhase {
+  return (ANALYSIS_PHASES as readonly unknown[]).includes(value) ? (value as AnalysisPhase) : 'Pending';
+}
+
+function toAnalysisRunView(run: KubeObject): AnalysisRunView {
+  const labels = run.metadata?.labels ?? {};
+  const status = (run.status ?? {}) as { phase?: unknown; message?: string };
+  const spec = (run.spec ?? {}) as { terminate?: boolean };
+  const stepLabel = labels[STEP_INDEX_LABEL];
+  return {
+    name: run.metadata?.name ?? '',
+    podTemplateHash: labels[POD_TEMPLATE_HASH_LABEL] ?? '',
+    stepIndex: stepLabel === undefined ? undefined : Number.parseInt(stepLabel, 10),
+    background: labels[ANALYSIS_KIND_LABEL] === ANALYSIS_KIND_BACKGROUND,
+    phase: toPhase(status.phase),
+    message: status.message,
+    terminated: spec.terminate === true,
+  };
+}
+
+function listAnalysisRuns(input: SnapshotInput): AnalysisRunView[] {
+  const { rollout, world } = input;
+  return world.analysisRuns
+    .list(rollout.metadata.namespace ?? '')
+    .filter((run) => run.metadata?.labels?.[ROLLOUT_NAME_LABEL] === rollout.metadata.name)
+    .filter((run) => isControlledBy(run.metadata, rollout.metadata.uid))
+    .map(toAnalysisRunView);
+}
+
+export function buildCanarySnapshot(input: SnapshotInput): CanarySnapshot {
+  const { rollout, world } = input;
+  const namespace = rollout.metadata.namespace ?? '';
+  const canary = rollout.spec.strategy.canary;
+  return {
+    rollout,
+    replicaSets: listReplicaSets(input),
+    services: {
+      stable: serviceView(world, namespace, canary.stableService),
+      canary: serviceView(world, namespace, canary.canaryService),
+    },
+    traffic: canary.trafficRouting ? world.router.observe(rollout) : undefined,
+    analysisRuns: listAnalysisRuns(input),
+    specProblems: findSpecProblems(rollout, world),
+    routePropagationDelayMs: input.routePropagationDelayMs,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Problems a schema cannot see because they live in other objects: missing Services, a Service
+ * whose selector cannot select the Rollout's pods, missing AnalysisTemplates, and the traffic
+ * router's own checks (base Mapping missing or weighted, a canary Mapping we do not own).
+ * Each is one sentence naming the object; they become the InvalidSpec condition.
+ */
+import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
+import type { RolloutWorld } from './rollout-world.js';
+
+function serviceProblems(rollout: Rollout, world: RolloutWorld): string[] {
+  const namespace = rollout.metadata.namespace ?? '';
+  const canary = rollout.spec.strategy.canary;
+  const labels = rollout.spec.template.metadata?.labels ?? {};
+  const problems: string[] = [];
+  for (const [role, name] of [['stableService', canary.stableService], ['canaryService', canary.canaryService]] as const) {
+    if (!name) continue;
+    const service = world.services.get(namespace, name);
+    if (!service) {
+      problems.push(`${role} "${name}" not found in namespace "${namespace}"`);
+      continue;
+    }
+    const mismatched = Object.entries(service.spec?.selector ?? {})
+      .filter(([key]) => key !== POD_TEMPLATE_HASH_LABEL)
+      .filter(([key, value]) => labels[key] !== value);
+    if (mismatched.length > 0) {
+      const wanted = mismatched.map(([key, value]) => `${key}=${value}`).join(', ');
+      problems.push(`${role} "${name}" selects ${wanted}, which the pod template labels do not carry`);
+    }
+  }
+  return problems;
+}
+
+function templateRefs(rollout: Rollout): AnalysisTemplateRef[] {
+  const canary = rollout.spec.strategy.canary;
+  const fromSteps = (canary.steps ?? []).flatMap((step) => step.analysis?.templates ?? []);
+  return [...fromSteps, ...(canary.analysis?.templates ?? [])];
+}
+
+function templateProblems(rollout: Rollout, world: RolloutWorld): string[] {
+  const namespace = rollout.metadata.namespace ?? '';
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const ref of templateRefs(rollout)) {
+    const key = `${ref.clusterScope === true}/${ref.templateName}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (ref.clusterScope) {
+      if (!world.clusterAnalysisTemplates.get(ref.templateName)) {
+        problems.push(`ClusterAnalysisTemplate "${ref.templateName}" not found`);
+      }
+    } else if (!world.analysisTemplates.get(namespace, ref.templateName)) {
+      problems.push(`AnalysisTemplate "${ref.templateName}" not found in namespace "${namespace}"`);
+    }
+  }
+  return problems;
+}
+
+export function findSpecProblems(rollout: Rollout, world: RolloutWorld): string[] {
+  const routed = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  return [
+    ...serviceProblems(rollout, world),
+    ...templateProblems(rollout, world),
+    ...(routed ? world.router.validate(rollout) : []),
+  ];
+}
