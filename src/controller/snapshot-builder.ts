@@ -41,17 +41,19 @@ function parseRevision(annotations: Record<string, string>): number {
   return Number.isFinite(revision) ? revision : 0;
 }
 
+function replicaCounts(rs: k8s.V1ReplicaSet): Pick<ReplicaSetView, 'specReplicas' | 'readyReplicas' | 'availableReplicas'> {
+  const { readyReplicas = 0, availableReplicas = 0 } = rs.status ?? { replicas: 0 };
+  return { specReplicas: rs.spec?.replicas ?? 0, readyReplicas, availableReplicas };
+}
+
 function toReplicaSetView(rs: k8s.V1ReplicaSet, rolloutUid: string | undefined): ReplicaSetView {
   const meta = rs.metadata ?? {};
   const annotations = meta.annotations ?? {};
-  const { readyReplicas = 0, availableReplicas = 0 } = rs.status ?? { replicas: 0 };
   return {
     name: meta.name ?? '',
     podTemplateHash: (meta.labels ?? {})[POD_TEMPLATE_HASH_LABEL] ?? '',
     revision: parseRevision(annotations),
-    specReplicas: rs.spec?.replicas ?? 0,
-    readyReplicas,
-    availableReplicas,
+    ...replicaCounts(rs),
     scaleDownDeadlineMs: parseTimeMs(annotations[SCALE_DOWN_DEADLINE_ANNOTATION]),
     ownedByRollout: isControlledBy(meta, rolloutUid),
   };
