@@ -5,7 +5,7 @@
 // Set KANARY_TEST_KUBECONFIG yourself to run the tests against a cluster you started
 // (`kanary cluster start`): then nothing is started or stopped here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,28 @@ async function importDist(relative) {
   const file = join(root, 'dist', relative);
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the cluster tests`);
   return import(pathToFileURL(file).href);
+}
+
+// Whether some .ts file under src/ is newer than its compiled .js under dist/ (or has none).
+function distStale(dir = join(root, 'src')) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (distStale(path)) return true;
+    } else if (entry.name.endsWith('.ts')) {
+      const out = path.replace(join(root, 'src'), join(root, 'dist')).replace(/\.ts$/, '.js');
+      if (!existsSync(out) || statSync(out).mtimeMs < statSync(path).mtimeMs) return true;
+    }
+  }
+  return false;
+}
+
+/** The cluster and the simulated kubelet run from dist/: compile when it is older than src/. */
+function ensureBuilt() {
+  if (!distStale()) return;
+  console.log('\ncluster tests: dist/ is older than src/, running `npm run build`');
+  // tsc still emits when another file has a type error; the imports below fail if it did not.
+  spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
 /** Last resort when the run dies without teardown: SIGKILL every recorded process (sync). */
@@ -54,6 +76,7 @@ export default async function globalSetup() {
   }
   const build = spawnSync('bash', [join(root, 'scripts', 'setup-cluster.sh')], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building the local Kubernetes binaries failed (see the message above)');
+  ensureBuilt();
   const { startCluster } = await importDist('sandbox/cluster/cluster.js');
   const { kubernetesBinDir } = await importDist('sandbox/cluster/cluster-paths.js');
   const dir = await mkdtemp(join(tmpdir(), 'kanary-test-cluster-'));
