@@ -3,6 +3,7 @@
  * picks TLS origination (ignored here: the sandbox only speaks plain HTTP), a bare name is
  * qualified with the Mapping's namespace, and a missing port means 80 (443 for https).
  */
+import { parseServiceRef } from '../../api/mapping.js';
 
 export interface ParsedService {
   /** Lower-case scheme without `://`, when one was given. */
@@ -17,18 +18,22 @@ export type ServiceTarget =
   | { kind: 'service'; name: string; namespace: string; port: number }
   | { kind: 'address'; host: string; port: number };
 
-const SERVICE_PATTERN = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/:?#\s]+)(?::(\d{1,5}))?\/?$/i;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const HOSTNAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
-/** Parses `[scheme://]host[:port]`; undefined when the text has another shape or a bad port. */
+/**
+ * Parses `[scheme://]host[:port]` with the project's parseServiceRef (src/api/mapping.ts);
+ * undefined when the text has another shape or the port is out of range.
+ */
 export function parseService(service: string): ParsedService | undefined {
-  const match = SERVICE_PATTERN.exec(service.trim());
-  const host = match?.[2];
-  if (!match || !host) return undefined;
+  const ref = parseServiceRef(service);
+  if (!ref) return undefined;
+  const host = ref.namespace ? `${ref.name}.${ref.namespace}` : ref.name;
+  if (!HOSTNAME.test(host)) return undefined;
   const parsed: ParsedService = { host };
-  if (match[1]) parsed.scheme = match[1].toLowerCase();
-  if (match[3] !== undefined) {
-    const port = Number(match[3]);
+  if (ref.scheme) parsed.scheme = ref.scheme.toLowerCase();
+  if (ref.port !== undefined) {
+    const port = Number(ref.port);
     if (port < 1 || port > 65535) return undefined;
     parsed.port = port;
   }
