@@ -1,0 +1,130 @@
+{{/* Chart name, truncated to a DNS label. */}}
+{{- define "kanary.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release full name: the release name when it already contains the chart name. */}}
+{{- define "kanary.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kanary.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kanary.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kanary.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "kanary.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/component: controller
+{{- end -}}
+
+{{- define "kanary.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "kanary.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kanary.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* The `kanary controller` flags (the image's entrypoint is `node bin/kanary.js controller`). */}}
+{{- define "kanary.args" -}}
+- {{ printf "--metrics-addr=:%v" .Values.metrics.port | quote }}
+- {{ printf "--log-level=%s" .Values.logLevel | quote }}
+- {{ printf "--workers=%v" .Values.workers | quote }}
+- {{ printf "--analysis-workers=%v" .Values.analysisWorkers | quote }}
+- {{ printf "--prometheus-address=%s" .Values.prometheusAddress | quote }}
+- {{ printf "--ambassador-api-version=%s" .Values.ambassadorApiVersion | quote }}
+- {{ printf "--mapping-propagation-delay=%s" .Values.mappingPropagationDelay | quote }}
+{{- with .Values.watchNamespaces }}
+- {{ printf "--namespace=%s" (join "," .) | quote }}
+{{- end }}
+- {{ printf "--leader-elect=%t" .Values.leaderElection.enabled | quote }}
+{{- if .Values.leaderElection.enabled }}
+- {{ printf "--lease-name=%s" .Values.leaderElection.leaseName | quote }}
+- {{ printf "--lease-namespace=%s" .Release.Namespace | quote }}
+- {{ printf "--lease-duration=%s" .Values.leaderElection.leaseDuration | quote }}
+- {{ printf "--renew-deadline=%s" .Values.leaderElection.renewDeadline | quote }}
+- {{ printf "--retry-period=%s" .Values.leaderElection.retryPeriod | quote }}
+{{- end }}
+{{- range .Values.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Namespaced RBAC rules: exactly the verbs `kanary controller` uses, on the resources it uses,
+and nothing else. The same list goes into the ClusterRole (all namespaces) or into one Role per
+watched namespace, so the two modes cannot drift apart.
+*/}}
+{{- define "kanary.namespacedRules" -}}
+# Rollouts: informer (list, watch). The controller never writes a Rollout's spec or metadata;
+# it writes status through the /status subresource only (merge patch).
+- apiGroups: ["kanary.dev"]
+  resources: ["rollouts"]
+  verbs: ["list", "watch"]
+- apiGroups: ["kanary.dev"]
+  resources: ["rollouts/status"]
+  verbs: ["patch"]
+# AnalysisRuns: informer; created for step and background analysis; `patch` sets
+# spec.terminate on abort and promotion. Their results go through /status. Old runs are removed
+# by garbage collection (ownerReference to the Rollout), so no `delete`.
+- apiGroups: ["kanary.dev"]
+  resources: ["analysisruns"]
+  verbs: ["list", "watch", "create", "patch"]
+- apiGroups: ["kanary.dev"]
+  resources: ["analysisruns/status"]
+  verbs: ["patch"]
+# AnalysisTemplates: read through an informer only.
+- apiGroups: ["kanary.dev"]
+  resources: ["analysistemplates"]
+  verbs: ["list", "watch"]
+# ReplicaSets: informer; one created per pod-template hash, scaled by merge patch, old
+# revisions deleted past revisionHistoryLimit.
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
+# Services: informer; the controller patches only the rollouts-pod-template-hash key of the
+# stable and canary Services' selectors. No create, update or delete.
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["list", "watch", "patch"]
+# Ambassador/Emissary Mappings (v2 and v3alpha1 are versions of one group): informer over the
+# base Mappings; the `<base>-canary` Mapping is created, replaced with a new weight (update,
+# guarded by resourceVersion) and deleted at weight 0.
+- apiGroups: ["getambassador.io"]
+  resources: ["mappings"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# Events about Rollouts and AnalysisRuns: created, and patched to bump count of a repeated event.
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- if .Values.rbac.analysisSecrets.enabled }}
+# Secrets: `get` of one named Secret when an AnalysisTemplate arg uses valueFrom.secretKeyRef.
+# Never list or watch.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+{{- with .Values.rbac.analysisSecrets.resourceNames }}
+  resourceNames: {{ toJson . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* ClusterAnalysisTemplates are cluster-scoped: informer (list, watch) in every mode. */}}
+{{- define "kanary.clusterRules" -}}
+# ClusterAnalysisTemplates (cluster-scoped): read through an informer only.
+- apiGroups: ["kanary.dev"]
+  resources: ["clusteranalysistemplates"]
+  verbs: ["list", "watch"]
+{{- end -}}
