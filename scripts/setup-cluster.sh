@@ -95,12 +95,15 @@ run_phase() {
     sleep 2
     if [ $((SECONDS - last)) -ge 30 ]; then
       last=$SECONDS
-      say "phase $name still running (elapsed $((SECONDS - START)) s)"
+      # Kubernetes' build prints each group of targets it compiles: show the current one.
+      local doing
+      doing=$(grep -A1 'Building go targets' "$LOG" 2>/dev/null | tail -n 1 | sed 's/^ *//; s:.*/::' || true)
+      say "phase $name still running${doing:+ (now: $doing)} (elapsed $((SECONDS - START)) s)"
     fi
   done
   wait "$pid" || status=$?
   trap - INT TERM
-  [ "$status" -eq 0 ] || fail "phase '$name' exited with status $status"
+  [ "$status" -eq 0 ] || fail "$(describe_phase "$name") failed (phase '$name', exit status $status)"
 }
 
 # --- source download (private apt state; the system's sources stay untouched) --------------------
@@ -201,6 +204,17 @@ stage() {
   if [ -f "$STAMPS/$name" ]; then return 0; fi
   run_phase "$name" "$fn"
   touch "$STAMPS/$name"
+}
+
+# What each phase does, for the failure message.
+describe_phase() {
+  case $1 in
+    download) echo "downloading the Debian source package kubernetes=$DEB_VERSION (is the Debian archive reachable?)" ;;
+    extract) echo "unpacking the kubernetes source package with dpkg-source" ;;
+    patch) echo "replacing vendored reflect2/json-iterator with Debian's copies under /usr/share/gocode/src" ;;
+    build) echo "compiling kube-apiserver and kube-controller-manager with $(go version 2>/dev/null || echo 'go (not found)')" ;;
+    *) echo "installing the built binaries into $BIN" ;;
+  esac
 }
 
 main() {
