@@ -82,7 +82,7 @@ const registerAttempts = 30;
 async function registerWithRetry(api: k8s.CoreV1Api, nodeName: string, readySince: Date, log: LogFn): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await registerWithRetry(api, nodeName, readySince, log);
+      await registerNode(api, nodeName, readySince);
       return;
     } catch (err) {
       if (attempt >= registerAttempts) throw err;
