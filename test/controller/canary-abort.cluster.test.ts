@@ -2,6 +2,7 @@
  * Issue 4, scenarios 5, 6 and 8: abort mid-rollout and retry, promote --full, and a fast rollback
  * when the template returns to the stable revision.
  */
+import { jest } from '@jest/globals';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';

@@ -2,6 +2,7 @@
  * Issue 4, scenarios 1–3 and the idle check: the Ambassador example from first deploy through a
  * manual-promote canary to Healthy, with the real controller, CLI, API server and simulated pods.
  */
+import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { readCounterTotal, startController, type ControllerProcess } from '../harness/controller-process.js';

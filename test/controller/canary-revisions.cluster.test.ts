@@ -3,6 +3,7 @@
  * revision mid-rollout restarts the steps, canary pods that never become Ready keep the weight at 0
  * and progressDeadlineAbort aborts.
  */
+import { jest } from '@jest/globals';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { readCounterTotal, startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';

@@ -3,6 +3,7 @@
  * replicas with leader election, the basic canary without traffic routing, and invalid Rollouts that
  * must not stop a valid one.
  */
+import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl, useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { kubectl, testKubeconfigPath } from '../harness/cluster.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,7 +59,7 @@ export function tweakExample(docs: Obj[], tweaks: ExampleTweaks): Obj[] {
 }
 
 export async function applyDocs(namespace: string, docs: Obj[]): Promise<void> {
-  const input = docs.map((d) => yaml.dump(d)).join('---\n');
+  const input = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs });
   await kubectl(['apply', '-n', namespace, '-f', '-'], { input });
 }
 
