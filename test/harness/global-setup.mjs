@@ -5,7 +5,7 @@
 // Set KANARY_TEST_KUBECONFIG yourself to run the tests against a cluster you started
 // (`kanary cluster start`): then nothing is started or stopped here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,6 +64,7 @@ function installExitGuards(dir) {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
       killRecordedSync(dir);
+      rmSync(dir, { recursive: true, force: true });
       process.exit(130);
     });
   }

@@ -90,11 +90,11 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
   if (missing.length > 0) {
     throw new Error(`${missing.join(' and ')} not found in ${options.binDir}: run \`kanary cluster build\` (npm run cluster:build) first`);
   }
+  const ports = await choosePorts(options.apiserverPort);
   // A fresh etcd each start: predictable, and etcd data is tied to the previous ports.
   await rm(paths.etcdData, { recursive: true, force: true });
   await Promise.all([paths.logs, paths.apiserverCertDir].map((d) => mkdir(d, { recursive: true })));
   const files = await ensurePki(paths.pki);
-  const ports = await choosePorts(options.apiserverPort);
   const server = apiserverUrl(ports);
   const admin = await readClientPems(files, 'admin');
   const manager = await readClientPems(files, 'controller-manager');
