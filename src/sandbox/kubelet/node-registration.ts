@@ -6,7 +6,7 @@ export const defaultNodeName = 'kanary-sim-node';
 export const simulatedHostIP = '127.0.0.1';
 export const nodeHeartbeatIntervalMs = 10_000;
 
-const resources = { cpu: '64', memory: '256Gi', pods: '1000', 'ephemeral-storage': '1Ti' };
+const resources = { cpu: '64', memory: '256Gi', pods: '500', 'ephemeral-storage': '1Ti' };
 
 /** The status of a healthy simulated node, with a fresh heartbeat. */
 export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {

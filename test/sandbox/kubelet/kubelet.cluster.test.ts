@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestNamespace, waitFor } from '../../harness/cluster.js';
