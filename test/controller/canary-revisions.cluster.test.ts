@@ -49,7 +49,9 @@ test('timed pauses advance on their own, no earlier than their duration, without
     const s = await status();
     return s.phase === 'Healthy' && s.stableRS === s.currentPodHash && s.currentStepIndex === 4 ? s : undefined;
   }, { timeoutMs: 60_000, description: 'promoted after the second pause' });
-  expect(done.availableReplicas).toBe(5);
+  // The old ReplicaSet goes to 0 after scaleDownDelaySeconds; then only the new one is counted.
+  await waitFor(async () => (await status()).availableReplicas === 5, { timeoutMs: 30_000, description: 'old ReplicaSet scaled down' });
+  expect((await view.replicaSetOf(done.stableRS))?.status?.availableReplicas).toBe(5);
 });
 
 test('a new revision at 20%: v2 drained, traffic to stable until v3 is available, steps restart', async () => {
