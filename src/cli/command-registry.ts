@@ -1,11 +1,21 @@
 import { clusterCommand } from './cluster-command.js';
 import type { Command } from './command.js';
+import { completionCommand } from './completion-command.js';
 import { controllerCommand } from './controller-command.js';
+import { getCommand } from './get-rollout-command.js';
 import { abortCommand, pauseCommand, promoteCommand, retryCommand } from './intent-command.js';
 import { lintCommand } from './lint-command.js';
+import { listCommand } from './list-rollouts-command.js';
 import { planCommand } from './plan-command.js';
+import { setCommand } from './set-image-command.js';
+import { statusCommand } from './status-command.js';
+import { undoCommand } from './undo-command.js';
+import { versionCommand } from './version-command.js';
 
 /** Every verb of the CLI, in the order `kanary --help` lists them. */
 export function commandRegistry(): Command[] {
-  return [controllerCommand, promoteCommand, abortCommand, retryCommand, pauseCommand, clusterCommand, lintCommand, planCommand];
+  return [
+    getCommand, listCommand, promoteCommand, abortCommand, retryCommand, pauseCommand, setCommand, undoCommand, statusCommand,
+    lintCommand, planCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
+  ];
 }
