@@ -225,7 +225,7 @@ main() {
   fi
   mkdir -p "$STAMPS"
   : >"$LOG"
-  say "building kube-apiserver and kube-controller-manager $K8S_VERSION (about 10 minutes on 2 cores; log: $LOG)"
+  say "building kube-apiserver and kube-controller-manager $K8S_VERSION (10-40 minutes on 2 cores, depending on load; log: $LOG)"
   install_packages "${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}"
   stage download download_source
   # Extraction and patching are redone together: a stamp for one without the other is stale.

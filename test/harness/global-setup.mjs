@@ -1,3 +1,4 @@
+/* global process, console */
 // Jest global setup of the `cluster` project: builds the local Kubernetes binaries when missing
 // (scripts/setup-cluster.sh, a quick no-op once cached), starts one cluster for the whole run in a
 // temporary directory and exports KANARY_TEST_KUBECONFIG to the test workers. Uses the BUILT code

@@ -1,3 +1,4 @@
+/* global process, console */
 // Jest global teardown of the `cluster` project: stops every process global-setup started and
 // removes the temporary directory (kept when KANARY_KEEP_TEST_CLUSTER=1, for its logs).
 import { existsSync } from 'node:fs';
