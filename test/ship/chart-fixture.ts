@@ -40,5 +40,6 @@ export function permissionTable(rules: readonly Rule[]): Record<string, string[]
       for (const verb of rule.verbs) table[key].add(verb);
     }
   }
-  return Object.fromEntries(Object.entries(table).map(([key, verbs]) => [key, [...verbs].sort()]).sort(([a], [b]) => a.localeCompare(b)));
+  const entries = Object.keys(table).sort().map((key): [string, string[]] => [key, [...(table[key] ?? [])].sort()]);
+  return Object.fromEntries(entries);
 }
