@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { createSystemClock } from '../../src/runtime/clock.js';
