@@ -2,6 +2,7 @@
 // Field names follow Argo Rollouts so templates migrate by changing apiVersion only.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { ANALYSIS_PHASES, type AnalysisPhase } from './reasons.js';
 
 export const ANALYSIS_API_VERSION = 'kanary.dev/v1alpha1';
 
@@ -144,15 +145,8 @@ export type ClusterAnalysisTemplate = z.infer<typeof clusterAnalysisTemplateSche
 export const measurementPhaseSchema = z.enum(['Successful', 'Failed', 'Inconclusive', 'Error']);
 export type MeasurementPhase = z.infer<typeof measurementPhaseSchema>;
 
-export const analysisPhaseSchema = z.enum([
-  'Pending',
-  'Running',
-  'Successful',
-  'Failed',
-  'Error',
-  'Inconclusive',
-]);
-export type AnalysisPhase = z.infer<typeof analysisPhaseSchema>;
+export const analysisPhaseSchema = z.enum(ANALYSIS_PHASES);
+export type { AnalysisPhase };
 
 export const MEASUREMENT_HISTORY_LIMIT = 10;
 
