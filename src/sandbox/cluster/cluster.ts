@@ -156,13 +156,12 @@ async function nodeReady(ctx: Context): Promise<boolean> {
   return (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-async function startKubelet(ctx: Context): Promise<string | undefined> {
+/** Launches the simulated kubelet; a warning instead when it is not built. */
+async function launchKubelet(ctx: Context): Promise<ComponentRecord | string> {
   const entry = join(ctx.options.repoRoot, KUBELET_ENTRY);
   if (!existsSync(entry)) return `simulated kubelet not started: ${entry} does not exist (run npm run build); pods will stay Pending`;
   const args = [entry, '--kubeconfig', ctx.paths.kubeconfig, '--node-name', NODE_NAME];
-  const record = await launch(ctx, 'kubelet', process.execPath, args);
-  await waitReady({ name: 'simulated kubelet', process: record, check: () => nodeReady(ctx), timeoutMs: 60_000 });
-  return undefined;
+  return launch(ctx, 'kubelet', process.execPath, args);
 }
 
 async function bringUp(ctx: Context): Promise<StartedCluster> {
@@ -173,16 +172,17 @@ async function bringUp(ctx: Context): Promise<StartedCluster> {
   log(`etcd ready on ${etcdUrl(ctx.state.ports)} (${elapsed()})`);
   await startApiserver(ctx);
   log(`kube-apiserver ready on ${ctx.state.server} (${elapsed()})`);
+  // The controllers and the kubelet start while the CRDs are being installed.
   const manager = await startControllerManager(ctx);
+  const kubelet = ctx.options.kubelet === false ? undefined : await launchKubelet(ctx);
   const crds = await installCrds({ server: ctx.state.server, tls: ctx.tls, repoRoot: ctx.options.repoRoot });
   log(`CRDs established: ${crds.join(', ')} (${elapsed()})`);
   await waitControllers(ctx, manager);
   log(`kube-controller-manager running (${elapsed()})`);
-  const warnings: string[] = [];
-  if (ctx.options.kubelet !== false) {
-    const warning = await startKubelet(ctx);
-    if (warning) warnings.push(warning);
-    else log(`simulated kubelet registered node ${NODE_NAME} (${elapsed()})`);
+  const warnings = typeof kubelet === 'string' ? [kubelet] : [];
+  if (typeof kubelet === 'object') {
+    await waitReady({ name: 'simulated kubelet', process: kubelet, check: () => nodeReady(ctx), timeoutMs: 60_000 });
+    log(`simulated kubelet registered node ${NODE_NAME} (${elapsed()})`);
   }
   return { state: ctx.state, kubeconfig: ctx.paths.kubeconfig, crds, warnings };
 }
