@@ -1,0 +1,37 @@
+/** Writes bench/results/<name>.json in the shape of issue 9. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Summary } from './stats.js';
+
+export const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = join(benchRoot, '..');
+
+export interface Machine {
+  cores: number;
+  memoryGb: number;
+  node: string;
+}
+
+export interface BenchResult {
+  name: string;
+  date: string;
+  machine: Machine;
+  metrics: Record<string, Summary>;
+  /** Free-form facts about the run (settings, counts by verb/resource, notes). */
+  details?: Record<string, unknown>;
+}
+
+export function machine(): Machine {
+  return { cores: cpus().length, memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10, node: process.version };
+}
+
+export function writeResult(name: string, metrics: Record<string, Summary>, details?: Record<string, unknown>): BenchResult {
+  const result: BenchResult = { name, date: new Date().toISOString(), machine: machine(), metrics, ...(details ? { details } : {}) };
+  const file = join(benchRoot, 'results', `${name}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`bench: wrote ${file}`);
+  return result;
+}

@@ -1,0 +1,82 @@
+/**
+ * One benchmark's world: its own namespace on the bench cluster, the REAL controller (built code,
+ * `bin/kanary.js controller`) scoped to it, and timestamped watches on Rollouts, ReplicaSets and
+ * Mappings. close() stops the controller and the watches and deletes the namespace.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { createTestNamespace, deleteTestNamespace, loadTestKubeConfig } from '../../test/harness/cluster.js';
+import { startController, type ControllerProcess } from '../../test/harness/controller-process.js';
+import { ObjectWatch, type Obj } from './object-watch.js';
+
+const ROLLOUTS = { group: 'kanary.dev', version: 'v1alpha1', plural: 'rollouts' };
+
+export interface BenchSession {
+  readonly namespace: string;
+  readonly kc: k8s.KubeConfig;
+  controller: ControllerProcess;
+  metricsUrl: string;
+  readonly rollouts: ObjectWatch;
+  readonly replicaSets: ObjectWatch;
+  readonly mappings: ObjectWatch;
+  /** Starts a fresh controller (the old one must be stopped first). */
+  restartController(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CONTROLLER_FLAGS = ['--mapping-propagation-delay', '1s', '--log-level', 'info'];
+
+export async function openSession(prefix: string, flags: string[] = CONTROLLER_FLAGS): Promise<BenchSession> {
+  const kc = loadTestKubeConfig();
+  const namespace = await createTestNamespace(`bench-${prefix}`, kc);
+  const rollouts = new ObjectWatch(kc, `/apis/kanary.dev/v1alpha1/namespaces/${namespace}/rollouts`);
+  const replicaSets = new ObjectWatch(kc, `/apis/apps/v1/namespaces/${namespace}/replicasets`);
+  const mappings = new ObjectWatch(kc, `/apis/getambassador.io/v2/namespaces/${namespace}/mappings`);
+  await Promise.all([rollouts.start(), replicaSets.start(), mappings.start()]);
+  const session: BenchSession = {
+    namespace, kc, rollouts, replicaSets, mappings,
+    controller: startController({ namespace, flags }),
+    metricsUrl: '',
+    async restartController() {
+      session.controller = startController({ namespace, flags });
+      session.metricsUrl = await session.controller.metricsUrl();
+    },
+    async close() {
+      await session.controller.stop();
+      for (const watch of [rollouts, replicaSets, mappings]) watch.stop();
+      await deleteTestNamespace(namespace, kc);
+    },
+  };
+  session.metricsUrl = await session.controller.metricsUrl();
+  return session;
+}
+
+/** A JSON merge patch of a Rollout (or its /status). */
+export async function patchRollout(session: BenchSession, name: string, body: Obj, status = false): Promise<void> {
+  const custom = session.kc.makeApiClient(k8s.CustomObjectsApi);
+  const request = { ...ROLLOUTS, namespace: session.namespace, name, body };
+  const options = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  if (status) await custom.patchNamespacedCustomObjectStatus(request, options);
+  else await custom.patchNamespacedCustomObject(request, options);
+}
+
+/** A new image for the Rollout's only container (a new revision). */
+export function setRolloutImage(session: BenchSession, name: string, image: string): Promise<void> {
+  const containers = [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }];
+  return patchRollout(session, name, { spec: { template: { spec: { containers } } } });
+}
+
+export async function createAll(session: BenchSession, docs: Obj[]): Promise<void> {
+  const client = k8s.KubernetesObjectApi.makeApiClient(session.kc);
+  for (const doc of docs) {
+    await client.create({ ...doc, metadata: { ...doc.metadata, namespace: session.namespace } } as k8s.KubernetesObject);
+  }
+}
+
+/** Waits until the watch shows the Rollout Healthy on its current revision (since sinceMs). */
+export function nextHealthy(session: BenchSession, name: string, sinceMs: number, timeoutMs = 120_000): Promise<unknown> {
+  return session.rollouts.next((e) => {
+    const s = e.object.status;
+    const current = s?.observedGeneration === e.object.metadata?.generation;
+    return e.object.metadata?.name === name && current && s?.phase === 'Healthy' && s.stableRS === s.currentPodHash;
+  }, { sinceMs, timeoutMs, what: `${name} Healthy` });
+}
