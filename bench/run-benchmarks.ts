@@ -4,10 +4,14 @@
  */
 import { runRollbackLatency } from './rollback-latency.js';
 import { runStepLatency } from './step-latency.js';
+import { runApiCost } from './api-cost.js';
+import { runScale } from './scale.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'rollback-latency': () => runRollbackLatency(),
   'step-latency': () => runStepLatency(),
+  'api-cost': () => runApiCost(),
+  scale: () => runScale(),
 };
 
 async function main(): Promise<void> {

@@ -57,6 +57,16 @@ export function histogramBuckets(samples: Sample[], name: string, filter: (label
   return buckets;
 }
 
+function interpolate(bounds: number[], counts: number[], input: { index: number; rank: number }): number {
+  const { index, rank } = input;
+  const upper = bounds[index] ?? Number.NaN;
+  if (upper === Number.POSITIVE_INFINITY) return bounds[index - 1] ?? Number.NaN;
+  const lower = index === 0 ? 0 : (bounds[index - 1] ?? 0);
+  const below = index === 0 ? 0 : (counts[index - 1] ?? 0);
+  const inBucket = (counts[index] ?? 0) - below;
+  return inBucket === 0 ? upper : lower + ((upper - lower) * (rank - below)) / inBucket;
+}
+
 /** histogram_quantile as Prometheus computes it (linear inside the bucket) over bucket deltas. */
 export function histogramQuantile(q: number, before: Map<number, number>, after: Map<number, number>): number {
   const bounds = [...after.keys()].sort((a, b) => a - b);
@@ -64,12 +74,6 @@ export function histogramQuantile(q: number, before: Map<number, number>, after:
   const total = counts[counts.length - 1] ?? 0;
   if (total === 0) return Number.NaN;
   const rank = q * total;
-  let index = counts.findIndex((c) => c >= rank);
-  if (index < 0) index = counts.length - 1;
-  const upper = bounds[index] ?? Number.NaN;
-  if (upper === Number.POSITIVE_INFINITY) return bounds[index - 1] ?? Number.NaN;
-  const lower = index === 0 ? 0 : bounds[index - 1] ?? 0;
-  const below = index === 0 ? 0 : counts[index - 1] ?? 0;
-  const inBucket = (counts[index] ?? 0) - below;
-  return inBucket === 0 ? upper : lower + ((upper - lower) * (rank - below)) / inBucket;
+  const found = counts.findIndex((c) => c >= rank);
+  return interpolate(bounds, counts, { index: found < 0 ? counts.length - 1 : found, rank });
 }
