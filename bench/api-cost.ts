@@ -20,8 +20,10 @@ async function counters(session: BenchSession): Promise<Map<string, number>> {
   return countersBy(await scrape(session.metricsUrl), 'kanary_kubernetes_requests_total', ['verb', 'resource']);
 }
 
-const writesOf = (d: Record<string, number>): number =>
-  Object.entries(d).filter(([k]) => WRITE_VERBS.has(k.split(' ')[0] ?? '')).reduce((sum, [, v]) => sum + v, 0);
+const writesOf = (d: Record<string, number>, withEvents = true): number =>
+  Object.entries(d)
+    .filter(([k]) => WRITE_VERBS.has(k.split(' ')[0] ?? '') && (withEvents || !k.endsWith(' events')))
+    .reduce((sum, [, v]) => sum + v, 0);
 
 const pausedAt = (index: number) => (e: WatchEvent): boolean =>
   e.object.metadata?.name === NAME && e.object.status?.currentStepIndex === index && e.object.status?.phase === 'Paused';
@@ -100,6 +102,7 @@ export async function runApiCost(): Promise<void> {
       threeStepCanaryRequests: single(Object.values(canary).reduce((a, b) => a + b, 0), 'requests'),
       abortRequests: single(Object.values(abort).reduce((a, b) => a + b, 0), 'requests'),
       writesPerSetWeightStep: summarize(perStepWrites, 'writes'),
+      writesPerSetWeightStepWithoutEvents: summarize(perStep.map((d) => writesOf(d, false)), 'writes'),
       idleRequestsPerRolloutPerMinute: single(idleTotal / idleRollouts / (IDLE_MS / 60_000), 'requests'),
     }, {
       source: 'kanary_kubernetes_requests_total (verb resource), watches aside',

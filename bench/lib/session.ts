@@ -46,7 +46,12 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
       await deleteTestNamespace(namespace, kc);
     },
   };
-  session.metricsUrl = await session.controller.metricsUrl();
+  try {
+    session.metricsUrl = await session.controller.metricsUrl();
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
   return session;
 }
 

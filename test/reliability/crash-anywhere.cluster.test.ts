@@ -1,0 +1,81 @@
+/**
+ * Issue 9, reliability 1: crash anywhere. During canaries with an analysis step the controller is
+ * SIGKILLed at >= 20 seeded random moments (including during its own start-up) and restarted.
+ * Every revision must end Healthy on its own hash, and throughout: never two ReplicaSets for one
+ * hash, never two canary Mappings, never a canary weight above the canary's available share.
+ * Replay a failure with KANARY_RELIABILITY_SEED=<the printed seed>.
+ */
+import { jest } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { useTestNamespace, waitFor } from '../harness/cluster.js';
+import { startController, type ControllerProcess } from '../harness/controller-process.js';
+import { applyDocs, ClusterView, setImage, type Obj } from '../controller/rollout-fixtures.js';
+import { canaryWithAnalysisDocs, chooseSeed, seededRandom, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
+
+jest.setTimeout(300_000);
+
+const KILLS = 24;
+const REPLICAS = 4;
+const ns = useTestNamespace('crash');
+const seed = chooseSeed();
+const random = seededRandom(seed);
+const started: ControllerProcess[] = [];
+let check: CheckServer;
+let view: ClusterView;
+
+function launch(): ControllerProcess {
+  const controller = startController({ namespace: ns.name, flags: ['--mapping-propagation-delay', '1s', '--log-level', 'info'] });
+  started.push(controller);
+  return controller;
+}
+
+beforeAll(async () => {
+  console.log(`crash-anywhere seed ${seed} (replay: KANARY_RELIABILITY_SEED=${seed})`);
+  check = await startCheckServer();
+  view = new ClusterView(ns.kc, ns.name);
+});
+
+afterAll(async () => {
+  await Promise.all(started.map((c) => c.stop()));
+  await check?.close();
+});
+
+const status = async (): Promise<Obj> => (await view.rollout()).status ?? {};
+
+/** Healthy, promoted, and the stable ReplicaSet runs `image` with every replica available. */
+async function healthyOn(image: string): Promise<boolean> {
+  const s = await status();
+  if (s.phase !== 'Healthy' || s.stableRS !== s.currentPodHash) return false;
+  const rs = await view.replicaSetOf(String(s.stableRS));
+  return rs?.spec?.template?.spec?.containers?.[0]?.image === image && rs.status?.availableReplicas === REPLICAS;
+}
+
+test(`SIGKILL at ${KILLS} seeded random moments of canaries with analysis: each revision ends Healthy on its hash, invariants hold`, async () => {
+  let controller = launch();
+  await applyDocs(ns.name, canaryWithAnalysisDocs(check.url, REPLICAS));
+  await waitFor(() => healthyOn('kanary/demo-app:v1'), { timeoutMs: 60_000, description: 'initial Healthy' });
+  const invariants = watchInvariants(view, REPLICAS);
+  let revision = 1;
+  let image = 'kanary/demo-app:v1';
+  const completed: string[] = [];
+  for (let kill = 0; kill < KILLS; kill += 1) {
+    if (await healthyOn(image)) {
+      completed.push(image);
+      revision += 1;
+      image = `crash/app:r${revision}`;
+      await setImage(ns.name, image);
+    }
+    await sleep(200 + Math.floor(random() * 3000));
+    await controller.kill();
+    controller = launch();
+  }
+  await waitFor(() => healthyOn(image), { timeoutMs: 120_000, description: `Healthy on ${image} after ${KILLS} kills` });
+  completed.push(image);
+  await invariants.stop();
+  expect(invariants.violations).toEqual([]);
+  expect(invariants.checks()).toBeGreaterThan(50);
+  expect(completed.length).toBeGreaterThanOrEqual(3);
+  const runs = (await view.mappings()).filter((m) => String(m.metadata?.name).endsWith('-canary'));
+  expect(runs).toHaveLength(0);
+  await controller.stop();
+});
