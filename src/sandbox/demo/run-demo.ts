@@ -1,0 +1,115 @@
+/**
+ * The demo as a library call: sets up (or reuses) the local stack, plays the chosen releases and
+ * stops everything it started, whether it finishes, fails or is interrupted.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { CleanupStack } from './cleanup-stack.js';
+import { ensureDemoCluster } from './demo-cluster.js';
+import { acquireDemoLock } from './demo-lock.js';
+import type { DemoOptions, Scenario } from './demo-options.js';
+import { playManual, playPromote, playRollback, waitInitialDeploy, type ReleaseContext, type ReleaseResult } from './demo-releases.js';
+import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { judgeRelease, type Verdict } from './demo-verdict.js';
+import type { RolloutFacts } from './rollout-observer.js';
+import type { Segment } from './traffic-ledger.js';
+
+export interface DemoRun {
+  options: DemoOptions;
+  repoRoot: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  write: (text: string) => void;
+}
+
+export interface ReleaseReport {
+  result: ReleaseResult;
+  segments: Segment[];
+  verdict: Verdict;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  releases: ReleaseReport[];
+  error?: string;
+}
+
+const PLAYERS: Record<Scenario, (ctx: ReleaseContext) => Promise<ReleaseResult>> = {
+  promote: (ctx) => playPromote(ctx),
+  rollback: (ctx) => playRollback(ctx),
+  manual: (ctx) => playManual(ctx),
+};
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+function statusLine(facts: RolloutFacts, stack: DemoStack): string {
+  const step = facts.stepIndex === undefined ? '-' : `${Math.min(facts.stepIndex + 1, facts.stepCount)}/${facts.stepCount}`;
+  const pause = facts.pauseReasons.length > 0 ? ` paused(${facts.pauseReasons.join(',')})` : '';
+  const tally = stack.traffic.tally();
+  const versions = Object.entries(tally.byVersion).map(([v, n]) => `${v}:${n}`).join(' ');
+  return `[${clock()}] ${facts.phase.padEnd(11)} step ${step.padEnd(5)} canary ${String(stack.appliedCanaryWeight()).padStart(3)}%${pause}  ${facts.image}  ${facts.message}  | traffic ${versions} failed:${tally.failed}`;
+}
+
+function printWhereToLook(run: DemoRun, stack: DemoStack): void {
+  const ns = stack.namespace;
+  run.write([
+    '',
+    'Where to look:',
+    `  app through the edge proxy:  ${stack.appUrl}   (reload it: the version and colour shift)`,
+    `  edge proxy routes / metrics: http://${stack.proxy.host}:${stack.proxy.metricsPort}/routes  ${stack.proxy.metricsUrl}`,
+    `  Prometheus:                  ${stack.prometheus.address}/graph?g0.expr=sum%20by%20(envoy_cluster_name)%20(rate(envoy_cluster_upstream_rq_total%5B10s%5D))`,
+    `  kubectl:                     export KUBECONFIG=${stack.kubeconfig}; kubectl -n ${ns} get rollouts,rs,pods,mappings`,
+    `  live view:                   node bin/kanary.js get rollout demo -w -n ${ns} --kubeconfig ${stack.kubeconfig}`,
+    '',
+  ].join('\n'));
+}
+
+async function playAll(run: DemoRun, stack: DemoStack): Promise<ReleaseReport[]> {
+  const say = (line: string): void => run.write(`${line}\n`);
+  const ctx: ReleaseContext = { stack, repoRoot: run.repoRoot, signal: run.signal, yes: run.options.yes, say, stableVersion: 'v1' };
+  say(`[${clock()}] waiting for the 10 ${ctx.stableVersion} pods and the first traffic ...`);
+  await waitInitialDeploy(ctx);
+  printWhereToLook(run, stack);
+  const reports: ReleaseReport[] = [];
+  for (const scenario of run.options.scenarios) {
+    const result = await PLAYERS[scenario](ctx);
+    const segments = stack.ledger.segmentsOf(result.release);
+    const verdict = judgeRelease(result, segments);
+    say(verdict.lines.join('\n'));
+    reports.push({ result, segments, verdict });
+  }
+  return reports;
+}
+
+async function waitForCtrlC(run: DemoRun): Promise<void> {
+  if (!run.options.tty || run.options.yes || run.signal.aborted) return;
+  run.write('\nThe demo is over and everything is still running for you to explore. Ctrl-C stops it all.\n');
+  await new Promise<void>((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export async function runDemo(run: DemoRun): Promise<DemoResult> {
+  mkdirSync(run.options.dir, { recursive: true });
+  const release = acquireDemoLock(join(run.options.dir, 'demo.lock'));
+  const cleanup = new CleanupStack();
+  const say = (line: string): void => run.write(`${line}\n`);
+  let releases: ReleaseReport[] = [];
+  try {
+    const kubeconfig = await ensureDemoCluster({ dir: run.options.dir, repoRoot: run.repoRoot, env: run.env, say, ...(run.options.kubeconfig ? { kubeconfig: run.options.kubeconfig } : {}) }, cleanup);
+    const stack = await startDemoStack({
+      repoRoot: run.repoRoot, dir: run.options.dir, kubeconfig, namespace: run.options.namespace, rps: run.options.rps, say,
+      onRolloutChange: (facts, s) => say(statusLine(facts, s)),
+    }, cleanup);
+    say(`Prometheus ${stack.prometheus.address} scrapes the edge proxy every second; ${run.options.rps} requests/s go to ${stack.appUrl}`);
+    releases = await playAll(run, stack);
+    await waitForCtrlC(run);
+    return { ok: releases.length === run.options.scenarios.length && releases.every((r) => r.verdict.ok), releases };
+  } catch (error) {
+    return { ok: false, releases, error: (error as Error).message };
+  } finally {
+    say('stopping everything the demo started ...');
+    await cleanup.runAll(say);
+    release();
+  }
+}
