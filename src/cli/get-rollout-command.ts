@@ -97,16 +97,18 @@ async function watchRollout(ctx: WatchContext): Promise<number> {
   const inPlace = io.isTty && args.output === 'text';
   const writer = new FrameWriter((text) => io.stdout(text), inPlace);
   const session = startWatchSession({ clock: screen.clock, ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) });
+  let synced = false; // the first frame waits until every required watch has listed
   const scheduler = new RedrawScheduler({
     clock: screen.clock,
     draw: () => writer.show(screenOf(selectRolloutState(watch.objects(), args.name), screen, { name: args.name, namespace })),
   });
   const watch = new NamespaceWatch({
-    kubeConfig: ctx.kc, clock: screen.clock, onChange: () => scheduler.request(),
+    kubeConfig: ctx.kc, clock: screen.clock, onChange: () => { if (synced) scheduler.request(); },
     targets: rolloutTreeTargets(namespace, args.name, ctx.mappingVersion),
   });
   try {
     if (!(await watch.start(SYNC_TIMEOUT_MS))) throw new UserError(`get: the watches on namespace "${namespace}" did not start within ${SYNC_TIMEOUT_MS / 1000}s`);
+    synced = true;
     scheduler.request();
     if (args.output === 'text') session.every(1000, () => scheduler.request());
     await session.ended;

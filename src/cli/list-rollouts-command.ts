@@ -69,10 +69,12 @@ async function watchList(kc: k8s.KubeConfig, io: CliIo, ctx: { args: ListArgs; s
   const clock = createSystemClock();
   const writer = new FrameWriter((text) => io.stdout(text), io.isTty && ctx.args.output === 'text');
   const session = startWatchSession({ clock, ...(ctx.args.timeoutMs !== undefined ? { timeoutMs: ctx.args.timeoutMs } : {}) });
+  let synced = false; // the first frame waits until every required watch has listed
   const scheduler = new RedrawScheduler({ clock, draw: () => writer.show(renderList(watch.objects().rollouts, ctx)) });
-  const watch = new NamespaceWatch({ kubeConfig: kc, clock, targets: rolloutTargets(ctx.namespace), onChange: () => scheduler.request() });
+  const watch = new NamespaceWatch({ kubeConfig: kc, clock, targets: rolloutTargets(ctx.namespace), onChange: () => { if (synced) scheduler.request(); } });
   try {
     if (!(await watch.start(SYNC_TIMEOUT_MS))) throw new UserError(`list: the rollout watch did not start within ${SYNC_TIMEOUT_MS / 1000}s`);
+    synced = true;
     scheduler.request();
     await session.ended;
   } finally {

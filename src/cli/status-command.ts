@@ -75,7 +75,9 @@ async function follow(io: CliIo, ctx: { args: StatusArgs; namespace: string; wat
   const session = startWatchSession({ clock, ...(ctx.args.timeoutMs !== undefined ? { timeoutMs: ctx.args.timeoutMs } : {}) });
   let last: string | undefined;
   let exitCode: number | undefined;
+  let synced = false;
   const check = () => {
+    if (!synced) return; // during the first list the cache is still filling up
     const rollout = watch.objects().rollouts.find((r) => r.metadata?.name === ctx.args.name);
     const line = assessStatus(rollout, ctx.args.name);
     if (line.text !== last) io.stdout(`${line.text}\n`);
@@ -88,6 +90,7 @@ async function follow(io: CliIo, ctx: { args: StatusArgs; namespace: string; wat
   const watch = ctx.watchOf(() => check());
   try {
     if (!(await watch.start(SYNC_TIMEOUT_MS))) throw new UserError(`status: the rollout watch did not start within ${SYNC_TIMEOUT_MS / 1000}s`);
+    synced = true;
     check();
     const reason = await session.ended;
     if (exitCode !== undefined) return exitCode;

@@ -88,10 +88,16 @@ function defaultPullPolicy(image: unknown): string {
   return tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+function stripProbe(probe: JsonObject): JsonObject {
+  const out = withoutDefaults(probe, PROBE_DEFAULTS);
+  if (out['httpGet']) out['httpGet'] = withoutDefaults(out['httpGet'] as JsonObject, { scheme: 'HTTP' });
+  return out;
+}
+
 function stripContainer(container: JsonObject): JsonObject {
   const out = withoutDefaults(container, { ...CONTAINER_DEFAULTS, imagePullPolicy: defaultPullPolicy(container['image']) });
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-    if (out[probe]) out[probe] = withoutDefaults(out[probe] as JsonObject, PROBE_DEFAULTS);
+    if (out[probe]) out[probe] = stripProbe(out[probe] as JsonObject);
   }
   if (Array.isArray(out['ports'])) out['ports'] = (out['ports'] as JsonObject[]).map((p) => withoutDefaults(p, { protocol: 'TCP' }));
   return out;
