@@ -96,7 +96,7 @@ export async function runApiCost(): Promise<void> {
     const idleCounts = await idle(session);
     const idleTotal = Object.values(idleCounts).reduce((a, b) => a + b, 0);
     const idleRollouts = IDLE_ROLLOUTS + 1;
-    const perStepWrites = perStep.map(writesOf);
+    const perStepWrites = perStep.map((d) => writesOf(d));
     writeResult('api-cost', {
       initialDeployRequests: single(Object.values(initial).reduce((a, b) => a + b, 0), 'requests'),
       threeStepCanaryRequests: single(Object.values(canary).reduce((a, b) => a + b, 0), 'requests'),

@@ -4,7 +4,7 @@
  * Mappings. close() stops the controller and the watches and deletes the namespace.
  */
 import * as k8s from '@kubernetes/client-node';
-import { createTestNamespace, deleteTestNamespace, loadTestKubeConfig } from '../../test/harness/cluster.js';
+import { createTestNamespace, deleteTestNamespace, loadTestKubeConfig, waitFor } from '../../test/harness/cluster.js';
 import { startController, type ControllerProcess } from '../../test/harness/controller-process.js';
 import { ObjectWatch, type Obj } from './object-watch.js';
 
@@ -23,6 +23,19 @@ export interface BenchSession {
   close(): Promise<void>;
 }
 
+/** The telemetry URL from the controller's start-up log line; generous timeout for a loaded machine. */
+export async function telemetryUrl(controller: ControllerProcess, timeoutMs = 180_000): Promise<string> {
+  return waitFor(() => {
+    for (const line of controller.logs) {
+      if (!line.includes('controller started')) continue;
+      const parsed = JSON.parse(line) as { metrics?: string };
+      if (parsed.metrics) return parsed.metrics;
+    }
+    if (controller.exited()) throw new Error(`controller exited: ${controller.logs.slice(-5).join('\n')}`);
+    return undefined;
+  }, { timeoutMs, intervalMs: 50, description: 'controller telemetry address' });
+}
+
 export const CONTROLLER_FLAGS = ['--mapping-propagation-delay', '1s', '--log-level', 'info'];
 
 export async function openSession(prefix: string, flags: string[] = CONTROLLER_FLAGS): Promise<BenchSession> {
@@ -38,7 +51,7 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
     metricsUrl: '',
     async restartController() {
       session.controller = startController({ namespace, flags });
-      session.metricsUrl = await session.controller.metricsUrl();
+      session.metricsUrl = await telemetryUrl(session.controller);
     },
     async close() {
       await session.controller.stop();
@@ -47,7 +60,7 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
     },
   };
   try {
-    session.metricsUrl = await session.controller.metricsUrl();
+    session.metricsUrl = await telemetryUrl(session.controller);
   } catch (error) {
     await session.close();
     throw error;

@@ -65,7 +65,9 @@ test(`SIGKILL at ${KILLS} seeded random moments of canaries with analysis: each 
       image = `crash/app:r${revision}`;
       await setImage(ns.name, image);
     }
-    await sleep(200 + Math.floor(random() * 3000));
+    // One kill in four lands during start-up; the others after the controller is up and working.
+    if (kill % 4 !== 3) await controller.metricsUrl().catch(() => undefined);
+    await sleep(Math.floor(random() * 3000));
     await controller.kill();
     controller = launch();
   }
