@@ -51,3 +51,32 @@ describe('kanary get: arguments', () => {
     expect(out.join('')).toContain('kanary get rollout demo -n shop -w');
   });
 });
+
+describe('kanary get: unreachable cluster', () => {
+  test('one line naming the server from the kubeconfig', async () => {
+    const { createServer } = await import('node:net');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const dir = mkdtempSync(join(tmpdir(), 'kanary-unreachable-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: 'https://127.0.0.1:${port}', insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`);
+      const { io, err } = capture({ KUBECONFIG: kubeconfig });
+      expect(await runCli(['get', 'rollout', 'demo'], io)).toBe(1);
+      expect(err.join('')).toBe(`kanary: cannot reach the Kubernetes API server at https://127.0.0.1:${port} (ECONNREFUSED)\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
