@@ -51,7 +51,7 @@ function facts(ctx: ReleaseContext): RolloutFacts | undefined {
 }
 
 function isPromoted(f: RolloutFacts | undefined, image: string): boolean {
-  return f !== undefined && f.image === image && f.phase === 'Healthy' && f.currentHash !== undefined && f.stableHash === f.currentHash;
+  return f !== undefined && f.observed && f.image === image && f.phase === 'Healthy' && f.currentHash !== undefined && f.stableHash === f.currentHash;
 }
 
 /** Resolves once only the stable ReplicaSet has pods (old ones scaled down and gone). */
@@ -68,7 +68,7 @@ async function waitOnlyStablePods(ctx: ReleaseContext): Promise<void> {
 async function waitPromotedOrAborted(ctx: ReleaseContext, image: string): Promise<'promoted' | 'aborted'> {
   return waitUntil(() => {
     const f = facts(ctx);
-    if (f?.abort && f.image === image) return 'aborted' as const;
+    if (f?.observed && f.abort && f.image === image) return 'aborted' as const;
     return isPromoted(f, image) ? 'promoted' as const : undefined;
   }, { description: `${image} to be promoted or aborted`, timeoutMs: RELEASE_TIMEOUT_MS, signal: ctx.signal });
 }

@@ -111,7 +111,7 @@ export async function startDemoStack(options: DemoStackOptions, cleanup: Cleanup
   stack.traffic = startTrafficGenerator({
     url: stack.appUrl,
     rps: options.rps,
-    timeoutMs: 5000,
+    timeoutMs: 10_000,
     onResult: (_tally, last) => {
       const failed = last.status === undefined || last.status >= 500;
       stack.ledger.record(trafficKey(stack), { failed, version: last.version });

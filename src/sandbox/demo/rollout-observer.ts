@@ -11,24 +11,36 @@ export interface RolloutFacts {
   currentHash: string | undefined;
   image: string;
   pauseReasons: string[];
+  /** status.observedGeneration equals metadata.generation: the status describes the current spec. */
+  observed: boolean;
 }
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function firstImage(ro: Obj): string {
+  const containers = (ro.spec?.template?.spec?.containers ?? []) as Obj[];
+  return String(containers[0]?.image ?? '');
+}
 
 export function readRolloutFacts(ro: Obj): RolloutFacts {
   const status = (ro.status ?? {}) as Obj;
   const steps = (ro.spec?.strategy?.canary?.steps ?? []) as unknown[];
   const pauses = (status.pauseConditions ?? []) as Obj[];
   return {
-    phase: String(status.phase ?? 'Unknown'),
-    message: String(status.message ?? ''),
+    phase: optionalString(status.phase) ?? 'Unknown',
+    message: optionalString(status.message) ?? '',
     stepIndex: typeof status.currentStepIndex === 'number' ? status.currentStepIndex : undefined,
     stepCount: steps.length,
     abort: status.abort === true,
-    stableHash: typeof status.stableRS === 'string' ? status.stableRS : undefined,
-    currentHash: typeof status.currentPodHash === 'string' ? status.currentPodHash : undefined,
-    image: String(ro.spec?.template?.spec?.containers?.[0]?.image ?? ''),
+    stableHash: optionalString(status.stableRS),
+    currentHash: optionalString(status.currentPodHash),
+    image: firstImage(ro),
     pauseReasons: pauses.map((p) => String(p.reason ?? '')),
+    observed: String(status.observedGeneration ?? '') === String(ro.metadata?.generation ?? '-'),
   };
 }
 

@@ -72,9 +72,12 @@ export class TrafficLedger {
   }
 }
 
-/** Share (0..100) of a tally's answers that came from `version`. */
+const NO_VERSION = new Set(['none', 'unknown']);
+
+/** Share (0..100) of the answers some pod gave (with a version) that came from `version`. */
 export function versionSharePercent(tally: Tally, version: string): number {
-  return tally.total === 0 ? 0 : (100 * (tally.byVersion[version] ?? 0)) / tally.total;
+  const answered = Object.entries(tally.byVersion).filter(([v]) => !NO_VERSION.has(v)).reduce((sum, [, n]) => sum + n, 0);
+  return answered === 0 ? 0 : (100 * (tally.byVersion[version] ?? 0)) / answered;
 }
 
 export interface WeightCheck {

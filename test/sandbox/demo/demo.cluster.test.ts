@@ -1,0 +1,68 @@
+/**
+ * The non-interactive demo end to end on the shared local cluster (library call, in its own
+ * namespace): outcomes and the real traffic tallies, then nothing left running.
+ */
+import { jest } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runDemo, type DemoResult } from '../../../src/sandbox/demo/run-demo.js';
+import { parseDemoArgs } from '../../../src/sandbox/demo/demo-options.js';
+import { checkCanaryShares } from '../../../src/sandbox/demo/traffic-ledger.js';
+import { testKubeconfigPath, useTestNamespace } from '../../harness/cluster.js';
+
+jest.setTimeout(12 * 60_000);
+const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+const ns = useTestNamespace('demo');
+
+function childPids(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+describe('npm run demo -- --no-tty', () => {
+  let result: DemoResult;
+  let output = '';
+  let before: string[] = [];
+
+  beforeAll(async () => {
+    before = childPids();
+    const options = parseDemoArgs({
+      argv: ['--no-tty', '--kubeconfig', testKubeconfigPath(), '--namespace', ns.name, '--dir', mkdtempSync(join(tmpdir(), 'kanary-demo-'))],
+      env: {}, homeDir: tmpdir(), stdoutIsTty: false,
+    });
+    result = await runDemo({ options, repoRoot, env: process.env, signal: new AbortController().signal, write: (t) => { output += t; } });
+  });
+
+  test('every release ends as expected', () => {
+    if (!result.ok) process.stdout.write(output);
+    expect(result.error).toBeUndefined();
+    expect(result.releases.map((r) => [r.result.scenario, r.result.ok])).toEqual([['promote', true], ['rollback', true], ['manual', true]]);
+  });
+
+  test('the canary share stays within 5 points of each step weight while at that step', () => {
+    for (const report of result.releases.filter((r) => r.result.scenario !== 'rollback')) {
+      const checks = checkCanaryShares(report.segments, report.result.toVersion, { minRequests: 100, tolerancePoints: 5 });
+      expect(checks.length).toBeGreaterThan(0);
+      for (const check of checks) expect({ weight: check.segment.appliedWeight, ok: check.ok, observed: check.observedPercent }).toMatchObject({ ok: true });
+    }
+  });
+
+  test('v1 -> v2 is promoted with zero failed requests; v3 is rolled back with under 5% failed', () => {
+    const [promote, rollback] = result.releases;
+    expect(promote?.result.tally.total).toBeGreaterThan(500);
+    expect(promote?.result.tally.failed).toBe(0);
+    const t = rollback?.result.tally ?? { total: 0, failed: 0 };
+    expect(t.total).toBeGreaterThan(100);
+    expect(t.failed / t.total).toBeLessThan(0.05);
+  });
+
+  test('nothing is left running', () => {
+    const after = childPids().filter((pid) => !before.includes(pid));
+    // `ps` itself is the only new child
+    expect(after.length).toBeLessThanOrEqual(1);
+    expect(output).toContain('stopping everything the demo started');
+  });
+});
