@@ -1,5 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../telemetry/logger.js';
+import { isForbiddenError } from './forbidden.js';
 import { DEFAULT_BACKOFF, computeBackoffMs, type BackoffPolicy } from './backoff.js';
 import type { Cancel, Clock } from './clock.js';
 import type { ResourceInformer } from './informer.js';
@@ -27,6 +28,7 @@ interface Entry {
   restartTimer?: Cancel;
   starting: boolean;
   restarts: number;
+  reportedForbidden?: boolean;
 }
 
 /**
@@ -117,11 +119,21 @@ export class InformerSupervisor {
     this.scheduleRestart(entry, error);
   }
 
+  private reportFailure(entry: Entry, error: unknown, delayMs: number): void {
+    if (!isForbiddenError(error)) {
+      this.logger.warn('informer failed, restarting', { informer: entry.informer.name, error, delayMs });
+      return;
+    }
+    if (entry.reportedForbidden) return;
+    entry.reportedForbidden = true;
+    this.logger.error(`forbidden: cannot list/watch ${entry.informer.name}; continuing without it (grant list and watch to fix)`, { informer: entry.informer.name });
+  }
+
   private scheduleRestart(entry: Entry, error: unknown): void {
     if (!this.running || entry.restartTimer) return;
     const delayMs = computeBackoffMs(this.backoff, entry.failures);
     entry.failures += 1;
-    this.logger.warn('informer failed, restarting', { informer: entry.informer.name, error, delayMs });
+    this.reportFailure(entry, error, delayMs);
     entry.restartTimer = this.clock.setTimer(() => {
       entry.restartTimer = undefined;
       entry.restarts += 1;

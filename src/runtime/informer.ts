@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../telemetry/logger.js';
+import { isForbiddenError } from './forbidden.js';
 import { rawList, type RequestRecord } from './raw-list.js';
 import { buildCollectionPath, describeResource, type ResourceRef } from './resource-path.js';
 
@@ -133,6 +134,8 @@ export class ResourceInformer<T extends k8s.KubernetesObject> {
 
   private handleError(error: unknown): void {
     this.errorInAttempt = error ?? new Error('informer stopped with an unknown error');
+    // No permission to list or watch: serve an empty cache rather than blocking readiness forever.
+    if (isForbiddenError(error)) this.markSynced();
     for (const handler of this.errorHandlers) handler(this.errorInAttempt);
   }
 }
