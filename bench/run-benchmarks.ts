@@ -6,6 +6,7 @@ import { runRollbackLatency } from './rollback-latency.js';
 import { runStepLatency } from './step-latency.js';
 import { runApiCost } from './api-cost.js';
 import { runScale } from './scale.js';
+import { writeDoc } from './write-doc.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'rollback-latency': () => runRollbackLatency(),
@@ -16,6 +17,10 @@ const benchmarks: Record<string, () => Promise<void>> = {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
+  if (wanted.includes('doc')) {
+    writeDoc();
+    return;
+  }
   const names = wanted.length > 0 ? wanted : Object.keys(benchmarks);
   for (const name of names) {
     const run = benchmarks[name];
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
     console.log(`bench: ${name}`);
     await run();
   }
+  writeDoc();
 }
 
 await main();

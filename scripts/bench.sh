@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm run bench [name...]`: builds, then runs the benchmarks (bench/run-benchmarks.ts; names:
+# rollback-latency step-latency api-cost scale, or `doc` to only re-render docs/benchmarks.md)
+# against the cluster of $KANARY_BENCH_KUBECONFIG, or a local cluster it starts and stops itself.
+# Writes bench/results/<name>.json and docs/benchmarks.md. Not part of `npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run -s build
+cluster_dir=""
+cleanup() {
+  if [ -n "$cluster_dir" ]; then
+    node bin/kanary.js cluster stop --dir "$cluster_dir" >/dev/null 2>&1 || true
+    rm -rf "$cluster_dir"
+  fi
+}
+trap cleanup EXIT
+if [ -z "${KANARY_BENCH_KUBECONFIG:-}" ]; then
+  cluster_dir=$(mktemp -d /tmp/kanary-bench-cluster.XXXXXX)
+  node bin/kanary.js cluster start --dir "$cluster_dir" >&2
+  KANARY_BENCH_KUBECONFIG="$cluster_dir/kubeconfig"
+fi
+KANARY_TEST_KUBECONFIG="$KANARY_BENCH_KUBECONFIG" node scripts/run-ts.mjs bench/run-benchmarks.ts "$@"
