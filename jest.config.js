@@ -6,9 +6,13 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // A generous default: on a loaded 2-core machine real sockets and processes are slow to answer.
+  // Time limits are safety nets, never assertions about speed.
+  testTimeout: 30_000,
 };
 
 export default {
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,

@@ -72,7 +72,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
         }
         if (exited()) throw new Error(`controller exited: ${logs.slice(-5).join('\n')}`);
         return undefined;
-      }, { timeoutMs: 20_000, description: 'controller telemetry address' });
+      }, { timeoutMs: 60_000, description: 'controller telemetry address' });
     },
     async stop() {
       if (exited()) return child.exitCode;
