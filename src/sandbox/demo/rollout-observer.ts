@@ -26,10 +26,13 @@ function firstImage(ro: Obj): string {
   return String(containers[0]?.image ?? '');
 }
 
-export function readRolloutFacts(ro: Obj): RolloutFacts {
+function readSteps(ro: Obj): { steps: unknown[]; pauses: Obj[]; status: Obj } {
   const status = (ro.status ?? {}) as Obj;
-  const steps = (ro.spec?.strategy?.canary?.steps ?? []) as unknown[];
-  const pauses = (status.pauseConditions ?? []) as Obj[];
+  return { status, steps: (ro.spec?.strategy?.canary?.steps ?? []) as unknown[], pauses: (status.pauseConditions ?? []) as Obj[] };
+}
+
+export function readRolloutFacts(ro: Obj): RolloutFacts {
+  const { status, steps, pauses } = readSteps(ro);
   return {
     phase: optionalString(status.phase) ?? 'Unknown',
     message: optionalString(status.message) ?? '',
