@@ -118,7 +118,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     writeKubeconfig(path: string) {
       writeFileSync(path, JSON.stringify({
         apiVersion: 'v1', kind: 'Config', 'current-context': 'proxy',
-        clusters: [{ name: 'proxy', cluster: { server: url } }],
+        clusters: [{ name: 'proxy', cluster: { server: url, 'insecure-skip-tls-verify': true } }], // client-node refuses plain http otherwise
         users: [{ name: 'proxy', user: {} }],
         contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'proxy' } }],
       }));
