@@ -9,7 +9,7 @@ import { kubectl, useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000);
 
 const ns = useTestNamespace('resilience');
 let view: ClusterView;
@@ -60,13 +60,19 @@ test('SIGKILLed at several moments of a promotion and restarted: the rollout com
   await controller.stop();
 });
 
+async function stopAll(): Promise<void> {
+  await Promise.all(running.map((c) => c.stop()));
+}
+
+const leaderLine = (c: ControllerProcess) => c.logs.some((l) => l.includes('became leader'));
+
 test('two replicas: only the leader acts; kill it and the standby finishes the rollout', async () => {
+  await stopAll();
   const a = launch('replica-a');
   const b = launch('replica-b');
-  await sleep(3000);
+  await waitFor(() => leaderLine(a) || leaderLine(b), { timeoutMs: 60_000, description: 'a leader' });
   await setImage(ns.name, 'kanary/demo-app:v3');
   await waitFor(async () => (await status()).phase === 'Paused', { timeoutMs: 60_000, description: 'paused at 30%' });
-  const leaderLine = (c: ControllerProcess) => c.logs.some((l) => l.includes('became leader'));
   expect([leaderLine(a), leaderLine(b)].filter(Boolean)).toHaveLength(1);
   const [leader, standby] = leaderLine(a) ? [a, b] : [b, a];
   await leader.kill();
@@ -80,6 +86,7 @@ test('two replicas: only the leader acts; kill it and the standby finishes the r
 });
 
 test('without traffic routing, replica counts follow the basic canary math step by step', async () => {
+  await stopAll();
   const controller = launch();
   const docs = tweakExample(loadExample('canary-ambassador'), {
     replicas: 4, trafficRouting: false, steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
@@ -102,6 +109,7 @@ test('without traffic routing, replica counts follow the basic canary math step 
 });
 
 test('invalid Rollouts get InvalidSpec and a Warning event; a valid one keeps progressing; creating the missing object fixes it', async () => {
+  await stopAll();
   const controller = launch();
   const base = tweakExample(loadExample('canary-ambassador'), { replicas: 2 }).find((d) => d.kind === 'Rollout') as Obj;
   const missingService = structuredClone(base);
