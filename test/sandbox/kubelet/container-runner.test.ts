@@ -63,7 +63,7 @@ test('a never-ready container runs and serves but never turns Ready', async () =
 });
 
 test('a crashing container stops serving, backs off, restarts and counts the restart', async () => {
-  const { runner: r, url, changes } = await runner({ crashAfterMs: 150, readinessDelayMs: 10 }, { restartBackoff: { baseMs: 400, maxMs: 400 } });
+  const { runner: r, url, changes } = await runner({ crashAfterMs: 2000, readinessDelayMs: 10 }, { restartBackoff: { baseMs: 400, maxMs: 400 } });
   await r.start();
   await waitUntil(() => (r.snapshot().state.kind === 'waiting' ? true : undefined));
   expect(r.snapshot()).toMatchObject({
