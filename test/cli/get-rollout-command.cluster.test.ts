@@ -55,7 +55,7 @@ describe('kanary get rollout (cluster)', () => {
     expect(stdout).toMatch(/Status: +\|\| Paused\n/);
     expect(stdout).toMatch(/Step: +2\/4 \(pause: 1m\)\n/);
     expect(stdout).toMatch(/SetWeight: +20\n {2}ActualWeight: +20\n/);
-    expect(stdout).toMatch(/Pause: +\[[#-]{20}\] \d+s left of 1m\n/);
+    expect(stdout).toMatch(/Pause: +\[[#-]{20}\] (\d+m)?\d+s left of 1m\n/);
     expect(stdout).toMatch(/Images: +demo:1 \(stable\)\n +demo:2 \(canary\)\n/);
     expect(stdout).toMatch(new RegExp(`demo-${hashes.canary} +ReplicaSet +\\+ Healthy +\\d+s +canary`));
     expect(stdout.match(new RegExp(`demo-${hashes.stable}-[a-z0-9]+ +Pod +\\+ Running +\\d+s +ready:1/1`, 'g'))).toHaveLength(2);
@@ -87,7 +87,7 @@ describe('kanary get rollout (cluster)', () => {
         return /Step: +2\/4 \(pause: 1m\)/.test(text) && /ActualWeight: +20/.test(text) && text;
       }, { timeoutMs: 30_000, description: 'the first frame' });
       expect(before).toMatch(/Status: +॥ Paused/);
-      expect(before).toMatch(/Pause: +\[[█░]{20}\] \d+s left of 1m/);
+      expect(before).toMatch(/Pause: +\[[█░]{20}\] (\d+m)?\d+s left of 1m/);
 
       const cluster = new CliCluster(ns.kc, ns.name);
       const status = { ...pausedStatus((await cluster.rollout('demo')).metadata.generation), phase: 'Progressing', message: 'more replicas need to be updated', currentStepIndex: 2, pauseConditions: null };
