@@ -57,15 +57,31 @@ function wantedRuns(ctx: PlanContext, draft: PlanDraft): Set<string> {
   return wanted;
 }
 
-function mustTerminate(ctx: PlanContext, run: AnalysisRunView, wanted: Set<string>): boolean {
+/**
+ * Whether the persisted status (not just this plan) has moved past a complete run: the Rollout was
+ * already aborted, or a step run's step is behind the recorded current step.
+ */
+function isSettledInStatus(ctx: PlanContext, run: AnalysisRunView): boolean {
+  if (ctx.prev.abort === true) return true;
+  return run.stepIndex !== undefined && (ctx.prev.currentStepIndex ?? 0) > run.stepIndex;
+}
+
+/**
+ * A running run no longer wanted is stopped at once. A complete run of the current template is
+ * consumed (so a retry gets a fresh run) only once the persisted status has moved past it:
+ * consuming it in the reconcile that decides (abort, step completed) would let a later reconcile
+ * on a stale Rollout cache find the slot empty and create a fresh run for a step already decided.
+ */
+function mustTerminate(ctx: PlanContext, draft: PlanDraft, run: AnalysisRunView, wanted: Set<string>): boolean {
   if (run.terminated === true || wanted.has(run.name)) return false;
-  return run.podTemplateHash === ctx.hash || run.phase === 'Pending' || run.phase === 'Running';
+  if (run.phase === 'Pending' || run.phase === 'Running' || run.name === draft.droppedBackgroundRun) return true;
+  return run.podTemplateHash === ctx.hash && isSettledInStatus(ctx, run);
 }
 
 export function planAnalysisRuns(ctx: PlanContext, draft: PlanDraft): void {
   const wanted = wantedRuns(ctx, draft);
   for (const run of ctx.snapshot.analysisRuns) {
-    if (mustTerminate(ctx, run, wanted)) draft.actions.push({ type: 'terminateAnalysisRun', name: run.name });
+    if (mustTerminate(ctx, draft, run, wanted)) draft.actions.push({ type: 'terminateAnalysisRun', name: run.name });
   }
   if (!isProgressing(ctx, draft) || draft.abort) return;
   const existing = new Set(ctx.snapshot.analysisRuns.map((r) => r.name));
