@@ -1,11 +1,15 @@
 /**
  * Builds the AnalysisRun for a createAnalysisRun action: loads the referenced
  * (Cluster)AnalysisTemplates from the caches and hands them to buildAnalysisRun (src/analysis) with
- * the Rollout-side args, labels and ownerReference. A missing or invalid template, or an arg that
- * does not resolve, throws with a message naming it; spec-problems.ts reports missing templates
- * before any action is planned, so this is a last line of defence.
+ * the Rollout-side args, labels and ownerReference. A missing or invalid template throws with a
+ * message naming it (spec-problems.ts reports missing templates before any action is planned, so
+ * this is a last line of defence). A run that cannot be built from existing templates (an arg that
+ * does not resolve, conflicting templates, a step metric that would never end) is still created,
+ * carrying the reason in BUILD_ERROR_ANNOTATION: its reconcile ends it in Error with that message,
+ * so the Rollout aborts and says why instead of retrying a failing create forever.
  */
-import { analysisTemplateSpecSchema } from '../api/analysis.js';
+import { analysisTemplateSpecSchema, type AnalysisRun } from '../api/analysis.js';
+import { findNeverEndingMetrics } from '../api/analysis-validate.js';
 import {
   ANALYSIS_KIND_BACKGROUND,
   ANALYSIS_KIND_LABEL,
@@ -16,7 +20,8 @@ import {
   STEP_INDEX_LABEL,
 } from '../api/labels.js';
 import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
-import { buildAnalysisRun, type NamedTemplate } from '../analysis/build-analysis-run.js';
+import { ANALYSIS_API_VERSION } from '../api/analysis.js';
+import { buildAnalysisRun, type BuildAnalysisRunInput, type NamedTemplate } from '../analysis/build-analysis-run.js';
 import type { CreateAnalysisRunAction } from '../core/actions.js';
 import type { AnalysisRunObject } from '../kube/analysis-runs.js';
 import { buildRolloutOwnerReference } from '../kube/owner-reference.js';
@@ -42,10 +47,30 @@ function buildLabels(rollout: Rollout, action: CreateAnalysisRunAction): Record<
   return labels;
 }
 
+/** Set on a run that could not be built; its value is the reason (see reconcile-analysis-run.ts). */
+export const BUILD_ERROR_ANNOTATION = 'kanary.dev/build-error';
+
+/** A step analysis must end by itself; background analysis may run until promotion. */
+function neverEndingProblem(action: CreateAnalysisRunAction, templates: readonly NamedTemplate[]): string | undefined {
+  if (action.background) return undefined;
+  const names = templates.flatMap((t) => findNeverEndingMetrics(t).map((metric) => `metric "${metric}" of ${t.label}`));
+  if (names.length === 0) return undefined;
+  return `${names.join(', ')} would run forever in a step analysis: set count (or consecutiveSuccessLimit)`;
+}
+
+/** The templates' metrics without args: enough to show what was asked for beside the error. */
+function unbuiltRun(input: BuildAnalysisRunInput): AnalysisRun {
+  const { name, namespace, labels, ownerReferences } = input;
+  const metadata: AnalysisRun['metadata'] = { name, namespace };
+  if (labels !== undefined) metadata.labels = labels;
+  if (ownerReferences !== undefined) metadata.ownerReferences = ownerReferences;
+  return { apiVersion: ANALYSIS_API_VERSION, kind: 'AnalysisRun', metadata, spec: { metrics: input.templates.flatMap((t) => t.spec.metrics), args: [], dryRun: [] } };
+}
+
 export function createAnalysisRunFactory(world: RolloutWorld): AnalysisRunFactory {
   return (rollout, action): AnalysisRunObject => {
     const namespace = rollout.metadata.namespace ?? '';
-    const built = buildAnalysisRun({
+    const input: BuildAnalysisRunInput = {
       name: action.name,
       namespace,
       templates: action.analysis.templates.map((ref) => loadTemplate(world, namespace, ref)),
@@ -55,10 +80,12 @@ export function createAnalysisRunFactory(world: RolloutWorld): AnalysisRunFactor
       latestPodHash: action.podTemplateHash,
       labels: buildLabels(rollout, action),
       ownerReferences: [{ ...buildRolloutOwnerReference(rollout) }],
-    });
-    if (!built.ok) throw new Error(`cannot create AnalysisRun ${action.name}: ${built.message}`);
-    const run = built.value;
-    const metadata = { ...run.metadata, name: action.name, annotations: { ...run.metadata.annotations, [REVISION_ANNOTATION]: String(action.revision) } };
-    return { ...run, metadata } as AnalysisRunObject;
+    };
+    const built = buildAnalysisRun(input);
+    const problem = built.ok ? neverEndingProblem(action, input.templates) : built.message;
+    const run = built.ok ? built.value : unbuiltRun(input);
+    const annotations: Record<string, string> = { ...run.metadata.annotations, [REVISION_ANNOTATION]: String(action.revision) };
+    if (problem !== undefined) annotations[BUILD_ERROR_ANNOTATION] = problem;
+    return { ...run, metadata: { ...run.metadata, name: action.name, annotations } } as AnalysisRunObject;
   };
 }

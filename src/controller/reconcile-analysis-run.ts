@@ -16,6 +16,7 @@ import type { ReconcileResult } from '../runtime/run-workers.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ControllerMetrics } from '../telemetry/metrics.js';
 import type { ObjectCache } from './object-cache.js';
+import { BUILD_ERROR_ANNOTATION } from './analysis-run-factory.js';
 import { splitKey } from './reconcile-rollout.js';
 import type { KubeObject } from './rollout-world.js';
 
@@ -35,6 +36,8 @@ function invalidStatus(previous: AnalysisRunStatus | undefined, message: string,
 
 async function computeStatus(deps: AnalysisRunReconciler, raw: KubeObject): Promise<{ status: AnalysisRunStatus; requeueAfterMs?: number }> {
   const previous = raw.status as AnalysisRunStatus | undefined;
+  const buildError = raw.metadata?.annotations?.[BUILD_ERROR_ANNOTATION];
+  if (buildError !== undefined) return { status: invalidStatus(previous, buildError, new Date(deps.clock.now()).toISOString()) };
   const parsed = analysisRunSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = problemsFromZod(parsed.error, analysisRunSchema).map((p) => `${p.path}: ${p.message}`);

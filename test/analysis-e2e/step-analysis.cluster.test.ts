@@ -68,6 +68,9 @@ async function expectAbortedWith(hash: string, message: string) {
   await waitFor(async () => (await stack.view.mapping('demo-canary')) === undefined, { timeoutMs: 20_000, description: 'canary Mapping deleted' });
   await waitFor(async () => (await stack.view.replicaSetOf(hash))?.spec?.replicas === 0, { timeoutMs: 30_000, description: 'canary ReplicaSet scaled to 0' });
   expect((await stack.view.replicaSetOf(stableHash))?.spec?.replicas).toBe(2);
+  const runs = await stack.runs.ofHash(hash);
+  expect(runs.map((r) => r.metadata.name)).toEqual([expect.stringMatching(new RegExp(`^demo-${hash}-\\d+-1$`))]);
+  expect(runs[0]?.spec?.terminate).toBe(true);
 }
 
 test('1. a healthy canary passes its step analysis and promotes to Healthy with no human action', async () => {
