@@ -11,6 +11,19 @@ import { startEdgeProxy, type EdgeProxy } from '../edge-proxy/edge-proxy.js';
 import { startTrafficGenerator, type TrafficGenerator } from '../edge-proxy/traffic-generator.js';
 import { isPrometheusInstalled, startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
 import type { CleanupStack } from './cleanup-stack.js';
+
+/**
+ * Spreads route draws evenly over [0, 1) (golden-ratio steps) instead of at random: the weights
+ * split exactly as Emissary's do on average, and even short windows of traffic show each step's
+ * weight closely, so the demo's share check measures routing rather than sampling noise.
+ */
+export function createEvenSpread(start = 0): () => number {
+  let x = start;
+  return () => {
+    x = (x + 0.6180339887498949) % 1;
+    return x;
+  };
+}
 import { startDemoController } from './demo-controller.js';
 import { buildDemoManifests } from './demo-manifests.js';
 import { applyObjects, runKubectl } from './kubectl.js';
@@ -98,7 +111,7 @@ export async function startDemoStack(options: DemoStackOptions, cleanup: Cleanup
   await resetNamespace(options);
   startProcesses(options, cleanup);
   const ambassadorId = `kanary-demo-${options.namespace}`;
-  const proxy = await startEdgeProxy({ kubeConfig, logger: createSilentLogger(), ambassadorNamespace: options.namespace, ambassadorId });
+  const proxy = await startEdgeProxy({ kubeConfig, logger: createSilentLogger(), ambassadorNamespace: options.namespace, ambassadorId, random: createEvenSpread() });
   cleanup.push('the edge proxy', () => proxy.stop());
   const prometheus = await startDemoPrometheus(options, proxy, cleanup);
   const docs = buildDemoManifests({ repoRoot: options.repoRoot, prometheusAddress: prometheus.address, ambassadorId });

@@ -66,6 +66,9 @@ function printWhereToLook(run: DemoRun, stack: DemoStack): void {
   ].join('\n'));
 }
 
+/** The demo templates' 10 s window plus a few scrape intervals. */
+const ANALYSIS_WINDOW_SETTLE_MS = 15_000;
+
 async function playAll(run: DemoRun, stack: DemoStack): Promise<ReleaseReport[]> {
   const say = (line: string): void => run.write(`${line}\n`);
   const ctx: ReleaseContext = { stack, repoRoot: run.repoRoot, signal: run.signal, yes: run.options.yes, say, stableVersion: 'v1' };
@@ -79,6 +82,12 @@ async function playAll(run: DemoRun, stack: DemoStack): Promise<ReleaseReport[]>
     const verdict = judgeRelease(result, segments);
     say(verdict.lines.join('\n'));
     reports.push({ result, segments, verdict });
+    if (result.scenario === 'rollback' && scenario !== run.options.scenarios.at(-1)) {
+      // The analysis looks at the canary Service's last 10 s: let the faulty canary's errors age out
+      // so the next release is judged on its own traffic.
+      say(`[${clock()}] waiting ${ANALYSIS_WINDOW_SETTLE_MS / 1000} s for the rolled-back canary's errors to leave the analysis window ...`);
+      await new Promise((resolve) => setTimeout(resolve, ANALYSIS_WINDOW_SETTLE_MS));
+    }
   }
   return reports;
 }
