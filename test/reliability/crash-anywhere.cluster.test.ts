@@ -77,7 +77,9 @@ test(`SIGKILL at ${KILLS} seeded random moments of canaries with analysis: each 
   expect(invariants.violations).toEqual([]);
   expect(invariants.checks()).toBeGreaterThan(50);
   expect(completed.length).toBeGreaterThanOrEqual(3);
-  const runs = (await view.mappings()).filter((m) => String(m.metadata?.name).endsWith('-canary'));
-  expect(runs).toHaveLength(0);
+  // Healthy comes first; the canary Mapping then goes to 0 and is removed after the propagation delay.
+  const canaryMappings = async () => (await view.mappings()).filter((m) => String(m.metadata?.name).endsWith('-canary'));
+  await waitFor(async () => (await canaryMappings()).length === 0, { timeoutMs: 60_000, description: 'the last canary Mapping removed' });
+  expect(await canaryMappings()).toHaveLength(0);
   await controller.stop();
 });
