@@ -157,6 +157,12 @@ export const rolloutStrategySchema = z.strictObject({
 });
 export type RolloutStrategy = z.infer<typeof rolloutStrategySchema>;
 
+/** `spec.analysis`: how many complete AnalysisRuns of earlier revisions are kept. */
+export const runHistorySchema = z.strictObject({
+  successfulRunHistoryLimit: nonNegativeInt().default(5),
+  unsuccessfulRunHistoryLimit: nonNegativeInt().default(5),
+});
+
 export const rolloutSpecSchema = z.strictObject({
   replicas: nonNegativeInt().default(1),
   selector: labelSelectorSchema,
@@ -166,6 +172,7 @@ export const rolloutSpecSchema = z.strictObject({
   progressDeadlineSeconds: z.number().int().min(1).default(600),
   progressDeadlineAbort: z.boolean().default(false),
   paused: z.boolean().default(false),
+  analysis: runHistorySchema.default({ successfulRunHistoryLimit: 5, unsuccessfulRunHistoryLimit: 5 }),
   strategy: rolloutStrategySchema,
 });
 export type RolloutSpec = z.infer<typeof rolloutSpecSchema>;

@@ -6,9 +6,9 @@
 import { ANALYSIS_RUN_PLURAL, KANARY_GROUP, KANARY_VERSION } from '../api/labels.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Action, CreateAnalysisRunAction } from '../core/actions.js';
-import { createAnalysisRun, type AnalysisRunObject } from '../kube/analysis-runs.js';
+import { createAnalysisRun, deleteAnalysisRun, type AnalysisRunObject } from '../kube/analysis-runs.js';
 import type { KubeClients } from '../kube/clients.js';
-import { callKube } from '../kube/errors.js';
+import { callKube, isNotFound } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import { mergePatchOptions } from '../kube/patch-options.js';
 import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
@@ -68,6 +68,9 @@ async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, ac
     case 'terminateAnalysisRun':
       await terminateAnalysisRun(clients, rollout.metadata.namespace ?? '', action.name);
       return;
+    case 'deleteAnalysisRun':
+      await deleteAnalysisRunIfPresent(clients, rollout.metadata.namespace ?? '', action.name);
+      return;
     case 'recordEvent':
       await executor.events.record(
         { metadata: { ...rollout.metadata, name: rollout.metadata.name } },
@@ -86,6 +89,14 @@ async function terminateAnalysisRun(clients: KubeClients, namespace: string, nam
       mergePatchOptions(),
     ),
   );
+}
+
+async function deleteAnalysisRunIfPresent(clients: KubeClients, namespace: string, name: string): Promise<void> {
+  try {
+    await deleteAnalysisRun(clients, { namespace, name });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
 }
 
 /** Runs every action in order; rejects with the first failure. */

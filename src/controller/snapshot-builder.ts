@@ -82,6 +82,12 @@ function toPhase(value: unknown): AnalysisPhase {
   return (ANALYSIS_PHASES as readonly unknown[]).includes(value) ? (value as AnalysisPhase) : 'Pending';
 }
 
+function parseTime(value: Date | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 function toAnalysisRunView(run: KubeObject): AnalysisRunView {
   const labels = run.metadata?.labels ?? {};
   const status = (run.status ?? {}) as { phase?: unknown; message?: string };
@@ -95,6 +101,7 @@ function toAnalysisRunView(run: KubeObject): AnalysisRunView {
     phase: toPhase(status.phase),
     message: status.message,
     terminated: spec.terminate === true,
+    createdAtMs: parseTime(run.metadata?.creationTimestamp),
   };
 }
 

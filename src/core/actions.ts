@@ -63,6 +63,11 @@ export interface TerminateAnalysisRunAction {
   name: string;
 }
 
+export interface DeleteAnalysisRunAction {
+  type: 'deleteAnalysisRun';
+  name: string;
+}
+
 export interface RecordEventAction {
   type: 'recordEvent';
   eventType: 'Normal' | 'Warning';
@@ -79,6 +84,7 @@ export type Action =
   | RemoveCanaryRouteAction
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
+  | DeleteAnalysisRunAction
   | RecordEventAction;
 
 export type ActionType = Action['type'];

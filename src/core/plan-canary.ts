@@ -36,6 +36,7 @@ import { computeStartingDraft } from './plan-intent.js';
 import { checkProgressDeadline } from './plan-progress.js';
 import { computeBasicCounts, isBasicAtDesired, isProgressing, planReplicaSets } from './plan-replica-sets.js';
 import { planAnalysisRuns, planBackgroundAnalysis } from './plan-runs.js';
+import { planRunHistory } from './plan-run-history.js';
 import { buildStatus } from './plan-status.js';
 import { computeServiceHashes, planRoute, planServices } from './plan-traffic.js';
 import { planInvalidSpec } from './plan-invalid-spec.js';
@@ -60,6 +61,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   terminateAnalysisRun: 6,
   createAnalysisRun: 7,
   deleteReplicaSet: 8,
+  deleteAnalysisRun: 8,
   recordEvent: 9,
 };
 
@@ -125,6 +127,7 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planServices(ctx, draft, services);
   planRoute(ctx, draft, services);
   planAnalysisRuns(ctx, draft);
+  planRunHistory(ctx, draft);
   const status = buildStatus(ctx, draft);
   const requeueAfterMs = draft.requeueMs.length > 0 ? Math.min(...draft.requeueMs) : undefined;
   return { actions: orderActions(draft.actions, ctx), status, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };

@@ -54,6 +54,8 @@ export interface AnalysisRunView {
   phase: AnalysisPhase;
   message?: string;
   terminated?: boolean;
+  /** metadata.creationTimestamp in ms (orders the run history). */
+  createdAtMs?: number;
 }
 
 export interface CanarySnapshot {

@@ -159,6 +159,7 @@ describe('what the ServiceAccount may do', () => {
     { verb: 'watch', group: 'kanary.dev', resource: 'rollouts', namespace: ns.name },
     { verb: 'patch', group: 'kanary.dev', resource: 'rollouts', subresource: 'status', namespace: ns.name, name: 'demo' },
     { verb: 'create', group: 'kanary.dev', resource: 'analysisruns', namespace: ns.name },
+    { verb: 'delete', group: 'kanary.dev', resource: 'analysisruns', namespace: ns.name, name: 'old-run' },
     { verb: 'create', group: 'apps', resource: 'replicasets', namespace: ns.name },
     { verb: 'patch', resource: 'services', namespace: ns.name, name: 'demo-stable' },
     { verb: 'update', group: 'getambassador.io', resource: 'mappings', namespace: ns.name, name: 'demo-canary' },

@@ -20,7 +20,7 @@ const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'core/secrets': ['get'],
   'core/services': ['list', 'patch', 'watch'],
   'getambassador.io/mappings': ['create', 'delete', 'list', 'update', 'watch'],
-  'kanary.dev/analysisruns': ['create', 'list', 'patch', 'watch'],
+  'kanary.dev/analysisruns': ['create', 'delete', 'list', 'patch', 'watch'],
   'kanary.dev/analysisruns/status': ['patch'],
   'kanary.dev/analysistemplates': ['list', 'watch'],
   'kanary.dev/rollouts': ['list', 'watch'],

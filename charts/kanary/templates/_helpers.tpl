@@ -77,11 +77,11 @@ watched namespace, so the two modes cannot drift apart.
   resources: ["rollouts/status"]
   verbs: ["patch"]
 # AnalysisRuns: informer; created for step and background analysis; `patch` sets
-# spec.terminate on abort and promotion. Their results go through /status. Old runs are removed
-# by garbage collection (ownerReference to the Rollout), so no `delete`.
+# spec.terminate on abort and promotion; `delete` prunes complete runs of earlier revisions past
+# spec.analysis.{successful,unsuccessful}RunHistoryLimit. Their results go through /status.
 - apiGroups: ["kanary.dev"]
   resources: ["analysisruns"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["kanary.dev"]
   resources: ["analysisruns/status"]
   verbs: ["patch"]
