@@ -54,10 +54,17 @@ export class ObjectWatch {
       const waiter: Waiter = { predicate, resolve: (e) => { clearTimeout(timer); resolve(e); } };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`));
+        reject(new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}; last event: ${this.describeLast()}`));
       }, options.timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  private describeLast(): string {
+    const last = this.events.at(-1);
+    if (!last) return 'none';
+    const { metadata, status } = last.object;
+    return `${last.type} ${metadata?.name} ${JSON.stringify(status ?? {}).slice(0, 600)}`;
   }
 
   /** Drops recorded events (long runs). */

@@ -1,7 +1,7 @@
 /**
  * One benchmark's world: its own namespace on the bench cluster, the REAL controller (built code,
- * `bin/kanary.js controller`) scoped to it, and timestamped watches on Rollouts, ReplicaSets and
- * Mappings. close() stops the controller and the watches and deletes the namespace.
+ * `bin/kanary.js controller`) scoped to it, and timestamped watches on Rollouts, ReplicaSets,
+ * Mappings and AnalysisRuns. close() stops the controller and the watches and deletes the namespace.
  */
 import * as k8s from '@kubernetes/client-node';
 import { createTestNamespace, deleteTestNamespace, loadTestKubeConfig, waitFor } from '../../test/harness/cluster.js';
@@ -18,6 +18,7 @@ export interface BenchSession {
   readonly rollouts: ObjectWatch;
   readonly replicaSets: ObjectWatch;
   readonly mappings: ObjectWatch;
+  readonly analysisRuns: ObjectWatch;
   /** Starts a fresh controller (the old one must be stopped first). */
   restartController(): Promise<void>;
   close(): Promise<void>;
@@ -44,9 +45,11 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
   const rollouts = new ObjectWatch(kc, `/apis/kanary.dev/v1alpha1/namespaces/${namespace}/rollouts`);
   const replicaSets = new ObjectWatch(kc, `/apis/apps/v1/namespaces/${namespace}/replicasets`);
   const mappings = new ObjectWatch(kc, `/apis/getambassador.io/v2/namespaces/${namespace}/mappings`);
-  await Promise.all([rollouts.start(), replicaSets.start(), mappings.start()]);
+  const analysisRuns = new ObjectWatch(kc, `/apis/kanary.dev/v1alpha1/namespaces/${namespace}/analysisruns`);
+  const watches = [rollouts, replicaSets, mappings, analysisRuns];
+  await Promise.all(watches.map((w) => w.start()));
   const session: BenchSession = {
-    namespace, kc, rollouts, replicaSets, mappings,
+    namespace, kc, rollouts, replicaSets, mappings, analysisRuns,
     controller: startController({ namespace, flags }),
     metricsUrl: '',
     async restartController() {
@@ -55,7 +58,7 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
     },
     async close() {
       await session.controller.stop();
-      for (const watch of [rollouts, replicaSets, mappings]) watch.stop();
+      for (const watch of watches) watch.stop();
       await deleteTestNamespace(namespace, kc);
     },
   };
@@ -68,19 +71,21 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
   return session;
 }
 
-/** A JSON merge patch of a Rollout (or its /status). */
-export async function patchRollout(session: BenchSession, name: string, body: Obj, status = false): Promise<void> {
+/** A JSON merge patch of a Rollout (or its /status); resolves to the patched object's resourceVersion. */
+export async function patchRollout(session: BenchSession, name: string, body: Obj, status = false): Promise<string | undefined> {
   const custom = session.kc.makeApiClient(k8s.CustomObjectsApi);
   const request = { ...ROLLOUTS, namespace: session.namespace, name, body };
   const options = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-  if (status) await custom.patchNamespacedCustomObjectStatus(request, options);
-  else await custom.patchNamespacedCustomObject(request, options);
+  const patched = (status
+    ? await custom.patchNamespacedCustomObjectStatus(request, options)
+    : await custom.patchNamespacedCustomObject(request, options)) as Obj;
+  return patched.metadata?.resourceVersion as string | undefined;
 }
 
 /** A new image for the Rollout's only container (a new revision). */
-export function setRolloutImage(session: BenchSession, name: string, image: string): Promise<void> {
+export async function setRolloutImage(session: BenchSession, name: string, image: string): Promise<void> {
   const containers = [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }];
-  return patchRollout(session, name, { spec: { template: { spec: { containers } } } });
+  await patchRollout(session, name, { spec: { template: { spec: { containers } } } });
 }
 
 export async function createAll(session: BenchSession, docs: Obj[]): Promise<void> {
