@@ -6,7 +6,14 @@ export const defaultNodeName = 'kanary-sim-node';
 export const simulatedHostIP = '127.0.0.1';
 export const nodeHeartbeatIntervalMs = 10_000;
 
-const resources = { cpu: '64', memory: '256Gi', pods: '500', 'ephemeral-storage': '1Ti' };
+/**
+ * Pod slots the node advertises. Nothing here enforces it (pods are bound without a capacity check),
+ * but it must not claim fewer slots than benchmarks run: 500 Rollouts mid-canary hold ~1000 pods, and
+ * other sessions share the node.
+ */
+export const simulatedPodCapacity = 5000;
+
+const resources = { cpu: '64', memory: '256Gi', pods: String(simulatedPodCapacity), 'ephemeral-storage': '1Ti' };
 
 /** The status of a healthy simulated node, with a fresh heartbeat. */
 export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {
