@@ -9,7 +9,9 @@ import { ensureDemoCluster } from './demo-cluster.js';
 import { acquireDemoLock } from './demo-lock.js';
 import type { DemoOptions, Scenario } from './demo-options.js';
 import { playManual, playPromote, playRollback, waitInitialDeploy, type ReleaseContext, type ReleaseResult } from './demo-releases.js';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { ROLLOUT_NAME, startDemoStack, type DemoStack } from './demo-stack.js';
+import { DemoLiveView } from './live-view.js';
+import { detectStyle } from '../../cli/terminal.js';
 import { judgeRelease, type Verdict } from './demo-verdict.js';
 import type { RolloutFacts } from './rollout-observer.js';
 import type { Segment } from './traffic-ledger.js';
@@ -52,29 +54,35 @@ function statusLine(facts: RolloutFacts, stack: DemoStack): string {
   return `[${clock()}] ${facts.phase.padEnd(11)} step ${step.padEnd(5)} canary ${String(stack.appliedCanaryWeight()).padStart(3)}%${pause}  ${facts.image}  ${facts.message}  | traffic ${versions} failed:${tally.failed}`;
 }
 
-function printWhereToLook(run: DemoRun, stack: DemoStack): void {
+function whereToLook(stack: DemoStack): string[] {
   const ns = stack.namespace;
-  run.write([
-    '',
+  return [
     'Where to look:',
     `  app through the edge proxy:  ${stack.appUrl}   (reload it: the version and colour shift)`,
     `  edge proxy routes / metrics: http://${stack.proxy.host}:${stack.proxy.metricsPort}/routes  ${stack.proxy.metricsUrl}`,
     `  Prometheus:                  ${stack.prometheus.address}/graph?g0.expr=sum%20by%20(envoy_cluster_name)%20(rate(envoy_cluster_upstream_rq_total%5B10s%5D))`,
     `  kubectl:                     export KUBECONFIG=${stack.kubeconfig}; kubectl -n ${ns} get rollouts,rs,pods,mappings`,
     `  live view:                   node bin/kanary.js get rollout demo -w -n ${ns} --kubeconfig ${stack.kubeconfig}`,
-    '',
-  ].join('\n'));
+  ];
 }
+
+function trafficLine(stack: DemoStack): string {
+  const tally = stack.traffic.tally();
+  const versions = Object.entries(tally.byVersion).map(([v, n]) => `${v}: ${n}`).join('  ');
+  return `traffic through the edge proxy: canary ${stack.appliedCanaryWeight()}% of requests   ${versions}   failed: ${tally.failed}`;
+}
+
+/** The apiVersion of examples/demo/mapping.yaml (getambassador.io/v2): the live view watches it. */
+const DEMO_MAPPING_VERSION = 'v2';
 
 /** The demo templates' 10 s window plus a few scrape intervals. */
 const ANALYSIS_WINDOW_SETTLE_MS = 15_000;
 
-async function playAll(run: DemoRun, stack: DemoStack): Promise<ReleaseReport[]> {
-  const say = (line: string): void => run.write(`${line}\n`);
+async function playAll(run: DemoRun, stack: DemoStack, say: (line: string) => void, live: boolean): Promise<ReleaseReport[]> {
   const ctx: ReleaseContext = { stack, repoRoot: run.repoRoot, signal: run.signal, yes: run.options.yes, say, stableVersion: 'v1' };
   say(`[${clock()}] waiting for the 10 ${ctx.stableVersion} pods and the first traffic ...`);
   await waitInitialDeploy(ctx);
-  printWhereToLook(run, stack);
+  if (!live) run.write(['', ...whereToLook(stack), '', ''].join('\n'));
   const reports: ReleaseReport[] = [];
   for (const scenario of run.options.scenarios) {
     const result = await PLAYERS[scenario](ctx);
@@ -92,33 +100,56 @@ async function playAll(run: DemoRun, stack: DemoStack): Promise<ReleaseReport[]>
   return reports;
 }
 
-async function waitForCtrlC(run: DemoRun): Promise<void> {
+async function waitForCtrlC(run: DemoRun, say: (line: string) => void): Promise<void> {
   if (!run.options.tty || run.options.yes || run.signal.aborted) return;
-  run.write('\nThe demo is over and everything is still running for you to explore. Ctrl-C stops it all.\n');
+  say('The demo is over and everything is still running for you to explore. Ctrl-C stops it all.');
   await new Promise<void>((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** On a terminal: the live `get rollout -w` view with the narration under it. */
+async function startLiveView(run: DemoRun, stack: DemoStack, cleanup: CleanupStack): Promise<DemoLiveView> {
+  const view = new DemoLiveView({
+    kubeConfig: stack.kubeConfig, namespace: stack.namespace, rolloutName: ROLLOUT_NAME, mappingVersion: DEMO_MAPPING_VERSION,
+    style: detectStyle(true, run.env), write: run.write, footer: () => [trafficLine(stack), '', ...whereToLook(stack)],
+  });
+  cleanup.push('the live view', async () => { await view.stop(); run.write('\n'); });
+  await view.start();
+  return view;
+}
+
+/** Where the narration goes: the live view once it runs, plain lines otherwise. */
+class Narrator {
+  view: DemoLiveView | undefined;
+  constructor(private readonly write: (text: string) => void) {}
+  readonly say = (line: string): void => {
+    if (this.view) this.view.say(`[${clock()}] ${line}`);
+    else this.write(`${line}\n`);
+  };
 }
 
 export async function runDemo(run: DemoRun): Promise<DemoResult> {
   mkdirSync(run.options.dir, { recursive: true });
   const release = acquireDemoLock(join(run.options.dir, 'demo.lock'));
   const cleanup = new CleanupStack();
-  const say = (line: string): void => run.write(`${line}\n`);
+  const narrator = new Narrator(run.write);
+  const say = narrator.say;
   let releases: ReleaseReport[] = [];
   try {
     const kubeconfig = await ensureDemoCluster({ dir: run.options.dir, repoRoot: run.repoRoot, env: run.env, say, ...(run.options.kubeconfig ? { kubeconfig: run.options.kubeconfig } : {}) }, cleanup);
     const stack = await startDemoStack({
       repoRoot: run.repoRoot, dir: run.options.dir, kubeconfig, namespace: run.options.namespace, rps: run.options.rps, say,
-      onRolloutChange: (facts, s) => say(statusLine(facts, s)),
+      onRolloutChange: (facts, s) => { if (!narrator.view) say(statusLine(facts, s)); },
     }, cleanup);
     say(`Prometheus ${stack.prometheus.address} scrapes the edge proxy every second; ${run.options.rps} requests/s go to ${stack.appUrl}`);
-    releases = await playAll(run, stack);
-    await waitForCtrlC(run);
+    if (run.options.tty) narrator.view = await startLiveView(run, stack, cleanup);
+    releases = await playAll(run, stack, say, narrator.view !== undefined);
+    await waitForCtrlC(run, say);
     return { ok: releases.length === run.options.scenarios.length && releases.every((r) => r.verdict.ok), releases };
   } catch (error) {
     return { ok: false, releases, error: (error as Error).message };
   } finally {
     say('stopping everything the demo started ...');
-    await cleanup.runAll(say);
+    await cleanup.runAll((line) => run.write(`${line}\n`));
     release();
   }
 }
