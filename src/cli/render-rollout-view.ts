@@ -7,6 +7,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { analysisRunStatusSchema, type MetricResult } from '../api/analysis.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
 import { rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
+import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
 import { computePauseDurationMs } from '../core/pause.js';
 import type { AnalysisRunObject, RolloutState } from './rollout-tree.js';
@@ -180,14 +181,30 @@ function buildReplicaSetView(rs: k8s.V1ReplicaSet, ctx: { hashes: Hashes; pods: 
   return left === undefined ? view : { ...view, scaleDownInMs: left };
 }
 
+/** The run's args for display: plain values as given, secret-sourced ones as `***`. */
+function displayArgs(run: AnalysisRunObject): ResolvedArg[] {
+  const args = run.spec?.['args'];
+  if (!Array.isArray(args)) return [];
+  return (args as { name?: unknown; value?: unknown }[])
+    .filter((arg) => typeof arg.name === 'string')
+    .map((arg) => (typeof arg.value === 'string' ? { name: arg.name as string, value: arg.value, secret: false } : { name: arg.name as string, value: REDACTED, secret: true }));
+}
+
+/** A condition with `{{args.x}}` filled in when every referenced arg has a value; as written otherwise. */
+function withArgs(condition: string, args: readonly ResolvedArg[]): string {
+  const result = substituteArgs(condition, args);
+  return result.ok ? result.redacted : condition;
+}
+
 function metricConditions(run: AnalysisRunObject): Map<string, string> {
+  const args = displayArgs(run);
   const metrics = (run.spec?.['metrics'] ?? []) as { name?: unknown; successCondition?: unknown; failureCondition?: unknown }[];
   const conditions = new Map<string, string>();
   for (const metric of Array.isArray(metrics) ? metrics : []) {
     const condition = typeof metric.successCondition === 'string'
       ? metric.successCondition
       : typeof metric.failureCondition === 'string' ? `fails when ${metric.failureCondition}` : undefined;
-    if (typeof metric.name === 'string' && condition) conditions.set(metric.name, condition);
+    if (typeof metric.name === 'string' && condition) conditions.set(metric.name, withArgs(condition, args));
   }
   return conditions;
 }
