@@ -1,6 +1,7 @@
 /**
  * The sandbox's edge proxy: routes HTTP requests by Ambassador/Emissary Mappings (grouping,
- * weights, rewrite) to the ready endpoints of their Services, and exports Envoy-style metrics.
+ * weights, rewrite) to the ready endpoints of their Services, and exports Envoy-style metrics
+ * (/metrics) and the same observations over a sliding window as JSON (/stats/window).
  */
 import type * as k8s from '@kubernetes/client-node';
 import * as http from 'node:http';
@@ -21,6 +22,8 @@ import {
   type SelectedRoute,
 } from './routing-table.js';
 import { serviceTargetKey, type ServiceTarget } from './service-ref.js';
+import { WINDOW_STATS_PATH, windowReply } from './window-endpoint.js';
+import { createWindowStats, type WindowStats } from './window-stats.js';
 
 export interface EdgeProxyOptions {
   /** Watch this cluster (ignored when `source` is given). */
@@ -31,7 +34,7 @@ export interface EdgeProxyOptions {
   host?: string;
   /** Proxy port; 0 (default) picks a free one. */
   port?: number;
-  /** Port of /metrics, /ready and /routes; 0 (default) picks a free one. */
+  /** Port of /metrics, /ready, /routes and /stats/window; 0 (default) picks a free one. */
   metricsPort?: number;
   /** Uniform in [0, 1): picks the Mapping of a group (inject a seeded one in tests). */
   random?: () => number;
@@ -40,6 +43,8 @@ export interface EdgeProxyOptions {
   ambassadorNamespace?: string;
   /** Only Mappings for this ambassador_id are used (default `default`). */
   ambassadorId?: string;
+  /** Milliseconds on a monotonic clock, for /stats/window (default performance.now). */
+  now?: () => number;
 }
 
 export interface EdgeProxy {
@@ -48,6 +53,8 @@ export interface EdgeProxy {
   metricsPort: number;
   url: string;
   metricsUrl: string;
+  /** Base URL of the admin port (/metrics, /ready, /routes, /stats/window). */
+  adminUrl: string;
   metrics: EnvoyMetrics;
   /** The routing currently applied. */
   routingTable(): RoutingTable;
@@ -60,6 +67,8 @@ interface ProxyState {
   random: () => number;
   logger: Logger;
   metrics: EnvoyMetrics;
+  window: WindowStats;
+  now: () => number;
   table: RoutingTable;
   roundRobin: Map<string, number>;
   reported: Map<string, string>;
@@ -151,7 +160,9 @@ async function handleRequest(state: ProxyState, req: http.IncomingMessage, res: 
     localReply(res, 503, 'no healthy upstream');
   }
   const durationMs = performance.now() - startedAt;
-  state.metrics.recordUpstream({ clusterName: route.entry.clusterName, statusCode, durationMs });
+  const observation = { clusterName: route.entry.clusterName, statusCode, durationMs };
+  state.metrics.recordUpstream(observation);
+  state.window.record({ ...observation, atMs: state.now() });
 }
 
 function describeTable(table: RoutingTable): unknown {
@@ -164,9 +175,19 @@ function describeTable(table: RoutingTable): unknown {
   })));
 }
 
+function replyJson(res: http.ServerResponse, statusCode: number, body: unknown): void {
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 async function handleAdmin(state: ProxyState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path === '/metrics') {
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const path = url.pathname;
+  if (path === WINDOW_STATS_PATH) {
+    const reply = windowReply(state.window, url.searchParams, state.now());
+    replyJson(res, reply.status, reply.body);
+  } else if (path === '/metrics') {
     const text = await state.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': state.metrics.registry.contentType });
     res.end(text);
@@ -214,6 +235,8 @@ function createState(options: EdgeProxyOptions): ProxyState {
     random: options.random ?? Math.random,
     logger,
     metrics: createEnvoyMetrics(),
+    window: createWindowStats(),
+    now: options.now ?? (() => performance.now()),
     table: emptyRoutingTable,
     roundRobin: new Map(),
     reported: new Map(),
@@ -255,6 +278,7 @@ export async function startEdgeProxy(options: EdgeProxyOptions): Promise<EdgePro
       metricsPort,
       url: `http://${host}:${port}`,
       metricsUrl: `http://${host}:${metricsPort}/metrics`,
+      adminUrl: `http://${host}:${metricsPort}`,
       metrics: state.metrics,
       routingTable: () => state.table,
       stop,

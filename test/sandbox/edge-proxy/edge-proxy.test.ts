@@ -176,3 +176,32 @@ test('/ready and /routes describe the applied routing', async () => {
   const routes = JSON.parse((await get(`http://${proxy.host}:${proxy.metricsPort}/routes`)).body) as Array<Array<{ mapping: string; percent: number }>>;
   expect(routes.map((g) => g.map((e) => [e.mapping, e.percent]))).toEqual([[['shop/demo', 90], ['shop/demo-canary', 10]]]);
 });
+
+test('/stats/window: requests, success rate and p99 of a cluster, 503 naming the counts below minRequests', async () => {
+  const server = http.createServer((req, res) => {
+    res.writeHead(req.url?.includes('fail') ? 500 : 200);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.6', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const cluster = `127_0_0_6_${port}`;
+  try {
+    source.setMappings([rawMapping('window', { prefix: '/window/', service: `127.0.0.6:${port}` })]);
+    for (let i = 0; i < 10; i++) await get(`${proxy.url}/window/${i < 3 ? 'fail' : 'ok'}`);
+    const window = (query: string) => get(`${proxy.adminUrl}/stats/window?${query}`).then((r) => ({ status: r.status, body: JSON.parse(r.body) as Record<string, unknown> }));
+
+    const ok = await window(`cluster=${cluster}&seconds=60&minRequests=10`);
+    expect(ok).toMatchObject({ status: 200, body: { cluster, windowSeconds: 60, requests: 10, successRate: 0.7 } });
+    expect(ok.body['p99Ms']).toBeGreaterThan(0);
+    const counters = (await get(proxy.metricsUrl)).body;
+    expect(counters).toMatch(new RegExp(`^envoy_cluster_upstream_rq_total\\{envoy_cluster_name="${cluster}"\\} 10$`, 'm'));
+
+    expect(await window(`cluster=${cluster}&seconds=60&minRequests=11`)).toEqual({
+      status: 503,
+      body: { error: `only 10 requests to ${cluster} in the last 60s (need 11)`, cluster, windowSeconds: 60, requests: 10 },
+    });
+    expect(await window('seconds=10')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^cluster is required/) } });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
