@@ -1,12 +1,14 @@
 /**
- * API cost from the controller's own `kanary_kubernetes_requests_total` (verb × resource; watches
- * aside): one rollout's life (initial deploy; a 3-step canary promoted through its pauses; an
- * abort) and requests per idle rollout per minute.
+ * API cost from the controller's own `kanary_kubernetes_requests_total` (verb × resource × code;
+ * watches aside): one rollout's life (initial deploy; a 3-step canary promoted through its pauses;
+ * an abort) and requests per idle rollout per minute. Each setWeight step (promote → next pause) is
+ * accounted write by write: requests, logged actions, and what each status write changed.
  */
 import { benchRolloutDocs } from './lib/fixtures.js';
 import { countersBy, delta, scrape } from './lib/metrics-text.js';
 import type { WatchEvent } from './lib/object-watch.js';
 import { writeResult } from './lib/results.js';
+import { countEventWrites, countWrites, loggedActions, statusWrites, withoutCodes, type WindowAccount } from './lib/write-account.js';
 import { CONTROLLER_FLAGS, createAll, nextHealthy, openSession, patchRollout, setRolloutImage, type BenchSession } from './lib/session.js';
 import { single, summarize } from './lib/stats.js';
 
@@ -14,16 +16,10 @@ const NAME = 'cost';
 const IDLE_ROLLOUTS = 5;
 const IDLE_MS = 60_000;
 const STEPS = [{ setWeight: 30 }, { pause: {} }, { setWeight: 60 }, { pause: {} }, { setWeight: 90 }, { pause: {} }];
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
 
 async function counters(session: BenchSession): Promise<Map<string, number>> {
-  return countersBy(await scrape(session.metricsUrl), 'kanary_kubernetes_requests_total', ['verb', 'resource']);
+  return countersBy(await scrape(session.metricsUrl), 'kanary_kubernetes_requests_total', ['verb', 'resource', 'code']);
 }
-
-const writesOf = (d: Record<string, number>, withEvents = true): number =>
-  Object.entries(d)
-    .filter(([k]) => WRITE_VERBS.has(k.split(' ')[0] ?? '') && (withEvents || !k.endsWith(' events')))
-    .reduce((sum, [, v]) => sum + v, 0);
 
 const pausedAt = (index: number) => (e: WatchEvent): boolean =>
   e.object.metadata?.name === NAME && e.object.status?.currentStepIndex === index && e.object.status?.phase === 'Paused';
@@ -46,18 +42,34 @@ async function measure(session: BenchSession, work: () => Promise<void>): Promis
   return delta(before, await counters(session));
 }
 
-async function promoteThroughSteps(session: BenchSession, since: number, perStep: Record<string, number>[]): Promise<void> {
+async function accountStep(session: BenchSession, pauseIndex: number): Promise<WindowAccount> {
+  const before = await counters(session);
+  const fromMs = Date.now();
+  const own = await patchRollout(session, NAME, { status: { pauseConditions: null, controllerPause: false, currentStepIndex: pauseIndex + 1 } }, true);
+  await session.rollouts.next(pausedAt(pauseIndex + 2), { sinceMs: fromMs, timeoutMs: 60_000, what: `paused at ${pauseIndex + 2}` });
+  await new Promise((r) => setTimeout(r, 1000)); // let the reconcile that reached the pause finish its writes
+  const requests = delta(before, await counters(session));
+  const toMs = Date.now();
+  return {
+    requests,
+    actions: loggedActions(session.controller.logs, { fromMs, toMs }),
+    statusWrites: statusWrites(session.rollouts.events, { name: NAME, fromMs, toMs, ownVersions: own ? [own] : [] }),
+  };
+}
+
+async function promoteThroughSteps(session: BenchSession, since: number, perStep: WindowAccount[]): Promise<void> {
   await session.rollouts.next(pausedAt(1), { sinceMs: since, timeoutMs: 60_000, what: 'paused at step 1' });
-  for (const pauseIndex of [1, 3]) {
-    const before = await counters(session);
-    const t = Date.now();
-    await patchRollout(session, NAME, { status: { pauseConditions: null, controllerPause: false, currentStepIndex: pauseIndex + 1 } }, true);
-    await session.rollouts.next(pausedAt(pauseIndex + 2), { sinceMs: t, timeoutMs: 60_000, what: `paused at ${pauseIndex + 2}` });
-    perStep.push(delta(before, await counters(session)));
-  }
+  for (const pauseIndex of [1, 3]) perStep.push(await accountStep(session, pauseIndex));
   const t = Date.now();
   await patchRollout(session, NAME, { status: { pauseConditions: null, controllerPause: false, currentStepIndex: 6 } }, true);
   await nextHealthy(session, NAME, t);
+}
+
+/** Successive canary Mapping weights seen by the watch since sinceMs (deletion as "deleted"). */
+function canaryWeights(session: BenchSession, sinceMs: number): (number | string)[] {
+  return session.mappings.events
+    .filter((e) => e.atMs >= sinceMs && e.object.metadata?.name === `${NAME}-canary`)
+    .map((e) => (e.type === 'DELETED' ? 'deleted' : Number(e.object.spec?.weight)));
 }
 
 async function abortCanary(session: BenchSession): Promise<void> {
@@ -79,6 +91,10 @@ async function idle(session: BenchSession): Promise<Record<string, number>> {
   return delta(before, await counters(session));
 }
 
+const total = (d: Record<string, number>): number => Object.values(d).reduce((a, b) => a + b, 0);
+const ofMappings = (d: Record<string, number>): number =>
+  Object.entries(d).filter(([k]) => /^(create|update) mappings /.test(k)).reduce((a, [, v]) => a + v, 0);
+
 export async function runApiCost(): Promise<void> {
   const session = await openSession('cost');
   try {
@@ -86,30 +102,34 @@ export async function runApiCost(): Promise<void> {
       await createAll(session, benchRolloutDocs({ name: NAME, replicas: 4, image: 'bench/app:c1', steps: STEPS }));
       await nextHealthy(session, NAME, 0);
     });
-    const perStep: Record<string, number>[] = [];
+    const perStep: WindowAccount[] = [];
+    const canaryStart = Date.now();
     const canary = await measure(session, async () => {
-      const since = Date.now();
       await setRolloutImage(session, NAME, 'bench/app:c2');
-      await promoteThroughSteps(session, since, perStep);
+      await promoteThroughSteps(session, canaryStart, perStep);
     });
+    const weightsSeen = canaryWeights(session, canaryStart);
     const abort = await measure(session, () => abortCanary(session));
     const idleCounts = await idle(session);
-    const idleTotal = Object.values(idleCounts).reduce((a, b) => a + b, 0);
     const idleRollouts = IDLE_ROLLOUTS + 1;
-    const perStepWrites = perStep.map((d) => writesOf(d));
+    const conflicts = (d: Record<string, number>): number => Object.entries(d).filter(([k]) => k.endsWith(' 409')).reduce((a, [, v]) => a + v, 0);
     writeResult('api-cost', {
-      initialDeployRequests: single(Object.values(initial).reduce((a, b) => a + b, 0), 'requests'),
-      threeStepCanaryRequests: single(Object.values(canary).reduce((a, b) => a + b, 0), 'requests'),
-      abortRequests: single(Object.values(abort).reduce((a, b) => a + b, 0), 'requests'),
-      writesPerSetWeightStep: summarize(perStepWrites, 'writes'),
-      writesPerSetWeightStepWithoutEvents: summarize(perStep.map((d) => writesOf(d, false)), 'writes'),
-      idleRequestsPerRolloutPerMinute: single(idleTotal / idleRollouts / (IDLE_MS / 60_000), 'requests'),
+      initialDeployRequests: single(total(initial), 'requests'),
+      threeStepCanaryRequests: single(total(canary), 'requests'),
+      threeStepCanaryConflicts: single(conflicts(canary), 'requests'),
+      threeStepCanaryMappingWrites: single(ofMappings(canary), 'writes'),
+      abortRequests: single(total(abort), 'requests'),
+      writesPerSetWeightStep: summarize(perStep.map((a) => countWrites(a.requests, { events: false, conflicts: true })), 'writes'),
+      eventWritesPerSetWeightStep: summarize(perStep.map((a) => countEventWrites(a.requests)), 'writes'),
+      idleRequestsPerRolloutPerMinute: single(total(idleCounts) / idleRollouts / (IDLE_MS / 60_000), 'requests'),
     }, {
-      source: 'kanary_kubernetes_requests_total (verb resource), watches aside',
+      source: 'kanary_kubernetes_requests_total (verb resource code), watches aside',
       controllerFlags: CONTROLLER_FLAGS,
-      byVerbResource: { initialDeploy: initial, threeStepCanary: canary, abort, idle: idleCounts },
+      byVerbResourceCode: { initialDeploy: initial, threeStepCanary: canary, abort, idle: idleCounts },
+      byVerbResource: { initialDeploy: withoutCodes(initial), threeStepCanary: withoutCodes(canary), abort: withoutCodes(abort), idle: idleCounts },
+      threeStepCanaryMappingWeightsSeen: weightsSeen,
       perSetWeightStep: perStep,
-      note: 'perSetWeightStep: from the promote that ends a pause to the next pause (setWeight step + pause step)',
+      note: 'perSetWeightStep: from the promote that ends a pause to the next pause (setWeight step + entering the pause step); writesPerSetWeightStep excludes events (eventWritesPerSetWeightStep) and includes 409s; statusWrites excludes the bench\'s own promote patch',
       idleRollouts,
     });
   } finally {
