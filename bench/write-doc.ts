@@ -21,7 +21,7 @@ const TARGETS: Target[] = [
   { file: 'step-latency', metric: 'stepLatency', field: 'median', max: 100, label: 'step latency, median ≤ 100 ms' },
   { file: 'step-latency', metric: 'pausePrecision', field: 'p99', max: 1000, label: 'timed pause precision, p99 within 1 s' },
   { file: 'api-cost', metric: 'idleRequestsPerRolloutPerMinute', field: 'median', max: 0, label: '0 requests per idle rollout per minute' },
-  { file: 'api-cost', metric: 'writesPerSetWeightStep', field: 'p99', max: 3, label: '≤ 3 writes per setWeight step' },
+  { file: 'api-cost', metric: 'writesPerSetWeightStep', field: 'p99', max: 3, label: '≤ 3 writes per setWeight step (events counted apart)' },
   { file: 'scale', metric: 'stepLatency_500', field: 'p99', max: 1000, label: '500 rollouts: p99 step latency < 1 s' },
   { file: 'scale', metric: 'controllerPeakRss_500', field: 'median', max: 300, label: '500 rollouts: controller RSS < 300 MB' },
 ];
@@ -42,7 +42,7 @@ function table(result: BenchResult): string[] {
   const lines = [
     `### ${result.name}`,
     '',
-    `${m.cores} cores, ${m.memoryGb} GB memory, Node ${m.node}, measured ${result.date}.`,
+    `${m.cores} cores, ${m.memoryGb} GB memory, Node ${m.node}, measured ${result.date}${result.commit ? ` at commit ${result.commit}` : ''}.`,
     '',
     '| metric | unit | median | p90 | p99 | runs |',
     '|---|---|---:|---:|---:|---:|',
