@@ -1,25 +1,34 @@
 /**
- * The demo's objects: examples/demo/ with the Prometheus address filled in and the base Mapping
- * given the demo's own ambassador_id (so the edge proxy routes only the demo's Mappings even on a
- * cluster shared with other work).
+ * The demo's objects: examples/demo/ with the analysis templates of the metrics source (Prometheus,
+ * or the web provider against the edge proxy's own counters), the metrics address filled in and
+ * the base Mapping given the demo's own ambassador_id (so the edge proxy routes only the demo's
+ * Mappings even on a cluster shared with other work).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
+import type { MetricsSource } from './demo-options.js';
 
 export type Doc = Record<string, unknown>;
 
-const FILES = ['analysis-templates.yaml', 'services.yaml', 'mapping.yaml', 'rollout.yaml'];
-export const PROMETHEUS_PLACEHOLDER = 'PROMETHEUS_ADDRESS';
+/** The analysis templates of each metrics source: same names, metrics, args and thresholds. */
+export const TEMPLATE_FILES: Record<MetricsSource, string> = {
+  prometheus: 'analysis-templates.yaml',
+  'edge-proxy': 'analysis-templates-web.yaml',
+};
+const OTHER_FILES = ['services.yaml', 'mapping.yaml', 'rollout.yaml'];
+export const METRICS_ADDRESS_PLACEHOLDER = 'METRICS_ADDRESS';
 
 export interface DemoManifestOptions {
   repoRoot: string;
-  prometheusAddress: string;
+  metrics: MetricsSource;
+  /** Prometheus's URL, or the edge proxy's admin URL for `edge-proxy`. */
+  metricsAddress: string;
   ambassadorId: string;
 }
 
 function fillPlaceholder(text: string, address: string): string {
-  return text.split(PROMETHEUS_PLACEHOLDER).join(address);
+  return text.split(METRICS_ADDRESS_PLACEHOLDER).join(address);
 }
 
 function withAmbassadorId(doc: Doc, ambassadorId: string): Doc {
@@ -30,8 +39,8 @@ function withAmbassadorId(doc: Doc, ambassadorId: string): Doc {
 
 export function buildDemoManifests(options: DemoManifestOptions): Doc[] {
   const docs: Doc[] = [];
-  for (const file of FILES) {
-    const text = fillPlaceholder(readFileSync(join(options.repoRoot, 'examples', 'demo', file), 'utf8'), options.prometheusAddress);
+  for (const file of [TEMPLATE_FILES[options.metrics], ...OTHER_FILES]) {
+    const text = fillPlaceholder(readFileSync(join(options.repoRoot, 'examples', 'demo', file), 'utf8'), options.metricsAddress);
     for (const doc of yaml.loadAll(text)) {
       if (doc && typeof doc === 'object') docs.push(withAmbassadorId(doc as Doc, options.ambassadorId));
     }

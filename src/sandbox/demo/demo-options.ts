@@ -1,9 +1,17 @@
-/** `npm run demo -- [--no-tty] [--yes] [--scenario promote|rollback|manual|all] [--rps N] ...` */
+/** `npm run demo -- [--no-tty] [--yes] [--scenario promote|rollback|manual|all] [--rps N] [--metrics SOURCE] ...` */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['promote', 'rollback', 'manual'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+
+/**
+ * Where the analysis reads its metrics: a local Prometheus scraping the edge proxy (default), or
+ * the web provider against the edge proxy's own counters (/stats/window). The demo falls back to
+ * the latter by itself when Prometheus is not installed.
+ */
+export const METRICS_SOURCES = ['prometheus', 'edge-proxy'] as const;
+export type MetricsSource = (typeof METRICS_SOURCES)[number];
 
 export interface DemoOptions {
   /** Interactive terminal output; false with --no-tty. */
@@ -13,6 +21,8 @@ export interface DemoOptions {
   scenarios: Scenario[];
   /** Requests per second of the traffic generator. */
   rps: number;
+  /** Analysis metrics source (--metrics, default prometheus). */
+  metrics: MetricsSource;
   /** State directory: lock file, cluster (unless --kubeconfig), logs. */
   dir: string;
   /** Use this running cluster instead of starting one in `dir`. */
@@ -26,6 +36,9 @@ export const DEMO_USAGE = `Usage: npm run demo -- [options]
   --yes                      promote the paused release yourself instead of asking
   --scenario NAME            promote | rollback | manual | all (default all; repeatable)
   --rps N                    steady traffic rate, requests per second (default 40)
+  --metrics SOURCE           where the analysis reads metrics: prometheus (default; falls back to
+                             edge-proxy when Prometheus is not installed) | edge-proxy (the web
+                             provider against the edge proxy's own counters)
   --dir DIR                  state directory (default $KANARY_HOME/demo or ~/.kanary/demo)
   --kubeconfig PATH          use this running cluster instead of starting one
   --namespace NS             namespace for the demo objects (default kanary-demo)
@@ -52,6 +65,12 @@ function readRps(text: string | undefined): number {
   return rps;
 }
 
+function readMetrics(text: string | undefined): MetricsSource {
+  if (text === undefined) return 'prometheus';
+  if (!(METRICS_SOURCES as readonly string[]).includes(text)) throw new DemoUsageError(`--metrics must be prometheus or edge-proxy, got "${text}"`);
+  return text as MetricsSource;
+}
+
 export interface DemoArgsInput {
   argv: string[];
   env: NodeJS.ProcessEnv;
@@ -74,6 +93,7 @@ export function parseDemoArgs(input: DemoArgsInput): DemoOptions {
         yes: { type: 'boolean', short: 'y' },
         scenario: { type: 'string', multiple: true },
         rps: { type: 'string' },
+        metrics: { type: 'string' },
         dir: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', short: 'n' },
@@ -91,6 +111,7 @@ export function parseDemoArgs(input: DemoArgsInput): DemoOptions {
     yes: values.yes === true || !tty,
     scenarios: readScenarios(values.scenario),
     rps: readRps(values.rps),
+    metrics: readMetrics(values.metrics),
     dir: values.dir ?? defaultDemoDir(input.env, input.homeDir),
     ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
     namespace: values.namespace ?? 'kanary-demo',

@@ -1,7 +1,9 @@
 /**
- * Everything the demo runs besides the cluster: the controller, Prometheus scraping the edge proxy
- * every second, the edge proxy, the demo objects, a steady traffic generator tallied per segment,
- * and an observer of the Rollout. Each piece registers its stop function as it starts.
+ * Everything the demo runs besides the cluster: the controller, the edge proxy, the analysis's
+ * metrics source (Prometheus scraping the edge proxy every second, or, when Prometheus is not
+ * installed or `--metrics edge-proxy` asks for it, the edge proxy's own /stats/window through the
+ * web provider), the demo objects, a steady traffic generator tallied per segment, and an observer
+ * of the Rollout. Each piece registers its stop function as it starts.
  */
 import * as k8s from '@kubernetes/client-node';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { startEdgeProxy, type EdgeProxy } from '../edge-proxy/edge-proxy.js';
 import { startTrafficGenerator, type TrafficGenerator } from '../edge-proxy/traffic-generator.js';
 import { isPrometheusInstalled, startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
 import type { CleanupStack } from './cleanup-stack.js';
+import type { MetricsSource } from './demo-options.js';
 
 /**
  * Spreads route draws evenly over [0, 1) (golden-ratio steps) instead of at random: the weights
@@ -25,12 +28,14 @@ export function createEvenSpread(start = 0): () => number {
   };
 }
 import { startDemoController } from './demo-controller.js';
-import { buildDemoManifests } from './demo-manifests.js';
+import { buildDemoManifests, TEMPLATE_FILES } from './demo-manifests.js';
 import { applyObjects, runKubectl } from './kubectl.js';
 import { isAtCanaryStep, observeRollout, type RolloutFacts, type RolloutObserver } from './rollout-observer.js';
 import { TrafficLedger, type SegmentKey } from './traffic-ledger.js';
 
 export const ROLLOUT_NAME = 'demo';
+/** Emissary's stats name of the canary Mapping's service `demo-canary:80` (examples/demo/rollout.yaml). */
+export const CANARY_ENVOY_CLUSTER = 'demo_canary_80';
 
 export interface DemoStackOptions {
   repoRoot: string;
@@ -38,6 +43,8 @@ export interface DemoStackOptions {
   kubeconfig: string;
   namespace: string;
   rps: number;
+  /** Where the analysis reads metrics (default prometheus, falling back to edge-proxy when not installed). */
+  metrics?: MetricsSource;
   say: (line: string) => void;
   onRolloutChange?: (facts: RolloutFacts, stack: DemoStack) => void;
 }
@@ -47,7 +54,10 @@ export interface DemoStack {
   kubeConfig: k8s.KubeConfig;
   namespace: string;
   proxy: EdgeProxy;
-  prometheus: PrometheusHandle;
+  /** The metrics source the analysis uses. */
+  metrics: MetricsSource;
+  /** Set when `metrics` is prometheus. */
+  prometheus?: PrometheusHandle;
   traffic: TrafficGenerator;
   ledger: TrafficLedger;
   observer: RolloutObserver;
@@ -67,13 +77,50 @@ function canaryPercent(proxy: EdgeProxy, namespace: string): number {
   return 0;
 }
 
-async function startDemoPrometheus(options: DemoStackOptions, proxy: EdgeProxy, cleanup: CleanupStack): Promise<PrometheusHandle> {
+interface DemoMetrics {
+  metrics: MetricsSource;
+  prometheus?: PrometheusHandle;
+  /** What `metrics-address` is set to in the demo's Rollout. */
+  address: string;
+}
+
+function windowStatsUrl(proxy: EdgeProxy): string {
+  return `${proxy.adminUrl}/stats/window?cluster=${CANARY_ENVOY_CLUSTER}&seconds=10`;
+}
+
+function edgeProxyMetrics(proxy: EdgeProxy): DemoMetrics {
+  return { metrics: 'edge-proxy', address: proxy.adminUrl };
+}
+
+/** Prometheus when asked for and installed; otherwise the edge proxy's own counters, saying why. */
+async function startDemoMetrics(options: DemoStackOptions, proxy: EdgeProxy, cleanup: CleanupStack): Promise<DemoMetrics> {
+  const web = `the web provider against the edge proxy's own counters (examples/demo/${TEMPLATE_FILES['edge-proxy']})`;
+  if (options.metrics === 'edge-proxy') {
+    options.say(`--metrics edge-proxy: the analysis uses ${web}`);
+    return edgeProxyMetrics(proxy);
+  }
   if (!isPrometheusInstalled()) {
-    throw new Error('prometheus is not installed: run bash scripts/setup-prometheus.sh (Debian package `prometheus`), or install Prometheus 2.x on PATH');
+    options.say('Prometheus is not installed; to install it: sudo apt-get install prometheus (or bash scripts/setup-prometheus.sh), then rerun the demo.');
+    options.say(`Falling back: without Prometheus the analysis uses ${web}.`);
+    return edgeProxyMetrics(proxy);
   }
   const prometheus = await startPrometheus({ targets: [`127.0.0.1:${proxy.metricsPort}`], scrapeIntervalSeconds: 1, jobName: 'edge-proxy' });
   cleanup.push('Prometheus', () => prometheus.stop());
-  return prometheus;
+  return { metrics: 'prometheus', prometheus, address: prometheus.address };
+}
+
+/** The "where to look" line for the analysis's metrics source. */
+export function metricsWhereToLook(stack: DemoStack): string {
+  if (stack.prometheus) {
+    return `${'Prometheus:'.padEnd(29)}${stack.prometheus.address}/graph?g0.expr=sum%20by%20(envoy_cluster_name)%20(rate(envoy_cluster_upstream_rq_total%5B10s%5D))`;
+  }
+  return `${'analysis metrics:'.padEnd(29)}${windowStatsUrl(stack.proxy)}   (edge proxy's own counters, no Prometheus)`;
+}
+
+/** What the analysis reads, in one phrase for the narration. */
+export function metricsNarration(stack: DemoStack): string {
+  if (stack.prometheus) return `Prometheus ${stack.prometheus.address} scrapes the edge proxy every second`;
+  return `the analysis reads the edge proxy's own counters at ${windowStatsUrl(stack.proxy)}`;
 }
 
 async function resetNamespace(options: DemoStackOptions): Promise<void> {
@@ -113,11 +160,14 @@ export async function startDemoStack(options: DemoStackOptions, cleanup: Cleanup
   const ambassadorId = `kanary-demo-${options.namespace}`;
   const proxy = await startEdgeProxy({ kubeConfig, logger: createSilentLogger(), ambassadorNamespace: options.namespace, ambassadorId, random: createEvenSpread() });
   cleanup.push('the edge proxy', () => proxy.stop());
-  const prometheus = await startDemoPrometheus(options, proxy, cleanup);
-  const docs = buildDemoManifests({ repoRoot: options.repoRoot, prometheusAddress: prometheus.address, ambassadorId });
+  const { metrics, prometheus, address } = await startDemoMetrics(options, proxy, cleanup);
+  const docs = buildDemoManifests({ repoRoot: options.repoRoot, metrics, metricsAddress: address, ambassadorId });
   await applyObjects(options.kubeconfig, options.namespace, docs);
   const ledger = new TrafficLedger();
-  const stack = { kubeconfig: options.kubeconfig, kubeConfig, namespace: options.namespace, proxy, prometheus, ledger, appUrl: `${proxy.url}/demo/`, release: 'setup' } as DemoStack;
+  const stack = {
+    kubeconfig: options.kubeconfig, kubeConfig, namespace: options.namespace, proxy, metrics, ...(prometheus ? { prometheus } : {}),
+    ledger, appUrl: `${proxy.url}/demo/`, release: 'setup',
+  } as DemoStack;
   stack.appliedCanaryWeight = () => canaryPercent(proxy, options.namespace);
   stack.observer = observeRollout({ kubeConfig, namespace: options.namespace, name: ROLLOUT_NAME, onChange: (facts) => options.onRolloutChange?.(facts, stack) });
   cleanup.push('the Rollout observer', async () => stack.observer.stop());

@@ -9,7 +9,7 @@ import { ensureDemoCluster } from './demo-cluster.js';
 import { acquireDemoLock } from './demo-lock.js';
 import type { DemoOptions, Scenario } from './demo-options.js';
 import { playManual, playPromote, playRollback, waitInitialDeploy, type ReleaseContext, type ReleaseResult } from './demo-releases.js';
-import { ROLLOUT_NAME, startDemoStack, type DemoStack } from './demo-stack.js';
+import { metricsNarration, metricsWhereToLook, ROLLOUT_NAME, startDemoStack, type DemoStack } from './demo-stack.js';
 import { DemoLiveView } from './live-view.js';
 import { detectStyle } from '../../cli/terminal.js';
 import { judgeRelease, type Verdict } from './demo-verdict.js';
@@ -60,7 +60,7 @@ function whereToLook(stack: DemoStack): string[] {
     'Where to look:',
     `  app through the edge proxy:  ${stack.appUrl}   (reload it: the version and colour shift)`,
     `  edge proxy routes / metrics: http://${stack.proxy.host}:${stack.proxy.metricsPort}/routes  ${stack.proxy.metricsUrl}`,
-    `  Prometheus:                  ${stack.prometheus.address}/graph?g0.expr=sum%20by%20(envoy_cluster_name)%20(rate(envoy_cluster_upstream_rq_total%5B10s%5D))`,
+    `  ${metricsWhereToLook(stack)}`,
     `  kubectl:                     export KUBECONFIG=${stack.kubeconfig}; kubectl -n ${ns} get rollouts,rs,pods,mappings`,
     `  live view:                   node bin/kanary.js get rollout demo -w -n ${ns} --kubeconfig ${stack.kubeconfig}`,
   ];
@@ -140,7 +140,7 @@ export async function runDemo(run: DemoRun): Promise<DemoResult> {
       repoRoot: run.repoRoot, dir: run.options.dir, kubeconfig, namespace: run.options.namespace, rps: run.options.rps, say,
       onRolloutChange: (facts, s) => { if (!narrator.view) say(statusLine(facts, s)); },
     }, cleanup);
-    say(`Prometheus ${stack.prometheus.address} scrapes the edge proxy every second; ${run.options.rps} requests/s go to ${stack.appUrl}`);
+    say(`${metricsNarration(stack)}; ${run.options.rps} requests/s go to ${stack.appUrl}`);
     if (run.options.tty) narrator.view = await startLiveView(run, stack, cleanup);
     releases = await playAll(run, stack, say, narrator.view !== undefined);
     await waitForCtrlC(run, say);

@@ -8,10 +8,12 @@ const base = { env: {}, homeDir: '/home/u', stdoutIsTty: true };
 
 describe('parseDemoArgs', () => {
   test.each([
-    [[], { tty: true, yes: false, scenarios: ['promote', 'rollback', 'manual'], rps: 40, dir: '/home/u/.kanary/demo', namespace: 'kanary-demo' }],
+    [[], { tty: true, yes: false, scenarios: ['promote', 'rollback', 'manual'], rps: 40, metrics: 'prometheus', dir: '/home/u/.kanary/demo', namespace: 'kanary-demo' }],
     [['--no-tty'], { tty: false, yes: true }],
     [['--yes', '--scenario', 'rollback', '--scenario', 'promote'], { yes: true, scenarios: ['promote', 'rollback'] }],
     [['--scenario', 'all', '--rps', '12'], { scenarios: ['promote', 'rollback', 'manual'], rps: 12 }],
+    [['--metrics', 'edge-proxy'], { metrics: 'edge-proxy' }],
+    [['--metrics=prometheus'], { metrics: 'prometheus' }],
   ])('%j', (argv, expected) => {
     expect(parseDemoArgs({ ...base, argv })).toMatchObject(expected);
   });
@@ -20,7 +22,7 @@ describe('parseDemoArgs', () => {
     expect(parseDemoArgs({ argv: [], env: { KANARY_HOME: '/k' }, homeDir: '/h', stdoutIsTty: false })).toMatchObject({ tty: false, yes: true, dir: '/k/demo' });
   });
 
-  test.each([[['--scenario', 'deploy']], [['--rps', '0']], [['--rps', 'many']], [['--bogus']]])('%j is refused', (argv) => {
+  test.each([[['--scenario', 'deploy']], [['--rps', '0']], [['--rps', 'many']], [['--bogus']], [['--metrics', 'graphite']], [['--metrics']]])('%j is refused', (argv) => {
     expect(() => parseDemoArgs({ ...base, argv })).toThrow(DemoUsageError);
   });
 });
