@@ -6,7 +6,7 @@
 import type { WatchEvent } from './lib/object-watch.js';
 import { benchRolloutDocs } from './lib/fixtures.js';
 import { writeResult } from './lib/results.js';
-import { CONTROLLER_FLAGS, createAll, nextHealthy, openSession, setRolloutImage, type BenchSession } from './lib/session.js';
+import { CONTROLLER_FLAGS, controllerWarnings, createAll, nextHealthy, openSession, setRolloutImage, type BenchSession } from './lib/session.js';
 import { summarize } from './lib/stats.js';
 
 const NAME = 'step';
@@ -76,7 +76,7 @@ export async function runStepLatency(runs = 7): Promise<void> {
     writeResult('step-latency', {
       stepLatency: summarize(samples.stepMs, 'ms'),
       pausePrecision: summarize(samples.pauseErrorMs, 'ms'),
-    }, { controllerFlags: CONTROLLER_FLAGS, replicas: REPLICAS, steps: STEPS, samplesMs: samples });
+    }, { controllerFlags: CONTROLLER_FLAGS, replicas: REPLICAS, steps: STEPS, samplesMs: samples, controllerWarnings: controllerWarnings(session) });
   } finally {
     await session.close();
   }

@@ -71,6 +71,11 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
   return session;
 }
 
+/** The controller's warn and error log lines so far (reconcile failures, retries), at most `limit`. */
+export function controllerWarnings(session: BenchSession, limit = 30): string[] {
+  return session.controller.logs.filter((line) => /"level":"(warn|error)"/.test(line)).slice(0, limit).map((line) => line.slice(0, 400));
+}
+
 /** A JSON merge patch of a Rollout (or its /status); resolves to the patched object's resourceVersion. */
 export async function patchRollout(session: BenchSession, name: string, body: Obj, status = false): Promise<string | undefined> {
   const custom = session.kc.makeApiClient(k8s.CustomObjectsApi);
