@@ -6,12 +6,13 @@
  * of the Rollout. Each piece registers its stop function as it starts.
  */
 import * as k8s from '@kubernetes/client-node';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSilentLogger } from '../../telemetry/logger.js';
 import { startEdgeProxy, type EdgeProxy } from '../edge-proxy/edge-proxy.js';
 import { startTrafficGenerator, type TrafficGenerator } from '../edge-proxy/traffic-generator.js';
-import { isPrometheusInstalled, startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
+import { startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import type { MetricsSource } from './demo-options.js';
 
@@ -92,21 +93,38 @@ function edgeProxyMetrics(proxy: EdgeProxy): DemoMetrics {
   return { metrics: 'edge-proxy', address: proxy.adminUrl };
 }
 
+/**
+ * Whether `prometheus --version` runs, as isPrometheusInstalled() checks, but with this process's
+ * environment passed explicitly so the PATH a caller set (an embedding test) is the one searched.
+ */
+function canRunPrometheus(): boolean {
+  const probe = spawnSync('prometheus', ['--version'], { stdio: 'ignore', env: process.env });
+  return probe.error === undefined && probe.status === 0;
+}
+
+const WEB_FALLBACK = `the web provider against the edge proxy's own counters (examples/demo/${TEMPLATE_FILES['edge-proxy']})`;
+export const PROMETHEUS_INSTALL_HINT = 'to install it: sudo apt-get install prometheus (or bash scripts/setup-prometheus.sh), then rerun the demo';
+
 /** Prometheus when asked for and installed; otherwise the edge proxy's own counters, saying why. */
 async function startDemoMetrics(options: DemoStackOptions, proxy: EdgeProxy, cleanup: CleanupStack): Promise<DemoMetrics> {
-  const web = `the web provider against the edge proxy's own counters (examples/demo/${TEMPLATE_FILES['edge-proxy']})`;
   if (options.metrics === 'edge-proxy') {
-    options.say(`--metrics edge-proxy: the analysis uses ${web}`);
+    options.say(`--metrics edge-proxy: the analysis uses ${WEB_FALLBACK}.`);
     return edgeProxyMetrics(proxy);
   }
-  if (!isPrometheusInstalled()) {
-    options.say('Prometheus is not installed; to install it: sudo apt-get install prometheus (or bash scripts/setup-prometheus.sh), then rerun the demo.');
-    options.say(`Falling back: without Prometheus the analysis uses ${web}.`);
+  if (!canRunPrometheus()) {
+    options.say(`Prometheus is not installed; ${PROMETHEUS_INSTALL_HINT}.`);
+    options.say(`Falling back: without Prometheus the analysis uses ${WEB_FALLBACK}.`);
     return edgeProxyMetrics(proxy);
   }
-  const prometheus = await startPrometheus({ targets: [`127.0.0.1:${proxy.metricsPort}`], scrapeIntervalSeconds: 1, jobName: 'edge-proxy' });
-  cleanup.push('Prometheus', () => prometheus.stop());
-  return { metrics: 'prometheus', prometheus, address: prometheus.address };
+  try {
+    const prometheus = await startPrometheus({ targets: [`127.0.0.1:${proxy.metricsPort}`], scrapeIntervalSeconds: 1, jobName: 'edge-proxy' });
+    cleanup.push('Prometheus', () => prometheus.stop());
+    return { metrics: 'prometheus', prometheus, address: prometheus.address };
+  } catch (error) {
+    options.say(`Prometheus did not start (${(error as Error).message.split('\n')[0] ?? ''}).`);
+    options.say(`Falling back: without Prometheus the analysis uses ${WEB_FALLBACK}.`);
+    return edgeProxyMetrics(proxy);
+  }
 }
 
 /** The "where to look" line for the analysis's metrics source. */
