@@ -116,7 +116,7 @@ async function progressAll(session: BenchSession, rollouts: string[]): Promise<P
 
 async function deployAll(session: BenchSession, rollouts: string[]): Promise<{ healthy: number; ms: number }> {
   const since = Date.now();
-  await inBatches(rollouts, (name) => createAll(session, benchRolloutDocs({ name, replicas: 1, image: 'bench/app:n1', steps: STEPS })));
+  await inBatches(rollouts, (name) => createAll(session, benchRolloutDocs({ name, replicas: 1, image: 'bench/app:n1', steps: STEPS, headless: true })));
   const healthy = await waitAllHealthy(session, { count: rollouts.length, sinceMs: 0, budgetMs: budgetMs(rollouts.length) });
   return { healthy, ms: Date.now() - since };
 }
@@ -179,13 +179,14 @@ function sizes(): number[] {
   return text.split(',').map((s) => Number.parseInt(s.trim(), 10)).filter((n) => n > 0);
 }
 
+/** Writes the result after every size, so a later size that fails leaves the earlier figures. */
 export async function runScale(chosen = sizes()): Promise<void> {
   const metrics: Record<string, Summary> = {};
-  const details: Record<string, unknown> = {};
+  const details: Record<string, unknown> = { sizes: chosen, replicasPerRollout: 1, steps: STEPS, services: 'headless (the local API server\'s Service range is a /24)', controllerFlags: [...CONTROLLER_FLAGS, '--workers 4 (default)'] };
   for (const n of chosen) {
     const result = await scaleRun(n);
     Object.assign(metrics, result.metrics);
     Object.assign(details, result.details);
+    writeResult('scale', metrics, details);
   }
-  writeResult('scale', metrics, { sizes: chosen, replicasPerRollout: 1, steps: STEPS, controllerFlags: [...CONTROLLER_FLAGS, '--workers 4 (default)'], ...details });
 }

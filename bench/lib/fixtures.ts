@@ -6,6 +6,8 @@ export interface BenchRolloutOptions {
   replicas: number;
   image: string;
   steps: Obj[];
+  /** Headless Services (no ClusterIP): the local API server's /24 Service range holds 254 addresses. */
+  headless?: boolean;
 }
 
 /** Services `<name>-stable`/`<name>-canary`, base Mapping `<name>` and the Rollout `<name>`. */
@@ -13,7 +15,8 @@ export function benchRolloutDocs(options: BenchRolloutOptions): Obj[] {
   const { name } = options;
   const labels = { app: name };
   const ports = [{ name: 'http', port: 80, targetPort: 'http' }];
-  const service = (suffix: string): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-${suffix}` }, spec: { selector: labels, ports } });
+  const clusterIP = options.headless ? { clusterIP: 'None' } : {};
+  const service = (suffix: string): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-${suffix}` }, spec: { ...clusterIP, selector: labels, ports } });
   const mapping: Obj = { apiVersion: 'getambassador.io/v2', kind: 'Mapping', metadata: { name }, spec: { prefix: `/${name}/`, service: `${name}-stable:80` } };
   const rollout: Obj = {
     apiVersion: 'kanary.dev/v1alpha1',
