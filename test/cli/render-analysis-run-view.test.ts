@@ -4,7 +4,7 @@ import { buildAnalysisRunView } from '../../src/cli/render-rollout-view.js';
 
 function runWith(args: object[], successCondition: string) {
   return {
-    metadata: { name: 'r', creationTimestamp: '2025-01-01T00:00:00Z' },
+    metadata: { name: 'r', creationTimestamp: new Date('2025-01-01T00:00:00Z') },
     spec: { args, metrics: [{ name: 'rate', successCondition, provider: { prometheus: { query: 'q' } } }] },
     status: { phase: 'Running', metricResults: [{ name: 'rate', phase: 'Running', measurements: [{ phase: 'Successful', value: '[0.99]', startedAt: '2025-01-01T00:00:01Z' }] }] },
   };

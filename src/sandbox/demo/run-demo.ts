@@ -137,7 +137,7 @@ export async function runDemo(run: DemoRun): Promise<DemoResult> {
   try {
     const kubeconfig = await ensureDemoCluster({ dir: run.options.dir, repoRoot: run.repoRoot, env: run.env, say, ...(run.options.kubeconfig ? { kubeconfig: run.options.kubeconfig } : {}) }, cleanup);
     const stack = await startDemoStack({
-      repoRoot: run.repoRoot, dir: run.options.dir, kubeconfig, namespace: run.options.namespace, rps: run.options.rps, say,
+      repoRoot: run.repoRoot, dir: run.options.dir, kubeconfig, namespace: run.options.namespace, rps: run.options.rps, metrics: run.options.metrics, say,
       onRolloutChange: (facts, s) => { if (!narrator.view) say(statusLine(facts, s)); },
     }, cleanup);
     say(`${metricsNarration(stack)}; ${run.options.rps} requests/s go to ${stack.appUrl}`);
