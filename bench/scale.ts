@@ -4,8 +4,8 @@
  * inside buckets as histogram_quantile does), step latency (canary ReplicaSet available → weight 50
  * seen, computed afterwards from the recorded watch events), time until all are Healthy, controller
  * peak RSS and CPU seconds (/proc), the controller's start-up time to /readyz with the N Rollouts
- * present, and the requests it makes in its first seconds after that (lists only when all are
- * settled). Every wait is bounded: a size that does not finish within its budget reports how many
+ * present (after the old one settled: no request for 3 s), and the requests the new one makes in
+ * its first 15 s (lists only, when nothing was left to do). Every wait is bounded: a size that does not finish within its budget reports how many
  * Rollouts got there and the figures of those.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -75,7 +75,20 @@ function stepSample(session: BenchSession, name: string, since: number): number 
   return available && written ? written.atMs - available.atMs : undefined;
 }
 
-async function readyAfterRestart(session: BenchSession): Promise<{ startupMs: number; requestsAfterReady: Record<string, number> }> {
+/** Until the controller's request counters stop moving for 3 s (deferred scale-downs, Mapping deletions), bounded. */
+async function settle(session: BenchSession, budget: number): Promise<void> {
+  const deadline = Date.now() + budget;
+  let last = JSON.stringify([...(await requestCounts(session))]);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 3000));
+    const now = JSON.stringify([...(await requestCounts(session))]);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+async function readyAfterRestart(session: BenchSession, n: number): Promise<{ startupMs: number; requestsAfterReady: Record<string, number> }> {
+  await settle(session, budgetMs(n));
   await session.controller.stop();
   const started = Date.now();
   await session.restartController();
@@ -141,7 +154,7 @@ async function scaleRun(n: number): Promise<SizeResult> {
     clearInterval(timer);
     const cpuSeconds = readProcessStats(pid).cpuSeconds - beforeCpu;
     const afterBuckets = await reconcileBuckets(session);
-    const restart = await readyAfterRestart(session);
+    const restart = await readyAfterRestart(session, n);
     console.log(`scale ${n}: ${progress.healthy}/${n} progressed to Healthy in ${progress.allHealthyMs} ms, step p50 ${summarize(progress.stepMs, 'ms').median} ms, RSS ${peak.rssMb} MB, CPU ${cpuSeconds} s, start-up ${restart.startupMs} ms`);
     return {
       metrics: {
