@@ -6,13 +6,12 @@
  * of the Rollout. Each piece registers its stop function as it starts.
  */
 import * as k8s from '@kubernetes/client-node';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSilentLogger } from '../../telemetry/logger.js';
 import { startEdgeProxy, type EdgeProxy } from '../edge-proxy/edge-proxy.js';
 import { startTrafficGenerator, type TrafficGenerator } from '../edge-proxy/traffic-generator.js';
-import { startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
+import { isPrometheusInstalled, startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import type { MetricsSource } from './demo-options.js';
 
@@ -93,15 +92,6 @@ function edgeProxyMetrics(proxy: EdgeProxy): DemoMetrics {
   return { metrics: 'edge-proxy', address: proxy.adminUrl };
 }
 
-/**
- * Whether `prometheus --version` runs, as isPrometheusInstalled() checks, but with this process's
- * environment passed explicitly so the PATH a caller set (an embedding test) is the one searched.
- */
-function canRunPrometheus(): boolean {
-  const probe = spawnSync('prometheus', ['--version'], { stdio: 'ignore', env: process.env });
-  return probe.error === undefined && probe.status === 0;
-}
-
 const WEB_FALLBACK = `the web provider against the edge proxy's own counters (examples/demo/${TEMPLATE_FILES['edge-proxy']})`;
 export const PROMETHEUS_INSTALL_HINT = 'to install it: sudo apt-get install prometheus (or bash scripts/setup-prometheus.sh), then rerun the demo';
 
@@ -111,7 +101,7 @@ async function startDemoMetrics(options: DemoStackOptions, proxy: EdgeProxy, cle
     options.say(`--metrics edge-proxy: the analysis uses ${WEB_FALLBACK}.`);
     return edgeProxyMetrics(proxy);
   }
-  if (!canRunPrometheus()) {
+  if (!isPrometheusInstalled('prometheus', process.env)) {
     options.say(`Prometheus is not installed; ${PROMETHEUS_INSTALL_HINT}.`);
     options.say(`Falling back: without Prometheus the analysis uses ${WEB_FALLBACK}.`);
     return edgeProxyMetrics(proxy);

@@ -33,9 +33,9 @@ export interface StartPrometheusOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Whether `prometheus` (or the given binary) can be run. */
-export function isPrometheusInstalled(binary = 'prometheus'): boolean {
-  const probe = spawnSync(binary, ['--version'], { stdio: 'ignore' });
+/** Whether `prometheus --version` runs; `env` (default: this process's) decides the PATH searched. */
+export function isPrometheusInstalled(binary = 'prometheus', env: NodeJS.ProcessEnv = process.env): boolean {
+  const probe = spawnSync(binary, ['--version'], { stdio: 'ignore', env });
   return probe.error === undefined && probe.status === 0;
 }
 
