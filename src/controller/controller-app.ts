@@ -65,6 +65,7 @@ function wireHandlers(parts: Parts): void {
   informers.mappings.onChange(enqueueOwner(enqueueRollout));
   informers.mappings.onChange(enqueueReferencing(rolloutsCache, 'mapping', enqueueRollout));
   informers.services.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
+  informers.endpoints.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
   informers.analysisTemplates.onChange(enqueueReferencing(rolloutsCache, 'template', enqueueRollout));
 }
 
@@ -87,6 +88,7 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     rollouts: informers.rollouts.cache,
     replicaSets: informers.replicaSets.cache,
     services: informers.services.cache,
+    endpoints: informers.endpoints.cache,
     analysisRuns: informers.analysisRuns.cache,
     analysisTemplates: informers.analysisTemplates.cache,
     clusterAnalysisTemplates: informers.clusterAnalysisTemplates.clusterCache(),

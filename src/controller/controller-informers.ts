@@ -66,6 +66,7 @@ export interface ControllerInformers {
   rollouts: InformerGroup<KubeObject>;
   replicaSets: InformerGroup<k8s.V1ReplicaSet>;
   services: InformerGroup<k8s.V1Service>;
+  endpoints: InformerGroup<k8s.V1Endpoints>;
   mappings: InformerGroup<KubeObject>;
   analysisRuns: InformerGroup<KubeObject>;
   analysisTemplates: InformerGroup<KubeObject>;
@@ -79,6 +80,7 @@ export function createControllerInformers(options: InformerFactoryOptions, mappi
     rollouts: new InformerGroup(options, kanary('rollouts')),
     replicaSets: new InformerGroup(options, { group: 'apps', version: 'v1', plural: 'replicasets' }),
     services: new InformerGroup(options, { group: '', version: 'v1', plural: 'services' }),
+    endpoints: new InformerGroup(options, { group: '', version: 'v1', plural: 'endpoints' }),
     mappings: new InformerGroup(options, { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL }),
     analysisRuns: new InformerGroup(options, kanary(ANALYSIS_RUN_PLURAL)),
     analysisTemplates: new InformerGroup(options, kanary(ANALYSIS_TEMPLATE_PLURAL)),

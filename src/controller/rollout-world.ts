@@ -12,6 +12,8 @@ export interface RolloutWorld {
   rollouts: ObjectCache<KubeObject>;
   replicaSets: ObjectCache<k8s.V1ReplicaSet>;
   services: ObjectCache<k8s.V1Service>;
+  /** Core v1 Endpoints (named as their Service): which pods a Service really reaches. */
+  endpoints: ObjectCache<k8s.V1Endpoints>;
   analysisRuns: ObjectCache<KubeObject>;
   analysisTemplates: ObjectCache<KubeObject>;
   clusterAnalysisTemplates: ClusterObjectCache<KubeObject>;

@@ -18,6 +18,7 @@ import { ANALYSIS_PHASES } from '../api/reasons.js';
 import type { Rollout } from '../api/rollout.js';
 import type { AnalysisRunView, CanarySnapshot, ReplicaSetView, ServiceView } from '../core/snapshot.js';
 import { findSpecProblems } from './spec-problems.js';
+import { findEndpointHashes } from './endpoint-hashes.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 
 export interface SnapshotInput {
@@ -71,11 +72,18 @@ function listReplicaSets(input: SnapshotInput): ReplicaSetView[] {
     .map((rs) => toReplicaSetView(rs, rollout.metadata.uid));
 }
 
-function serviceView(world: RolloutWorld, namespace: string, name: string | undefined): ServiceView | undefined {
+interface ServiceLookup {
+  world: RolloutWorld;
+  namespace: string;
+  replicaSets: readonly ReplicaSetView[];
+}
+
+function serviceView(lookup: ServiceLookup, name: string | undefined): ServiceView | undefined {
   if (!name) return undefined;
-  const service = world.services.get(namespace, name);
+  const service = lookup.world.services.get(lookup.namespace, name);
   if (!service) return undefined;
-  return { name, selectorHash: service.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] };
+  const endpointHashes = findEndpointHashes(lookup.world.endpoints.get(lookup.namespace, name), lookup.replicaSets);
+  return { name, selectorHash: service.spec?.selector?.[POD_TEMPLATE_HASH_LABEL], ...(endpointHashes ? { endpointHashes } : {}) };
 }
 
 function toPhase(value: unknown): AnalysisPhase {
@@ -118,12 +126,14 @@ export function buildCanarySnapshot(input: SnapshotInput): CanarySnapshot {
   const { rollout, world } = input;
   const namespace = rollout.metadata.namespace ?? '';
   const canary = rollout.spec.strategy.canary;
+  const replicaSets = listReplicaSets(input);
+  const lookup: ServiceLookup = { world, namespace, replicaSets };
   return {
     rollout,
-    replicaSets: listReplicaSets(input),
+    replicaSets,
     services: {
-      stable: serviceView(world, namespace, canary.stableService),
-      canary: serviceView(world, namespace, canary.canaryService),
+      stable: serviceView(lookup, canary.stableService),
+      canary: serviceView(lookup, canary.canaryService),
     },
     traffic: canary.trafficRouting ? world.router.observe(rollout) : undefined,
     analysisRuns: listAnalysisRuns(input),

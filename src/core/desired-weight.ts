@@ -46,11 +46,20 @@ export interface RouterWeightInput {
   canaryNeeded: number;
   /** The canary Service selects the current pod-template hash (after this plan). */
   canaryServiceOnCurrent: boolean;
+  /**
+   * The canary Service's ready endpoints are the current pods only (the endpoints controller has
+   * caught up with the selector). While false the weight is held, never raised: traffic sent to the
+   * canary Service would reach other pods, and analysis would measure the wrong version.
+   */
+  canaryEndpointsOnCurrent?: boolean;
 }
 
-/** The weight to write: 0 without available canary pods; the desired one once the pods for it are available; meanwhile never more than now. */
+/**
+ * The weight to write: 0 without available canary pods; the desired one once the pods for it are
+ * available and the canary Service's endpoints are those pods; meanwhile never more than now.
+ */
 export function computeRouterWeight(input: RouterWeightInput): number {
   if (input.desiredWeight === 0 || input.canaryAvailable === 0 || !input.canaryServiceOnCurrent) return 0;
-  if (input.canaryAvailable >= input.canaryNeeded) return input.desiredWeight;
+  if (input.canaryAvailable >= input.canaryNeeded && input.canaryEndpointsOnCurrent !== false) return input.desiredWeight;
   return Math.min(input.currentWeight, input.desiredWeight);
 }

@@ -45,7 +45,13 @@ function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: Servic
     canaryAvailable: ctx.current?.availableReplicas ?? 0,
     canaryNeeded: computeCanaryReplicas(position, ctx.replicas),
     canaryServiceOnCurrent: ctx.snapshot.services.canary === undefined || hashes.canary === ctx.hash,
+    canaryEndpointsOnCurrent: endpointsOnlyOn(ctx.snapshot.services.canary?.endpointHashes, ctx.hash),
   });
+}
+
+/** True when the endpoints are unknown (no Endpoints object seen) or hold the given hash's pods only. */
+function endpointsOnlyOn(endpointHashes: readonly string[] | undefined, hash: string): boolean {
+  return endpointHashes === undefined || (endpointHashes.length === 1 && endpointHashes[0] === hash);
 }
 
 function planZeroWeight(ctx: PlanContext, draft: PlanDraft): void {

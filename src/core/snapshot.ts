@@ -35,6 +35,11 @@ export interface ReplicaSetView {
 export interface ServiceView {
   name: string;
   selectorHash?: string;
+  /**
+   * Pod-template hashes of this Rollout's ReplicaSets among the Service's ready endpoint addresses
+   * (sorted); undefined when no Endpoints object is known for the Service.
+   */
+  endpointHashes?: string[];
 }
 
 export interface CanaryRouteView {

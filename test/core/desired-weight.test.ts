@@ -38,6 +38,10 @@ describe('computeRouterWeight', () => {
     { name: 'keeps the current weight while pods are starting', input: { ...base, canaryAvailable: 4 }, expected: 30 },
     { name: 'forced to 0 without available canary pods', input: { ...base, canaryAvailable: 0 }, expected: 0 },
     { name: 'forced to 0 while the canary Service selects another revision', input: { ...base, canaryServiceOnCurrent: false }, expected: 0 },
+    { name: 'held while the canary endpoints still lag behind the selector', input: { ...base, canaryEndpointsOnCurrent: false }, expected: 30 },
+    { name: 'held at 0 when nothing was routed yet and the endpoints lag', input: { ...base, currentWeight: 0, canaryEndpointsOnCurrent: false }, expected: 0 },
+    { name: 'lowered at once even while the endpoints lag', input: { ...base, desiredWeight: 20, canaryEndpointsOnCurrent: false }, expected: 20 },
+    { name: 'endpoints caught up: the desired weight', input: { ...base, canaryEndpointsOnCurrent: true }, expected: 60 },
     { name: 'lowering the weight happens at once', input: { ...base, desiredWeight: 20, currentWeight: 60, canaryAvailable: 1, canaryNeeded: 2 }, expected: 20 },
   ])('$name', ({ input, expected }) => {
     expect(computeRouterWeight(input)).toBe(expected);

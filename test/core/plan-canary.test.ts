@@ -259,6 +259,30 @@ describe('update with traffic routing (Ambassador example)', () => {
     expect(types.indexOf('setServiceSelector')).toBeLessThan(types.indexOf('setCanaryWeight'));
   });
 
+  test('the weight waits for the canary Service\'s endpoints to follow its selector', () => {
+    const c = deployed();
+    setImage(c, 'v2');
+    reconcile(c);
+    reconcile(c);
+    const endpointsAre = (...images: string[]) => {
+      c.services.canary = { name: 'web-canary', selectorHash: c.services.canary?.selectorHash, endpointHashes: images.map(hashOf) };
+    };
+    endpointsAre('v1');
+    const switched = reconcile(c);
+    expect(switched.actions).toContainEqual(expect.objectContaining({ type: 'setServiceSelector', role: 'canary', podTemplateHash: hashOf('v2') }));
+    expect(switched.actions.some((a) => a.type === 'setCanaryWeight')).toBe(false);
+    endpointsAre('v1'); // the endpoints controller has not caught up with the new selector
+    expect(reconcile(c).actions.some((a) => a.type === 'setCanaryWeight')).toBe(false);
+    endpointsAre('v1', 'v2');
+    const mixed = reconcile(c);
+    expect(mixed.actions.some((a) => a.type === 'setCanaryWeight')).toBe(false);
+    expect(mixed.status.currentStepIndex).toBe(0);
+    endpointsAre('v2');
+    reconcile(c);
+    expect(c.route?.weightPercent).toBe(30);
+    expect(c.weightHistory).toEqual([30]);
+  });
+
   test('promote three times: 60, 100, then promotion; route removed after the delay and old RS after scaleDownDelaySeconds', () => {
     const c = deployed();
     setImage(c, 'v2');

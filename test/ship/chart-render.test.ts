@@ -16,6 +16,7 @@ jest.setTimeout(120_000);
 /** What `kanary controller` calls, read from src/ (see the comments in templates/_helpers.tpl). */
 const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
+  'core/endpoints': ['list', 'watch'],
   'core/events': ['create', 'patch'],
   'core/secrets': ['get'],
   'core/services': ['list', 'patch', 'watch'],

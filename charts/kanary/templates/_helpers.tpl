@@ -99,6 +99,11 @@ watched namespace, so the two modes cannot drift apart.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "patch"]
+# Endpoints: informer, read only: the canary weight rises only once the canary Service's ready
+# endpoints are the canary pods (the endpoints controller has caught up with its selector).
+- apiGroups: [""]
+  resources: ["endpoints"]
+  verbs: ["list", "watch"]
 # Ambassador/Emissary Mappings (v2 and v3alpha1 are versions of one group): informer over the
 # base Mappings; the `<base>-canary` Mapping is created, replaced with a new weight (update,
 # guarded by resourceVersion) and deleted at weight 0.
