@@ -17,16 +17,12 @@ import { startDemoStack, type DemoStack } from '../../../src/sandbox/demo/demo-s
 import { waitUntil } from '../../../src/sandbox/demo/wait-until.js';
 import { parseDemoArgs } from '../../../src/sandbox/demo/demo-options.js';
 import { runDemo, type DemoResult } from '../../../src/sandbox/demo/run-demo.js';
+import { childPids } from '../../harness/child-processes.js';
 import { testKubeconfigPath, useTestNamespace } from '../../harness/cluster.js';
 
 jest.setTimeout(12 * 60_000);
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 const ns = useTestNamespace('demo-fallback');
-
-function childPids(): string[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-}
 
 /** Puts first on PATH a `prometheus` that fails, as on a machine where it could not be installed. */
 function hidePrometheus(): () => void {

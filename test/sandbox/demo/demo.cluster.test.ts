@@ -3,7 +3,6 @@
  * namespace): outcomes and the real traffic tallies, then nothing left running.
  */
 import { jest } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { runDemo, type DemoResult } from '../../../src/sandbox/demo/run-demo.js';
 import { parseDemoArgs } from '../../../src/sandbox/demo/demo-options.js';
 import { checkCanaryShares } from '../../../src/sandbox/demo/traffic-ledger.js';
+import { childPids } from '../../harness/child-processes.js';
 import { testKubeconfigPath, useTestNamespace } from '../../harness/cluster.js';
 
 jest.setTimeout(12 * 60_000);
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 const ns = useTestNamespace('demo');
-
-function childPids(): string[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-}
 
 describe('npm run demo -- --no-tty', () => {
   let result: DemoResult;
