@@ -60,7 +60,12 @@ async function oneRun(session: BenchSession, run: number, into: RunSamples): Pro
     into.stepMs.push(await stepSample(session, { hash, weight, since }));
     into.pauseErrorMs.push(await pauseSample(session, i * 2 + 1, since));
   }
-  await nextHealthy(session, NAME, since);
+  // Healthy on THIS revision: a late event of the previous revision's Healthy status (delivered
+  // after `since`) must not end the run early, or the next run would measure this run's ReplicaSet.
+  await session.rollouts.next(
+    (e) => named(e) && e.object.status?.phase === 'Healthy' && e.object.status?.stableRS === hash,
+    { sinceMs: since, timeoutMs: 120_000, what: `${NAME} Healthy on ${hash}` },
+  );
 }
 
 export async function runStepLatency(runs = 7): Promise<void> {
