@@ -25,6 +25,7 @@ import { allInformers, createControllerInformers, type ControllerInformers } fro
 import { enqueueOwner, enqueueReferencing, keyOf } from './enqueue-handlers.js';
 import { reconcileAnalysisRunKey } from './reconcile-analysis-run.js';
 import { reconcileRollout, type RolloutReconciler } from './reconcile-rollout.js';
+import { StaleCacheGuard } from './stale-cache-guard.js';
 import type { RolloutWorld } from './rollout-world.js';
 import { createSecretReader } from './secret-reader.js';
 
@@ -103,6 +104,7 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     logger,
     metrics,
     routePropagationDelayMs: config.mappingPropagationDelayMs,
+    staleCacheGuard: new StaleCacheGuard(),
   };
   return {
     clients,

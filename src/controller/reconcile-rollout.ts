@@ -18,6 +18,7 @@ import type { ControllerMetrics } from '../telemetry/metrics.js';
 import { executeActions, type ActionExecutor } from './execute-actions.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { buildCanarySnapshot } from './snapshot-builder.js';
+import type { StaleCacheGuard } from './stale-cache-guard.js';
 import { buildUnparseableStatus, isSameInvalidSpec } from './unparseable-status.js';
 
 export interface RolloutReconciler {
@@ -28,17 +29,23 @@ export interface RolloutReconciler {
   logger: Logger;
   metrics?: ControllerMetrics;
   routePropagationDelayMs: number;
+  /** Skips reconciles of a cache older than our own last status write (see stale-cache-guard.ts). */
+  staleCacheGuard?: StaleCacheGuard;
 }
+
+/** How long a reconcile waits for the Rollout cache to show its own status write (safety net; the watch event usually comes first). */
+export const STALE_CACHE_RECHECK_MS = 1000;
 
 export function splitKey(key: string): { namespace: string; name: string } {
   const slash = key.indexOf('/');
   return slash < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: RolloutStatus): Promise<void> {
+/** Patches status when it changed; resolves true when a request was made. */
+async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: RolloutStatus): Promise<boolean> {
   const { namespace = '', name = '', generation, resourceVersion } = raw.metadata ?? {};
   const { observedGeneration: _ignored, ...desired } = status;
-  await patchRolloutStatus(deps.clients, {
+  const response = await patchRolloutStatus(deps.clients, {
     namespace,
     name,
     liveStatus: raw.status as JsonObject | undefined,
@@ -46,6 +53,8 @@ async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: Rol
     observedGeneration: generation ?? 0,
     resourceVersion,
   });
+  if (response !== undefined) deps.staleCacheGuard?.recordWrite(`${namespace}/${name}`, resourceVersion);
+  return response !== undefined;
 }
 
 async function reconcileUnparseable(deps: RolloutReconciler, raw: KubeObject, problems: string[]): Promise<ReconcileResult> {
@@ -86,7 +95,14 @@ function recordMetrics(deps: RolloutReconciler, rollout: Rollout, status: Rollou
 export async function reconcileRollout(deps: RolloutReconciler, key: string): Promise<ReconcileResult> {
   const { namespace, name } = splitKey(key);
   const raw = deps.world.rollouts.get(namespace, name);
-  if (!raw) return {};
+  if (!raw) {
+    deps.staleCacheGuard?.forget(key);
+    return {};
+  }
+  if (deps.staleCacheGuard?.isStale(key, raw.metadata?.resourceVersion)) {
+    deps.logger.debug('rollout cache older than our last status write; waiting for it', { rollout: name, namespace });
+    return { requeueAfterMs: STALE_CACHE_RECHECK_MS };
+  }
   const { rollout, problems } = parseRollout(raw);
   if (!rollout) return reconcileUnparseable(deps, raw, problems);
   const snapshot = buildCanarySnapshot({ rollout, world: deps.world, routePropagationDelayMs: deps.routePropagationDelayMs });
