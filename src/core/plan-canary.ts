@@ -51,7 +51,12 @@ export interface CanaryPlan {
   requeueAfterMs?: number;
 }
 
-/** Execution order: never send traffic to pods before they exist; move traffic before scaling down. */
+/**
+ * Execution order: never send traffic to pods before they exist; move traffic before scaling down.
+ * A lower canary weight (abort, failed analysis, a new revision) goes first of all: taking traffic
+ * off the canary is what a rollback waits for. Not at promotion: there the stable Service moves to
+ * the new pods first, so the weight going to 0 never sends users back to the old version.
+ */
 const ACTION_RANK: Record<Action['type'], number> = {
   createReplicaSet: 0,
   scaleReplicaSet: 1,
@@ -65,15 +70,17 @@ const ACTION_RANK: Record<Action['type'], number> = {
   recordEvent: 9,
 };
 
-function rank(action: Action, ctx: PlanContext): number {
+function rank(action: Action, ctx: PlanContext, stableMoves: boolean): number {
+  if (action.type === 'setCanaryWeight' && action.weightPercent < ctx.routeWeight && !stableMoves) return -1;
   if (action.type !== 'scaleReplicaSet') return ACTION_RANK[action.type];
   const rs = ctx.owned.find((r) => r.name === action.name);
   return rs !== undefined && action.replicas > rs.specReplicas ? 1 : 5;
 }
 
 function orderActions(actions: Action[], ctx: PlanContext): Action[] {
+  const stableMoves = actions.some((a) => a.type === 'setServiceSelector' && a.role === 'stable');
   return actions
-    .map((action, index) => ({ action, index, rank: rank(action, ctx) }))
+    .map((action, index) => ({ action, index, rank: rank(action, ctx, stableMoves) }))
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map((entry) => entry.action);
 }

@@ -346,6 +346,18 @@ describe('update with traffic routing (Ambassador example)', () => {
     expect(plan.status.stableRS).toBe(hashOf('v2'));
   });
 
+  test('at promotion the stable Service moves to the new pods before the canary weight drops to 0', () => {
+    const c = deployed({ steps: [{ setWeight: 50 }, { pause: {} }] });
+    setImage(c, 'v2');
+    settle(c);
+    intent(c, 'promote');
+    const plans = Array.from({ length: 4 }, () => reconcile(c));
+    const promotion = plans.find((p) => p.actions.some((a) => a.type === 'setServiceSelector' && a.role === 'stable'));
+    const types = (promotion?.actions ?? []).map((a) => a.type).filter((t) => t !== 'recordEvent');
+    expect(types).toContain('setCanaryWeight');
+    expect(types.indexOf('setServiceSelector')).toBeLessThan(types.indexOf('setCanaryWeight'));
+  });
+
   test('promote --full during a pause goes straight to 100 and completes', () => {
     const c = deployed();
     setImage(c, 'v2');
@@ -375,7 +387,7 @@ describe('abort and retry', () => {
     settle(c);
     intent(c, 'abort');
     const plan = reconcile(c);
-    expect(plan.actions).toContainEqual({ type: 'setCanaryWeight', weightPercent: 0 });
+    expect(plan.actions[0]).toEqual({ type: 'setCanaryWeight', weightPercent: 0 });
     expect(plan.actions).toContainEqual(expect.objectContaining({ type: 'setServiceSelector', role: 'canary', podTemplateHash: hashOf('v1') }));
     expect(plan.actions).toContainEqual({ type: 'scaleReplicaSet', name: `web-${hashOf('v2')}`, replicas: 3, scaleDownDeadlineMs: c.now + 30_000 });
     expect(plan.status.phase).toBe('Degraded');
