@@ -48,8 +48,8 @@ export const CONTROLLER_FLAGS_USAGE = `Flags:
   --kubeconfig PATH                 kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)
   --context NAME                    kubeconfig context
   -n, --namespace NS[,NS...]        namespaces to watch, repeatable (default: all)
-  --workers N                       rollout reconcile workers (default 4)
-  --analysis-workers N              analysis run workers (default 4)
+  --workers N                       rollout reconcile workers (default 10)
+  --analysis-workers N              analysis run workers (default 10)
   --prometheus-address URL          default Prometheus address (default http://prometheus.monitoring:9090)
   --ambassador-api-version V        getambassador.io/v2 (default) or getambassador.io/v3alpha1
   --log-level L                     debug, info (default), warn, error
@@ -152,8 +152,8 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
   return {
     kubeconfig: input.env.KUBECONFIG || undefined,
     namespace: [],
-    workers: '4',
-    'analysis-workers': '4',
+    workers: '10',
+    'analysis-workers': '10',
     'prometheus-address': 'http://prometheus.monitoring:9090',
     'ambassador-api-version': 'getambassador.io/v2',
     'log-level': 'info',
