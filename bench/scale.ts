@@ -195,7 +195,7 @@ function sizes(): number[] {
 /** Writes the result after every size, so a later size that fails leaves the earlier figures. */
 export async function runScale(chosen = sizes()): Promise<void> {
   const metrics: Record<string, Summary> = {};
-  const details: Record<string, unknown> = { sizes: chosen, replicasPerRollout: 1, steps: STEPS, services: 'headless (the local API server\'s Service range is a /24)', controllerFlags: [...CONTROLLER_FLAGS, '--workers 4 (default)'] };
+  const details: Record<string, unknown> = { sizes: chosen, replicasPerRollout: 1, steps: STEPS, services: 'headless (the local API server\'s Service range is a /24)', controllerFlags: [...CONTROLLER_FLAGS, '--workers 10 (default)'] };
   for (const n of chosen) {
     const result = await scaleRun(n);
     Object.assign(metrics, result.metrics);
