@@ -9,9 +9,9 @@ export const nodeHeartbeatIntervalMs = 10_000;
 /**
  * Pod slots the node advertises. Nothing here enforces it (pods are bound without a capacity check),
  * but it must not claim fewer slots than benchmarks run: 500 Rollouts mid-canary hold ~1000 pods, and
- * other sessions share the node.
+ * other sessions share the node. Not a multiple of 1000: the API server would store 5000 as "5k".
  */
-export const simulatedPodCapacity = 5000;
+export const simulatedPodCapacity = 4096;
 
 const resources = { cpu: '64', memory: '256Gi', pods: String(simulatedPodCapacity), 'ephemeral-storage': '1Ti' };
 
