@@ -15,12 +15,10 @@ import { renderRollout } from './render-rollout.js';
 import { RolloutClient } from './rollout-client.js';
 import { baseMappingNames, fetchRolloutState, mappingApiVersion, selectRolloutState, type RolloutState } from './rollout-tree.js';
 import { detectStyle, type TerminalStyle } from './terminal.js';
-import { NamespaceWatch, rolloutTreeTargets } from './watch-namespace.js';
-import { FrameWriter, RedrawScheduler } from './watch-redraw.js';
-import { startWatchSession } from './watch-session.js';
+import { rolloutTreeTargets } from './watch-namespace.js';
+import { runWatchScreen } from './watch-screen.js';
 
 const USAGE_LINE = 'kanary get rollout NAME [-w] [--timeout D] [-o json|yaml] [-n NS]';
-const SYNC_TIMEOUT_MS = 30_000;
 
 const USAGE = `Usage: ${USAGE_LINE}
 
@@ -94,29 +92,14 @@ interface WatchContext {
 
 async function watchRollout(ctx: WatchContext): Promise<number> {
   const { io, args, namespace, screen } = ctx;
-  const inPlace = io.isTty && args.output === 'text';
-  const writer = new FrameWriter((text) => io.stdout(text), inPlace);
-  const session = startWatchSession({ clock: screen.clock, ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) });
-  let synced = false; // the first frame waits until every required watch has listed
-  const scheduler = new RedrawScheduler({
-    clock: screen.clock,
-    draw: () => writer.show(screenOf(selectRolloutState(watch.objects(), args.name), screen, { name: args.name, namespace })),
-  });
-  const watch = new NamespaceWatch({
-    kubeConfig: ctx.kc, clock: screen.clock, onChange: () => { if (synced) scheduler.request(); },
+  await runWatchScreen({
+    kubeConfig: ctx.kc, clock: screen.clock, write: (text) => io.stdout(text), inPlace: io.isTty && args.output === 'text',
     targets: rolloutTreeTargets(namespace, args.name, ctx.mappingVersion),
+    render: (objects) => screenOf(selectRolloutState(objects, args.name), screen, { name: args.name, namespace }),
+    ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
+    ...(args.output === 'text' ? { tickMs: 1000 } : {}),
+    what: `get: the watches on namespace "${namespace}"`,
   });
-  try {
-    if (!(await watch.start(SYNC_TIMEOUT_MS))) throw new UserError(`get: the watches on namespace "${namespace}" did not start within ${SYNC_TIMEOUT_MS / 1000}s`);
-    synced = true;
-    scheduler.request();
-    if (args.output === 'text') session.every(1000, () => scheduler.request());
-    await session.ended;
-  } finally {
-    scheduler.stop();
-    session.dispose();
-    await watch.stop();
-  }
   return 0;
 }
 

@@ -9,12 +9,10 @@ import { loadKubeConfig, resolveNamespace } from './kube-context.js';
 import { buildRolloutRow, renderRolloutTable } from './render-rollout-table.js';
 import { RolloutClient, type RolloutObject } from './rollout-client.js';
 import { detectStyle, type TerminalStyle } from './terminal.js';
-import { NamespaceWatch, rolloutTargets } from './watch-namespace.js';
-import { FrameWriter, RedrawScheduler } from './watch-redraw.js';
-import { startWatchSession } from './watch-session.js';
+import { rolloutTargets } from './watch-namespace.js';
+import { runWatchScreen } from './watch-screen.js';
 
 const USAGE_LINE = 'kanary list rollouts [-A] [-w] [--timeout D] [-o json|yaml] [-n NS]';
-const SYNC_TIMEOUT_MS = 30_000;
 
 const USAGE = `Usage: ${USAGE_LINE}
 
@@ -66,22 +64,12 @@ function renderList(rollouts: readonly RolloutObject[], ctx: { args: ListArgs; s
 }
 
 async function watchList(kc: k8s.KubeConfig, io: CliIo, ctx: { args: ListArgs; style: TerminalStyle; namespace: string | undefined }): Promise<number> {
-  const clock = createSystemClock();
-  const writer = new FrameWriter((text) => io.stdout(text), io.isTty && ctx.args.output === 'text');
-  const session = startWatchSession({ clock, ...(ctx.args.timeoutMs !== undefined ? { timeoutMs: ctx.args.timeoutMs } : {}) });
-  let synced = false; // the first frame waits until every required watch has listed
-  const scheduler = new RedrawScheduler({ clock, draw: () => writer.show(renderList(watch.objects().rollouts, ctx)) });
-  const watch = new NamespaceWatch({ kubeConfig: kc, clock, targets: rolloutTargets(ctx.namespace), onChange: () => { if (synced) scheduler.request(); } });
-  try {
-    if (!(await watch.start(SYNC_TIMEOUT_MS))) throw new UserError(`list: the rollout watch did not start within ${SYNC_TIMEOUT_MS / 1000}s`);
-    synced = true;
-    scheduler.request();
-    await session.ended;
-  } finally {
-    scheduler.stop();
-    session.dispose();
-    await watch.stop();
-  }
+  await runWatchScreen({
+    kubeConfig: kc, clock: createSystemClock(), write: (text) => io.stdout(text), inPlace: io.isTty && ctx.args.output === 'text',
+    targets: rolloutTargets(ctx.namespace), render: (objects) => renderList(objects.rollouts, ctx),
+    ...(ctx.args.timeoutMs !== undefined ? { timeoutMs: ctx.args.timeoutMs } : {}),
+    what: 'list: the rollout watch',
+  });
   return 0;
 }
 
