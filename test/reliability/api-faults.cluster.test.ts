@@ -12,7 +12,8 @@ import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, setImage, type Obj } from '../controller/rollout-fixtures.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { canaryWithAnalysisDocs, chooseSeed, seededRandom, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
+import { createSeededRandom } from '../../src/sandbox/kubelet/random.js';
+import { canaryWithAnalysisDocs, chooseSeed, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
 
 jest.setTimeout(300_000);
 
@@ -27,7 +28,7 @@ let view: ClusterView;
 
 beforeAll(async () => {
   console.log(`api-faults seed ${seed} (replay: KANARY_RELIABILITY_SEED=${seed})`);
-  proxy = await startFaultProxy({ kc: ns.kc, random: seededRandom(seed), writeFaultRate: 0.1, maxWatchMs: 4000 });
+  proxy = await startFaultProxy({ kc: ns.kc, random: createSeededRandom(seed), writeFaultRate: 0.1, maxWatchMs: 4000 });
   proxy.writeKubeconfig(join(dir, 'kubeconfig'));
   check = await startCheckServer();
   view = new ClusterView(ns.kc, ns.name);

@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, setImage, type Obj } from '../controller/rollout-fixtures.js';
-import { canaryWithAnalysisDocs, chooseSeed, seededRandom, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
+import { createSeededRandom } from '../../src/sandbox/kubelet/random.js';
+import { canaryWithAnalysisDocs, chooseSeed, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
 
 jest.setTimeout(300_000);
 
@@ -18,7 +19,7 @@ const KILLS = 24;
 const REPLICAS = 4;
 const ns = useTestNamespace('crash');
 const seed = chooseSeed();
-const random = seededRandom(seed);
+const random = createSeededRandom(seed);
 const started: ControllerProcess[] = [];
 let check: CheckServer;
 let view: ClusterView;

@@ -10,18 +10,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterView, Obj } from '../controller/rollout-fixtures.js';
 import { loadExample, tweakExample } from '../controller/rollout-fixtures.js';
 
-/** mulberry32: a small deterministic PRNG, so a failing run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The seed: $KANARY_RELIABILITY_SEED when set (to replay), else time-based. Printed by the caller. */
 export function chooseSeed(): number {
   const fromEnv = Number(process.env.KANARY_RELIABILITY_SEED);

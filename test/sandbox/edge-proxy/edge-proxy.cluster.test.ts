@@ -7,23 +7,12 @@ import * as k8s from '@kubernetes/client-node';
 import { startEdgeProxy, type EdgeProxy } from '../../../src/sandbox/edge-proxy/edge-proxy.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { useTestNamespace, waitFor } from '../../harness/cluster.js';
+import { createSeededRandom } from '../../../src/sandbox/kubelet/random.js';
 
 jest.setTimeout(180_000);
 
 const ns = useTestNamespace('edge-proxy');
 let proxy: EdgeProxy | undefined;
-
-/** mulberry32, so the observed split is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Answer { status: number; version?: string; pod?: string }
 
@@ -104,7 +93,7 @@ beforeAll(async () => {
   });
   proxy = await startEdgeProxy({
     kubeConfig: ns.kc,
-    random: seededRandom(7),
+    random: createSeededRandom(7),
     logger: createLogger({ level: 'warn', sink: () => undefined }),
   });
 });

@@ -5,18 +5,7 @@ import { startEdgeProxy, type EdgeProxy } from '../../../src/sandbox/edge-proxy/
 import { createStaticRoutingSource, type StaticRoutingSource } from '../../../src/sandbox/edge-proxy/routing-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { rawMapping } from './mapping-fixture.js';
-
-/** mulberry32: the same sequence on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createSeededRandom } from '../../../src/sandbox/kubelet/random.js';
 
 interface Workload {
   server: http.Server;
@@ -75,7 +64,7 @@ beforeAll(async () => {
   });
   proxy = await startEdgeProxy({
     source,
-    random: seededRandom(42),
+    random: createSeededRandom(42),
     logger: createLogger({ sink: (line) => logLines.push(line), fields: { component: 'edge-proxy' } }),
   });
 });
