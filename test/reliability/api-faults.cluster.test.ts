@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
-import { applyDocs, ClusterView, setImage, type Obj } from '../controller/rollout-fixtures.js';
+import { applyDocs, ClusterView, setImage } from '../controller/rollout-fixtures.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { createSeededRandom } from '../../src/sandbox/kubelet/random.js';
-import { canaryWithAnalysisDocs, chooseSeed, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
+import { canaryWithAnalysisDocs, chooseSeed, isHealthyOn, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
 
 jest.setTimeout(300_000);
 
@@ -41,14 +41,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const status = async (): Promise<Obj> => (await view.rollout()).status ?? {};
-
-async function healthyOn(image: string): Promise<boolean> {
-  const s = await status();
-  if (s.phase !== 'Healthy' || s.stableRS !== s.currentPodHash) return false;
-  const rs = await view.replicaSetOf(String(s.stableRS));
-  return rs?.spec?.template?.spec?.containers?.[0]?.image === image && rs.status?.availableReplicas === REPLICAS;
-}
+const healthyOn = (image: string): Promise<boolean> => isHealthyOn(view, image, REPLICAS);
 
 test('canaries with analysis complete through injected 409/500/lost responses and cut watches, without a restart', async () => {
   controller = startController({ namespace: ns.name, flags: ['--kubeconfig', join(dir, 'kubeconfig'), '--mapping-propagation-delay', '1s', '--log-level', 'info'] });

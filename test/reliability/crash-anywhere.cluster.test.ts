@@ -9,9 +9,9 @@ import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
-import { applyDocs, ClusterView, setImage, type Obj } from '../controller/rollout-fixtures.js';
+import { applyDocs, ClusterView, setImage } from '../controller/rollout-fixtures.js';
 import { createSeededRandom } from '../../src/sandbox/kubelet/random.js';
-import { canaryWithAnalysisDocs, chooseSeed, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
+import { canaryWithAnalysisDocs, chooseSeed, isHealthyOn, startCheckServer, watchInvariants, type CheckServer } from './reliability-fixtures.js';
 
 jest.setTimeout(300_000);
 
@@ -41,15 +41,7 @@ afterAll(async () => {
   await check?.close();
 });
 
-const status = async (): Promise<Obj> => (await view.rollout()).status ?? {};
-
-/** Healthy, promoted, and the stable ReplicaSet runs `image` with every replica available. */
-async function healthyOn(image: string): Promise<boolean> {
-  const s = await status();
-  if (s.phase !== 'Healthy' || s.stableRS !== s.currentPodHash) return false;
-  const rs = await view.replicaSetOf(String(s.stableRS));
-  return rs?.spec?.template?.spec?.containers?.[0]?.image === image && rs.status?.availableReplicas === REPLICAS;
-}
+const healthyOn = (image: string): Promise<boolean> => isHealthyOn(view, image, REPLICAS);
 
 test(`SIGKILL at ${KILLS} seeded random moments of canaries with analysis: each revision ends Healthy on its hash, invariants hold`, async () => {
   let controller = launch();

@@ -118,3 +118,11 @@ export function watchInvariants(view: ClusterView, replicas: number): InvariantW
     },
   };
 }
+
+/** Healthy, promoted, and the stable ReplicaSet runs `image` with all `replicas` available. */
+export async function isHealthyOn(view: ClusterView, image: string, replicas: number): Promise<boolean> {
+  const s = ((await view.rollout()).status ?? {}) as Obj;
+  if (s.phase !== 'Healthy' || s.stableRS !== s.currentPodHash) return false;
+  const rs = await view.replicaSetOf(String(s.stableRS));
+  return rs?.spec?.template?.spec?.containers?.[0]?.image === image && rs.status?.availableReplicas === replicas;
+}
