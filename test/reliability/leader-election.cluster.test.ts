@@ -48,9 +48,17 @@ test('kill the leader mid-rollout: the standby takes the Lease within its durati
   const b = launch('replica-b');
   const [urlA, urlB] = await Promise.all([a.metricsUrl(), b.metricsUrl()]);
   await applyDocs(ns.name, canaryWithAnalysisDocs(check.url, 4));
-  await waitFor(async () => (await view.rollout()).status?.phase === 'Healthy', { timeoutMs: 90_000, description: 'Healthy' });
+  const first: Obj = await waitFor(async () => {
+    const s = (await view.rollout()).status;
+    return s?.phase === 'Healthy' ? s : undefined;
+  }, { timeoutMs: 90_000, description: 'Healthy' });
   await setImage(ns.name, 'leader/app:r2');
-  await waitFor(async () => Number((await view.rollout()).status?.currentStepIndex ?? 0) >= 1, { timeoutMs: 90_000, description: 'mid-rollout' });
+  // The first revision finishes with currentStepIndex at the end of the steps, so "mid-rollout" also
+  // needs the status to name the new revision and to be past its first step.
+  await waitFor(async () => {
+    const s = (await view.rollout()).status;
+    return s?.currentPodHash !== first.stableRS && s?.stableRS === first.stableRS && Number(s?.currentStepIndex ?? 0) >= 1;
+  }, { timeoutMs: 90_000, description: 'mid-rollout of r2' });
   expect([isLeader(a), isLeader(b)].filter(Boolean)).toHaveLength(1);
   const [leader, standby, standbyUrl] = isLeader(a) ? [a, b, urlB] : [b, a, urlA];
   expect(await readCounterTotal(standbyUrl, 'kanary_kubernetes_requests_total', nonLeaseWrites)).toBe(0);
@@ -65,7 +73,7 @@ test('kill the leader mid-rollout: the standby takes the Lease within its durati
   expect(acquired - lastRenew).toBeLessThanOrEqual(LEASE_MS + RETRY_MS + 1000);
   const done: Obj = await waitFor(async () => {
     const s = (await view.rollout()).status;
-    return s?.phase === 'Healthy' && s.stableRS === s.currentPodHash ? s : undefined;
+    return s?.phase === 'Healthy' && s.stableRS === s.currentPodHash && s.stableRS !== first.stableRS ? s : undefined;
   }, { timeoutMs: 120_000, description: 'standby completes the rollout' });
   expect((await view.replicaSetOf(String(done.stableRS)))?.spec?.template?.spec?.containers?.[0]?.image).toBe('leader/app:r2');
   expect(isLeader(standby)).toBe(true);
