@@ -13,6 +13,10 @@ const shared = {
 
 export default {
   testTimeout: 30_000,
+  // A worker that ran dozens of ESM test files on a busy 2-core machine can take over jest's default
+  // 500 ms to exit even with nothing left open (checked: no handles but stdio/IPC after the last
+  // file); a real leak still shows up as a force exit after 5 s.
+  workerGracefulExitTimeout: 5_000,
   projects: [
     {
       ...shared,
