@@ -25,6 +25,7 @@ import { allInformers, createControllerInformers, type ControllerInformers } fro
 import { enqueueOwner, enqueueReferencing, keyOf } from './enqueue-handlers.js';
 import { reconcileAnalysisRunKey } from './reconcile-analysis-run.js';
 import { reconcileRollout, type RolloutReconciler } from './reconcile-rollout.js';
+import { CountStatusDeferral } from './count-status-deferral.js';
 import { StaleCacheGuard } from './stale-cache-guard.js';
 import type { RolloutWorld } from './rollout-world.js';
 import { createSecretReader } from './secret-reader.js';
@@ -105,6 +106,7 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     metrics,
     routePropagationDelayMs: config.mappingPropagationDelayMs,
     staleCacheGuard: new StaleCacheGuard(),
+    countDeferral: new CountStatusDeferral(),
   };
   return {
     clients,

@@ -19,6 +19,8 @@ import { executeActions, type ActionExecutor } from './execute-actions.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { buildCanarySnapshot } from './snapshot-builder.js';
 import type { StaleCacheGuard } from './stale-cache-guard.js';
+import type { CountStatusDeferral } from './count-status-deferral.js';
+import { classifyStatusChange } from '../core/status-change.js';
 import { buildUnparseableStatus, isSameInvalidSpec } from './unparseable-status.js';
 
 export interface RolloutReconciler {
@@ -31,6 +33,8 @@ export interface RolloutReconciler {
   routePropagationDelayMs: number;
   /** Skips reconciles of a cache older than our own last status write (see stale-cache-guard.ts). */
   staleCacheGuard?: StaleCacheGuard;
+  /** Holds back status writes that only mirror replica counts mid-step (see count-status-deferral.ts). */
+  countDeferral?: CountStatusDeferral;
 }
 
 /** How long a reconcile waits for the Rollout cache to show its own status write (safety net; the watch event usually comes first). */
@@ -97,6 +101,7 @@ export async function reconcileRollout(deps: RolloutReconciler, key: string): Pr
   const raw = deps.world.rollouts.get(namespace, name);
   if (!raw) {
     deps.staleCacheGuard?.forget(key);
+    deps.countDeferral?.release(key);
     return {};
   }
   if (deps.staleCacheGuard?.isStale(key, raw.metadata?.resourceVersion)) {
@@ -111,7 +116,27 @@ export async function reconcileRollout(deps: RolloutReconciler, key: string): Pr
   const log = deps.logger.child({ rollout: name, namespace, revision: plan.status.currentPodHash });
   if (plan.actions.length > 0) log.debug('executing plan', { actions: plan.actions.map((a) => a.type) });
   await executeActions({ ...deps.executor, onExecuted: (action) => log.info('action', { ...action }) }, rollout, plan.actions);
-  await writeStatus(deps, raw, plan.status);
+  const holdMs = countsOnlyHold(deps, key, raw, plan.status);
+  if (holdMs === undefined) await writeStatus(deps, raw, plan.status);
   recordMetrics(deps, rollout, plan.status);
-  return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+  return requeueAt(minDefined(plan.requeueAfterMs, holdMs));
+}
+
+function requeueAt(requeueAfterMs: number | undefined): ReconcileResult {
+  return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+}
+
+/** How long to hold back a counts-only status change, or undefined to write (or skip) it now. */
+function countsOnlyHold(deps: RolloutReconciler, key: string, raw: KubeObject, status: RolloutStatus): number | undefined {
+  if (!deps.countDeferral) return undefined;
+  if (classifyStatusChange(raw.status as RolloutStatus | undefined, status) !== 'countsOnly') {
+    deps.countDeferral.release(key);
+    return undefined;
+  }
+  return deps.countDeferral.holdFor(key, deps.clock.now());
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }
