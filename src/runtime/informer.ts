@@ -28,7 +28,7 @@ export interface StartOutcome {
 
 /**
  * A typed informer over client-node's ListWatch: an in-memory cache of one collection kept current
- * by a watch, with change handlers and a `synced` flag (true once the first full list landed in the
+ * by a watch (objects stored without metadata.managedFields), with change handlers and a `synced` flag (true once the first full list landed in the
  * cache). ListWatch relists by itself after 410 Gone; after any other error it stops, and
  * `InformerSupervisor` calls `start()` again with backoff.
  */
@@ -123,6 +123,9 @@ export class ResourceInformer<T extends k8s.KubernetesObject> {
   }
 
   private emit(obj: T, type: ChangeType): void {
+    // The cache holds this very object: drop the server-side-apply bookkeeping no reader uses (it is
+    // often the larger part of a ReplicaSet or Endpoints object). Updates never send it back.
+    if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
     for (const handler of this.changeHandlers) {
       try {
         handler(obj, type);
