@@ -39,6 +39,8 @@ export function startController(options: ControllerOptions): ControllerProcess {
     ? ['--leader-elect=true', '--identity', options.identity, '--lease-namespace', options.namespace]
     : ['--leader-elect=false'];
   const args = [
+    // Node flags for the controller alone (e.g. a heap cap in the scale bench).
+    ...(process.env.KANARY_CONTROLLER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     join(root, 'bin', 'kanary.js'), 'controller',
     '--kubeconfig', testKubeconfigPath(),
     '--namespace', options.namespace,
