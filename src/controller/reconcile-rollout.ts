@@ -45,8 +45,8 @@ export function splitKey(key: string): { namespace: string; name: string } {
   return slash < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** Patches status when it changed; resolves true when a request was made. */
-async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: RolloutStatus): Promise<boolean> {
+/** Patches status when it changed (and tells the stale-cache guard about the write). */
+async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: RolloutStatus): Promise<void> {
   const { namespace = '', name = '', generation, resourceVersion } = raw.metadata ?? {};
   const { observedGeneration: _ignored, ...desired } = status;
   const response = await patchRolloutStatus(deps.clients, {
@@ -58,7 +58,6 @@ async function writeStatus(deps: RolloutReconciler, raw: KubeObject, status: Rol
     resourceVersion,
   });
   if (response !== undefined) deps.staleCacheGuard?.recordWrite(`${namespace}/${name}`, resourceVersion);
-  return response !== undefined;
 }
 
 async function reconcileUnparseable(deps: RolloutReconciler, raw: KubeObject, problems: string[]): Promise<ReconcileResult> {

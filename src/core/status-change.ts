@@ -5,19 +5,12 @@
  * enough). Pure: no clock, no I/O.
  */
 import type { RolloutCondition, RolloutStatus } from '../api/rollout.js';
+import { canonicalJson as canonical } from './short-hash.js';
 
 export type StatusChange = 'none' | 'countsOnly' | 'decision';
 
 /** Status fields that only mirror the ReplicaSets' replica counts. */
 const COUNT_FIELDS = ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'] as const;
-
-/** Canonical JSON (object keys sorted) so that key order never counts as a difference. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
-  });
-}
 
 /**
  * A condition whose only change is the Progressing message (which carries the replica counts) and
