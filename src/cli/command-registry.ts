@@ -4,6 +4,7 @@ import { completionCommand } from './completion-command.js';
 import { controllerCommand } from './controller-command.js';
 import { getCommand } from './get-rollout-command.js';
 import { abortCommand, pauseCommand, promoteCommand, retryCommand } from './intent-command.js';
+import { judgeCommand } from './judge-command.js';
 import { lintCommand } from './lint-command.js';
 import { listCommand } from './list-rollouts-command.js';
 import { planCommand } from './plan-command.js';
@@ -16,6 +17,6 @@ import { versionCommand } from './version-command.js';
 export function commandRegistry(): Command[] {
   return [
     getCommand, listCommand, promoteCommand, abortCommand, retryCommand, pauseCommand, setCommand, undoCommand, statusCommand,
-    lintCommand, planCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
+    lintCommand, planCommand, judgeCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
   ];
 }
