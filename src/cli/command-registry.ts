@@ -7,6 +7,7 @@ import { abortCommand, pauseCommand, promoteCommand, retryCommand } from './inte
 import { judgeCommand } from './judge-command.js';
 import { lintCommand } from './lint-command.js';
 import { listCommand } from './list-rollouts-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { planCommand } from './plan-command.js';
 import { setCommand } from './set-image-command.js';
 import { statusCommand } from './status-command.js';
@@ -17,6 +18,6 @@ import { versionCommand } from './version-command.js';
 export function commandRegistry(): Command[] {
   return [
     getCommand, listCommand, promoteCommand, abortCommand, retryCommand, pauseCommand, setCommand, undoCommand, statusCommand,
-    lintCommand, planCommand, judgeCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
+    lintCommand, planCommand, migrateCommand, judgeCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
   ];
 }
