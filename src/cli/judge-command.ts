@@ -18,7 +18,7 @@ import { UserError } from './command.js';
 import { CSV_COLUMNS, formatInconclusiveNote, renderJudgeJson, renderJudgeText } from './render-judge.js';
 
 const USAGE = `Usage: kanary judge --counts FILE.csv [--alpha A] [--tolerance T] [--bad-ratio R] [--beta B]
-                    [--warmup N] [--min-events N] [--max-intervals N] [-o json]
+                    [--warmup N] [--min-events N] [--min-promote-intervals N] [--max-intervals N] [-o json]
 
 Judges a canary against its baseline with an anytime-valid sequential test of the error-rate
 ratio canary/stable (docs/analysis.md, "The statistical judge"). FILE.csv has the header
@@ -36,6 +36,8 @@ thresholds), then \`verdict: fail at interval N\`, \`verdict: pass at interval N
   --beta B          (default 0.05)
   --warmup N        leading intervals not judged (default 0)
   --min-events N    bad events (both arms) before any decision (default 5)
+  --min-promote-intervals N
+                    judged intervals before an early promotion (default 10)
   --max-intervals N undecided after N intervals: inconclusive
 
 Exit code: 1 fail, 0 pass, 3 inconclusive, 2 bad input.
@@ -63,6 +65,7 @@ const OPTIONS = {
   beta: { type: 'string' },
   warmup: { type: 'string' },
   'min-events': { type: 'string' },
+  'min-promote-intervals': { type: 'string' },
   'max-intervals': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
@@ -96,6 +99,7 @@ export function parseJudgeArgs(argv: readonly string[]): JudgeArgs {
     beta: parseNumberFlag('beta', values.beta),
     warmupIntervals: parseNumberFlag('warmup', values.warmup),
     minEvents: parseNumberFlag('min-events', values['min-events']),
+    minPromoteIntervals: parseNumberFlag('min-promote-intervals', values['min-promote-intervals']),
     maxIntervals: parseNumberFlag('max-intervals', values['max-intervals']),
   });
   if (!result.ok) throw bad(result.problems.join('; '));

@@ -16,6 +16,8 @@ export interface JudgeConfig {
   warmupIntervals: number;
   /** Bad events (both arms, after warm-up) required before any decision. */
   minEvents: number;
+  /** Judged intervals required before an early promotion (a minimum duration; aborts need none). */
+  minPromoteIntervals: number;
   /** Intervals after which an undecided run ends inconclusive; unset: when the data ends. */
   maxIntervals?: number;
   onInconclusive: InconclusiveAction;
@@ -27,6 +29,7 @@ export const DEFAULT_JUDGE_CONFIG: JudgeConfig = {
   beta: 0.05,
   warmupIntervals: 0,
   minEvents: 5,
+  minPromoteIntervals: 10,
   onInconclusive: 'pause',
 };
 
@@ -58,6 +61,7 @@ function checkCounts(config: JudgeConfig): string[] {
   const problems: string[] = [];
   if (!isCount(config.warmupIntervals)) problems.push(`warmup must be a whole number of intervals, got ${config.warmupIntervals}`);
   if (!isCount(config.minEvents)) problems.push(`minEvents must be a whole number, got ${config.minEvents}`);
+  if (!isCount(config.minPromoteIntervals)) problems.push(`minPromoteIntervals must be a whole number, got ${config.minPromoteIntervals}`);
   const max = config.maxIntervals;
   if (max !== undefined && !(isCount(max) && max >= 1)) problems.push(`maxIntervals must be a whole number of at least 1, got ${max}`);
   return problems;

@@ -33,6 +33,11 @@ export interface JudgeState {
   abortLogLikelihoods: number[];
   /** Σ_j ℓ_j(r_k; badRatio), one per promotion alternative; empty without badRatio. */
   promoteLogLikelihoods: number[];
+  /** Judged intervals kept out of the promotion evidence as shared spikes (see isSharedSpike). */
+  spikeIntervals: number;
+  /** Requests and bad events (both arms) of the judged intervals that were not spikes: the calm rate. */
+  calmRequests: number;
+  calmEvents: number;
   verdict?: JudgeVerdict;
 }
 
@@ -61,7 +66,30 @@ export function buildInitialJudgeState(config: JudgeConfig): JudgeState {
     informativeEvents: 0,
     abortLogLikelihoods: buildAbortAlternatives(config.tolerance).map(() => 0),
     promoteLogLikelihoods: config.badRatio === undefined ? [] : buildPromoteAlternatives(config.badRatio).map(() => 0),
+    spikeIntervals: 0,
+    calmRequests: 0,
+    calmEvents: 0,
   };
+}
+
+/** A spike has SPIKE_FACTOR × the bad events that the calm rate predicts, and SPIKE_MIN_EXCESS more. */
+export const SPIKE_FACTOR = 3;
+export const SPIKE_MIN_EXCESS = 10;
+
+/**
+ * True when the interval's bad events, both arms together, are far above what the calm rate (the
+ * combined rate of the earlier judged intervals that were not spikes) predicts for its requests: a
+ * shared incident. The first judged interval sets the calm rate and is never a spike. Such an interval still counts for the
+ * abort test (a canary that crashes outright also makes a spike) but not for early promotion: an
+ * incident that adds the same errors to both arms would otherwise be read as "canary no worse" and
+ * swamp a real regression. The choice looks only at the total count, never at which arm the events
+ * came from, so the promotion e-process stays valid (each interval's test is conditional on it).
+ */
+export function isSharedSpike(state: JudgeState, counts: ArmCounts): boolean {
+  if (state.calmRequests <= 0) return false;
+  const events = counts.canaryErrors + counts.baselineErrors;
+  const expected = (state.calmEvents / state.calmRequests) * (counts.canaryRequests + counts.baselineRequests);
+  return events - expected >= SPIKE_MIN_EXCESS && events > SPIKE_FACTOR * expected;
 }
 
 /** log E of the abort test (H0: ratio ≤ tolerance). */
@@ -75,6 +103,8 @@ export function computePromoteLogEvidence(state: JudgeState): number {
 }
 
 function addJudged(state: JudgeState, counts: ArmCounts, config: JudgeConfig): JudgeState {
+  const spike = isSharedSpike(state, counts);
+  const promoting = config.badRatio !== undefined && !spike;
   const informative = computeCanaryShare(counts) === undefined ? 0 : counts.canaryErrors + counts.baselineErrors;
   return {
     ...state,
@@ -85,10 +115,12 @@ function addJudged(state: JudgeState, counts: ArmCounts, config: JudgeConfig): J
     baselineErrors: state.baselineErrors + counts.baselineErrors,
     informativeEvents: state.informativeEvents + informative,
     abortLogLikelihoods: addIntervalEvidence(state.abortLogLikelihoods, counts, buildAbortAlternatives(config.tolerance), config.tolerance),
-    promoteLogLikelihoods:
-      config.badRatio === undefined
-        ? state.promoteLogLikelihoods
-        : addIntervalEvidence(state.promoteLogLikelihoods, counts, buildPromoteAlternatives(config.badRatio), config.badRatio),
+    promoteLogLikelihoods: promoting
+      ? addIntervalEvidence(state.promoteLogLikelihoods, counts, buildPromoteAlternatives(config.badRatio ?? 0), config.badRatio ?? 0)
+      : state.promoteLogLikelihoods,
+    spikeIntervals: state.spikeIntervals + (spike ? 1 : 0),
+    calmRequests: state.calmRequests + (spike ? 0 : counts.canaryRequests + counts.baselineRequests),
+    calmEvents: state.calmEvents + (spike ? 0 : counts.canaryErrors + counts.baselineErrors),
   };
 }
 
@@ -114,12 +146,16 @@ export function assessInconclusiveReason(state: JudgeState): InconclusiveReason 
   return 'notEnoughEvidence';
 }
 
-function decide(state: JudgeState, status: IntervalStatus, config: JudgeConfig): JudgeVerdict | undefined {
+function decide(state: JudgeState, status: IntervalStatus, config: JudgeConfig, spike: boolean): JudgeVerdict | undefined {
   const interval = state.intervals;
   const enoughEvents = state.informativeEvents >= config.minEvents;
   if (status === 'judged' && enoughEvents) {
     if (computeAbortLogEvidence(state) >= Math.log(1 / config.alpha)) return { outcome: 'fail', interval };
-    const promotable = config.badRatio !== undefined && computePromoteLogEvidence(state) >= Math.log(1 / config.beta);
+    const promotable =
+      !spike &&
+      config.badRatio !== undefined &&
+      state.judgedIntervals >= config.minPromoteIntervals &&
+      computePromoteLogEvidence(state) >= Math.log(1 / config.beta);
     if (promotable) return { outcome: 'pass', interval };
   }
   if (config.maxIntervals !== undefined && interval >= config.maxIntervals) {
@@ -131,7 +167,8 @@ function decide(state: JudgeState, status: IntervalStatus, config: JudgeConfig):
 /**
  * Judges one more interval. Missing or invalid counts add no evidence and cannot promote (a
  * canary whose error series vanished is not promoted on old evidence); warm-up intervals are seen
- * but not judged. After a verdict the state no longer changes.
+ * but not judged; a shared spike counts for the abort test only and cannot promote. After a
+ * verdict the state no longer changes.
  */
 export function stepJudge(state: JudgeState, counts: IntervalCounts, config: JudgeConfig): JudgeStep {
   const assessment = assessIntervalCounts(counts);
@@ -139,8 +176,9 @@ export function stepJudge(state: JudgeState, counts: IntervalCounts, config: Jud
   const interval = state.intervals + 1;
   const status = classify(assessment, interval, config);
   let next = countStatus({ ...state, intervals: interval }, status);
+  const spike = status === 'judged' && assessment.kind === 'complete' && isSharedSpike(state, assessment.counts);
   if (status === 'judged' && assessment.kind === 'complete') next = addJudged(next, assessment.counts, config);
-  const verdict = decide(next, status, config);
+  const verdict = decide(next, status, config, spike);
   if (verdict) next = { ...next, verdict };
   return { interval, status, assessment, state: next, ...(verdict ? { verdict } : {}) };
 }

@@ -96,22 +96,27 @@ describe('explainJudge', () => {
     [[row(100, 1, 900, 9)]],
     [[row(100, 2, 900, 9), row(120, 0, 880, 12)]],
     [[row(1000, 10, 9000, 90), row(1000, 14, 9000, 80)]],
-  ])('the counts it names really decide (%j)', (rows) => {
+  ])('the canary errors it names really abort (%j)', (rows) => {
     const cfg = config({ minEvents: 0, badRatio: 1.5 });
     const state = stateAfter(rows, cfg);
-    const e = explainJudge(state, cfg);
-    const share = state.canaryRequests;
-    const others = state.baselineRequests;
-    const toAbort = e.canaryErrorsToAbort!;
-    const toPromote = e.baselineErrorsToPromote!;
-    expect(stepJudge(state, row(share, toAbort, others, 0), cfg).verdict?.outcome).toBe('fail');
-    expect(stepJudge(state, row(share, toAbort - 1, others, 0), cfg).verdict).toBeUndefined();
-    expect(stepJudge(state, row(share, 0, others, toPromote), cfg).verdict?.outcome).toBe('pass');
-    expect(stepJudge(state, row(share, 0, others, toPromote - 1), cfg).verdict).toBeUndefined();
+    const toAbort = explainJudge(state, cfg).canaryErrorsToAbort!;
+    expect(stepJudge(state, row(state.canaryRequests, toAbort, state.baselineRequests, 0), cfg).verdict?.outcome).toBe('fail');
+    expect(stepJudge(state, row(state.canaryRequests, toAbort - 1, state.baselineRequests, 0), cfg).verdict).toBeUndefined();
+  });
+
+  test('the stable errors it names really promote (spread so that no interval is a shared spike)', () => {
+    const cfg = config({ minEvents: 0, badRatio: 1.5, minPromoteIntervals: 0 });
+    const state = stateAfter([row(1000, 10, 9000, 90), row(1000, 14, 9000, 80), row(1000, 9, 9000, 95)], cfg);
+    const toPromote = explainJudge(state, cfg).baselineErrorsToPromote!;
+    expect(toPromote).toBeGreaterThan(0);
+    expect(toPromote).toBeLessThan(2 * (state.canaryErrors + state.baselineErrors));
+    const more = (b: number) => row(state.canaryRequests, 0, state.baselineRequests, b);
+    expect(stepJudge(state, more(toPromote), cfg).verdict?.outcome).toBe('pass');
+    expect(stepJudge(state, more(toPromote - 1), cfg).verdict).toBeUndefined();
   });
 
   test('promotion evidence is reported only when badRatio is set', () => {
-    const rows = [row(1000, 10, 9000, 90)];
+    const rows = [row(1000, 10, 9000, 90), row(1000, 10, 9000, 90)];
     expect(explainJudge(stateAfter(rows, config()), config()).promoteEvidence).toBeUndefined();
     const cfg = config({ badRatio: 1.5 });
     const e = explainJudge(stateAfter(rows, cfg), cfg);

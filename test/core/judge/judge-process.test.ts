@@ -5,8 +5,10 @@ import {
   buildInitialJudgeState,
   computeAbortLogEvidence,
   computePromoteLogEvidence,
+  isSharedSpike,
   stepJudge,
 } from '../../../src/core/judge/judge-process.js';
+import type { ArmCounts } from '../../../src/core/judge/rate-ratio.js';
 
 function config(overrides: Partial<JudgeConfig> = {}): JudgeConfig {
   const result = buildJudgeConfig(overrides);
@@ -24,7 +26,7 @@ const repeat = (n: number, counts: IntervalCounts): IntervalCounts[] => Array.fr
 
 describe('configuration', () => {
   test('defaults: alpha 0.01, tolerance 1.1, no early promotion, inconclusive pauses', () => {
-    expect(config()).toEqual({ alpha: 0.01, tolerance: 1.1, beta: 0.05, warmupIntervals: 0, minEvents: 5, onInconclusive: 'pause' });
+    expect(config()).toEqual({ alpha: 0.01, tolerance: 1.1, beta: 0.05, warmupIntervals: 0, minEvents: 5, minPromoteIntervals: 10, onInconclusive: 'pause' });
   });
 
   test.each([
@@ -36,6 +38,7 @@ describe('configuration', () => {
     [{ badRatio: 1.05 }, 'bad-ratio must be a number above tolerance (1.1), got 1.05'],
     [{ warmupIntervals: 1.5 }, 'warmup must be a whole number of intervals, got 1.5'],
     [{ minEvents: -1 }, 'minEvents must be a whole number, got -1'],
+    [{ minPromoteIntervals: 2.5 }, 'minPromoteIntervals must be a whole number, got 2.5'],
     [{ maxIntervals: 0 }, 'maxIntervals must be a whole number of at least 1, got 0'],
   ] as [Partial<JudgeConfig>, string][])('%j is refused', (input, problem) => {
     expect(buildJudgeConfig(input)).toEqual({ ok: false, problems: [problem] });
@@ -57,11 +60,13 @@ describe('decisions', () => {
     expect(Math.exp(computeAbortLogEvidence(steps.at(-1)!.state))).toBeLessThan(1);
   });
 
-  test('a healthy canary passes early when badRatio is set', () => {
-    const { verdict, steps } = assessJudgeRun(repeat(30, row(1000, 10, 9000, 90)), config({ badRatio: 1.5 }));
-    expect(verdict.outcome).toBe('pass');
-    expect(verdict.interval).toBeLessThanOrEqual(10);
-    expect(computePromoteLogEvidence(steps.at(-1)!.state)).toBeGreaterThanOrEqual(Math.log(20));
+  test('a healthy canary passes early when badRatio is set, not before minPromoteIntervals', () => {
+    const data = repeat(30, row(1000, 10, 9000, 90));
+    const quick = assessJudgeRun(data, config({ badRatio: 1.5, minPromoteIntervals: 0 }));
+    expect(quick.verdict.outcome).toBe('pass');
+    expect(quick.verdict.interval).toBeLessThan(10);
+    expect(computePromoteLogEvidence(quick.steps.at(-1)!.state)).toBeGreaterThanOrEqual(Math.log(20));
+    expect(assessJudgeRun(data, config({ badRatio: 1.5 })).verdict).toEqual({ outcome: 'pass', interval: 10 });
   });
 
   test('without badRatio the healthy canary is never promoted (inconclusive at the end)', () => {
@@ -79,6 +84,30 @@ describe('decisions', () => {
     expect(verdict.outcome).toBe('inconclusive');
     const evidence = steps.map((s) => computeAbortLogEvidence(s.state));
     expect(evidence[7]!).toBeLessThan(evidence[4]!);
+  });
+
+  test('a shared incident cannot promote a canary early, however many events it brings', () => {
+    const calm = repeat(3, row(1000, 2, 9000, 10));
+    const incident = repeat(6, row(1000, 300, 9000, 2700));
+    const { verdict, steps } = assessJudgeRun([...calm, ...incident], config({ badRatio: 1.5 }));
+    expect(verdict.outcome).toBe('inconclusive');
+    expect(steps.at(-1)!.state.spikeIntervals).toBe(6);
+    expect(computePromoteLogEvidence(steps.at(-1)!.state)).toBeCloseTo(computePromoteLogEvidence(steps[2]!.state), 10);
+  });
+
+  test('the spike rule looks only at the total: a canary-only spike still aborts', () => {
+    const { verdict, steps } = assessJudgeRun([...repeat(3, row(5000, 25, 5000, 25)), row(5000, 2000, 5000, 25)], config({ badRatio: 1.5 }));
+    expect(verdict).toEqual({ outcome: 'fail', interval: 4 });
+    expect(steps.at(-1)!.state.spikeIntervals).toBe(1);
+  });
+
+  test.each([
+    ['a diurnal rise of 50% over a calm 12 events', row(1000, 2, 9000, 10), row(1000, 3, 9000, 15), false],
+    ['7 events over a calm 1: 3x, but fewer than 10 extra', row(1000, 0, 9000, 1), row(1000, 1, 9000, 6), false],
+    ['a tenfold incident over a calm 12 events', row(1000, 2, 9000, 10), row(1000, 20, 9000, 100), true],
+  ])('isSharedSpike: %s -> %p', (_name, calm, counts, spike) => {
+    const state = assessJudgeRun(repeat(6, calm), config()).steps.at(-1)!.state;
+    expect(isSharedSpike(state, counts as ArmCounts)).toBe(spike);
   });
 
   test('a spike only in the canary aborts', () => {
