@@ -21,7 +21,9 @@ done
 
 bash scripts/ensure-node-deps.sh
 echo "==> Kubernetes control plane (built once, cached)" >&2
-bash scripts/setup-cluster.sh
+# kubectl of the cluster's own version first on PATH.
+PATH="$(bash scripts/setup-cluster.sh --print-bin-dir):$PATH"
+export PATH
 if [ "$metrics" = "edge-proxy" ]; then
   echo "==> Prometheus: not needed (--metrics edge-proxy)" >&2
 else

@@ -1,244 +1,170 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the local Kubernetes control plane the cluster tests and the demo use:
-# kube-apiserver and kube-controller-manager v1.20.2 from Debian bookworm's `kubernetes` source
-# package, compiled offline with Debian's Go, plus the runtime packages (etcd, openssl, kubectl).
+# kube-apiserver, kube-controller-manager and kubectl from the k8s.io/kubernetes Go module, and etcd
+# from the go.etcd.io/etcd/server/v3 module, each through the small Go module kept in stack/.
 #
-#   bash scripts/setup-cluster.sh          # no-op (well under a second) when the cache is complete
+#   bash scripts/setup-cluster.sh [--kubernetes-version 1.37|1.35]   # default: $KANARY_KUBERNETES_VERSION or 1.37
+#   bash scripts/setup-cluster.sh --print-bin-dir                   # the same, then prints the bin/ (kubectl) on stdout
 #
-# Cache:   ${KANARY_CACHE:-~/.cache/kanary}/kubernetes-v1.20.2/bin/{kube-apiserver,kube-controller-manager}
-# Log:     ${KANARY_CACHE:-~/.cache/kanary}/kubernetes-v1.20.2/build.log
-# Every phase leaves a stamp file, so an interrupted run resumes and a half-finished phase is redone.
+# A no-op (well under a second) when the cache is complete. Needs Go >= 1.26 and the Go module proxy.
+# Cache:   ${KANARY_CACHE:-~/.cache/kanary}/kubernetes-vX.Y.Z/bin/{kube-apiserver,kube-controller-manager,kubectl}
+#          ${KANARY_CACHE:-~/.cache/kanary}/etcd-vX.Y.Z/bin/etcd
+# Log:     next to each bin/, build.log
+# Go's module and build caches make an interrupted build resume; binaries are moved into bin/ only
+# once all of them are built, so a half-built cache is never taken as complete.
 set -euo pipefail
 
-K8S_VERSION=v1.20.2
-DEB_VERSION='1.20.5+really1.20.2-1.1+deb12u1'
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OFFERED="1.37 1.35"
+ETCD_VERSION=v3.6.17
+GO_MIN_MINOR=26
 CACHE_ROOT=${KANARY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kanary}
-CACHE=$CACHE_ROOT/kubernetes-$K8S_VERSION
-BIN=$CACHE/bin
-LOG=$CACHE/build.log
-WORK=$CACHE/work
-STAMPS=$CACHE/stamps
-BINARIES=(kube-apiserver kube-controller-manager)
-BUILD_PACKAGES=(golang-go make rsync dpkg-dev golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
-RUNTIME_PACKAGES=(etcd-server openssl)
+RUNTIME_PACKAGES=(openssl)
 START=$SECONDS
 
-say() { echo "setup-cluster: $*"; }
-fail() {
-  echo "setup-cluster: FAILED: $1 (full log: $LOG)" >&2
+say() { echo "setup-cluster: $*" >&2; }
+die() {
+  echo "setup-cluster: $*" >&2
   exit 1
 }
 
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-
-cache_complete() {
-  [ -f "$BIN/.complete" ] || return 1
-  local b
-  for b in "${BINARIES[@]}"; do
-    [ -x "$BIN/$b" ] || return 1
-  done
-  "$BIN/kube-apiserver" --version >/dev/null 2>&1
+full_version() {
+  case $1 in
+    1.37 | v1.37 | 1.37.2 | v1.37.2) echo v1.37.2 ;;
+    1.35 | v1.35 | 1.35.4 | v1.35.4) echo v1.35.4 ;;
+    *) return 1 ;;
+  esac
 }
 
-# --- packages -----------------------------------------------------------------------------------
+requested=${KANARY_KUBERNETES_VERSION:-1.37}
+print_bin_dir=false
+while [ $# -gt 0 ]; do
+  case $1 in
+    --kubernetes-version) [ $# -ge 2 ] || die "--kubernetes-version needs a value (offered: $OFFERED)"; requested=$2; shift 2 ;;
+    --kubernetes-version=*) requested=${1#*=}; shift ;;
+    --print-bin-dir) print_bin_dir=true; shift ;;
+    *) die "unknown argument '$1' (usage: setup-cluster.sh [--kubernetes-version $(echo "$OFFERED" | tr ' ' '|')])" ;;
+  esac
+done
+K8S_VERSION=$(full_version "$requested") || die "Kubernetes version '$requested' is not offered; offered versions: $OFFERED"
 
-missing_packages() {
-  local p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
-  done
+K8S_CACHE=$CACHE_ROOT/kubernetes-$K8S_VERSION
+ETCD_CACHE=$CACHE_ROOT/etcd-$ETCD_VERSION
+K8S_BINARIES=(kube-apiserver kube-controller-manager kubectl)
+
+complete() { # complete DIR BINARY...
+  local dir=$1 b
+  shift
+  [ -f "$dir/bin/.complete" ] || return 1
+  for b in "$@"; do [ -x "$dir/bin/$b" ] || return 1; done
 }
 
-# Debian's etcd-server postinst may start a system etcd; the cluster runs its own, so stop it.
-stop_system_etcd() {
-  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    "${sudo_cmd[@]}" systemctl disable --now etcd >/dev/null 2>&1 || true
-  elif [ -x /etc/init.d/etcd ]; then
-    "${sudo_cmd[@]}" /etc/init.d/etcd stop >/dev/null 2>&1 || true
-    if command -v update-rc.d >/dev/null 2>&1; then
-      "${sudo_cmd[@]}" update-rc.d etcd disable >/dev/null 2>&1 || true
-    fi
-  fi
-}
+# --- Debian runtime packages (openssl signs the local PKI) ---------------------------------------
 
 install_packages() {
-  local wanted=("$@") missing
-  if ! command -v kubectl >/dev/null 2>&1; then wanted+=(kubernetes-client); fi
-  missing=$(missing_packages "${wanted[@]}")
-  [ -n "$missing" ] || return 0
-  command -v apt-get >/dev/null 2>&1 || fail "missing Debian packages ($(echo $missing)) and apt-get is unavailable"
-  say "installing Debian packages: $(echo $missing)"
-  {
-    echo "== apt-get update / install: $missing"
-    "${sudo_cmd[@]}" apt-get update -q || exit 10
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends $missing || exit 11
-  } >>"$LOG" 2>&1 || fail "installing Debian packages ($(echo $missing)) failed: is the Debian archive reachable?"
-  case " $missing " in *" etcd-server "*) stop_system_etcd ;; esac
-  [ -z "$(missing_packages "${wanted[@]}")" ] || fail "Debian packages still missing after apt-get install: $(missing_packages "${wanted[@]}" | tr '\n' ' ')"
+  local missing=() p
+  for p in "${RUNTIME_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing Debian packages (${missing[*]}) and apt-get is unavailable"
+  local sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  say "installing Debian packages: ${missing[*]}"
+  { "${sudo_cmd[@]}" apt-get update -q && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >/dev/null ||
+    die "installing Debian packages (${missing[*]}) failed: is the Debian archive reachable?"
 }
 
-# --- long-running phases with progress ------------------------------------------------------------
+# --- Go -------------------------------------------------------------------------------------------
 
-# run_phase NAME CMD...: runs CMD with output appended to the log, printing a progress line every
-# 30 s; on failure prints one message naming the phase and the log and exits.
+check_go() {
+  command -v go >/dev/null 2>&1 ||
+    die "Go is not installed (or not on PATH). The local stack is built from Go modules and needs Go >= 1.$GO_MIN_MINOR: install it from https://go.dev/dl/ and put its bin/ on PATH."
+  local v minor
+  v=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null || true)
+  minor=$(echo "$v" | sed -nE 's/^go1\.([0-9]+).*/\1/p')
+  [ -n "$minor" ] && [ "$minor" -ge "$GO_MIN_MINOR" ] ||
+    die "Go ${v:-of unknown version} at $(command -v go) is too old: the local stack needs Go >= 1.$GO_MIN_MINOR (install it from https://go.dev/dl/ and put it first on PATH)"
+}
+
+# run_phase NAME LOG CMD...: runs CMD with output in LOG, a progress line every 30 s; one clear
+# message naming the phase and the log when it fails.
 run_phase() {
-  local name=$1
-  shift
-  say "phase $name (elapsed $((SECONDS - START)) s)"
-  echo "== phase $name: $*" >>"$LOG"
-  "$@" >>"$LOG" 2>&1 &
+  local name=$1 log=$2
+  shift 2
+  say "phase $name (elapsed $((SECONDS - START)) s, log: $log)"
+  echo "== phase $name: $*" >>"$log"
+  "$@" >>"$log" 2>&1 &
   local pid=$! last=$SECONDS status=0
   trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
   while kill -0 "$pid" 2>/dev/null; do
     sleep 2
     if [ $((SECONDS - last)) -ge 30 ]; then
       last=$SECONDS
-      # Kubernetes' build prints each group of targets it compiles: show the current one.
-      local doing
-      doing=$(grep -A1 'Building go targets' "$LOG" 2>/dev/null | tail -n 1 | sed 's/^ *//; s:.*/::' || true)
-      say "phase $name still running${doing:+ (now: $doing)} (elapsed $((SECONDS - START)) s)"
+      say "phase $name still running (elapsed $((SECONDS - START)) s, log: $log)"
     fi
   done
   wait "$pid" || status=$?
   trap - INT TERM
-  [ "$status" -eq 0 ] || fail "$(describe_phase "$name") failed (phase '$name', exit status $status)"
+  [ "$status" -eq 0 ] && return 0
+  if [ "$name" = download ]; then
+    die "downloading Go modules failed: is the Go module proxy ($(go env GOPROXY)) reachable? (last lines of $log:)
+$(tail -n 5 "$log")"
+  fi
+  die "phase '$name' failed (exit status $status); last lines of $log:
+$(tail -n 15 "$log")"
 }
 
-# --- source download (private apt state; the system's sources stay untouched) --------------------
+go_env() { env GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0 "$@"; }
 
-# Prints the mirror URI of the system's Debian sources whose path matches $1 (debian|debian-security).
-system_mirror() {
-  local kind=$1 uri
-  uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    grep -v '^\s*#' | grep -oE '(https?|file)://[^ ]+' | sed 's:/*$::' |
-    grep -E "/$kind\$" | head -n 1 || true)
-  echo "${uri:-http://deb.debian.org/$kind}"
+download_modules() { (cd "$1" && go_env go mod download); }
+
+build_kubernetes() {
+  local pkg=k8s.io/component-base/version minor
+  minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+  local ldflags="-s -w -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  rm -rf "$K8S_CACHE/bin.partial" && mkdir -p "$K8S_CACHE/bin.partial"
+  (cd "$ROOT/stack/kubernetes-$K8S_VERSION" && go_env go build -trimpath -ldflags "$ldflags" -o "$K8S_CACHE/bin.partial/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
 }
 
-apt_private() {
-  local dir=$CACHE/apt
-  apt-get -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts="$dir/sources.list.d" \
-    -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" -o APT::Sandbox::User=root \
-    -o Debug::NoLocking=true "$@"
+build_etcd() {
+  rm -rf "$ETCD_CACHE/bin.partial" && mkdir -p "$ETCD_CACHE/bin.partial"
+  (cd "$ROOT/stack/etcd-$ETCD_VERSION" && go_env go build -trimpath -ldflags "-s -w" -o "$ETCD_CACHE/bin.partial/etcd" .)
 }
 
-download_source() {
-  local dir=$CACHE/apt main security keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  main=$(system_mirror debian)
-  security=$(system_mirror debian-security)
-  mkdir -p "$dir/lists/partial" "$dir/sources.list.d" "$dir/cache/archives/partial" "$CACHE/download"
-  {
-    echo "deb-src [signed-by=$keyring] $main bookworm main"
-    echo "deb-src [signed-by=$keyring] $main bookworm-updates main"
-    echo "deb-src [signed-by=$keyring] $security bookworm-security main"
-  } >"$dir/sources.list"
-  apt_private update -q || return 1
-  (cd "$CACHE/download" && apt_private source --download-only -q "kubernetes=$DEB_VERSION")
+finish() { # finish CACHE: bin.partial becomes bin
+  local dir=$1
+  rm -rf "$dir/bin"
+  mv "$dir/bin.partial" "$dir/bin"
+  date -u +%FT%TZ >"$dir/bin/.complete"
 }
 
-extract_source() {
-  local dsc
-  dsc=$(ls "$CACHE"/download/kubernetes_*.dsc 2>/dev/null | head -n 1)
-  [ -n "$dsc" ] || { echo "no .dsc downloaded"; return 1; }
-  rm -rf "$WORK" "$WORK.partial"
-  mkdir -p "$WORK.partial"
-  dpkg-source --no-check -x "$dsc" "$WORK.partial/kubernetes" || return 1
-  [ -d "$WORK.partial/kubernetes/vendor/github.com/modern-go/reflect2" ] || { echo "source has no vendor tree"; return 1; }
-  mv "$WORK.partial" "$WORK"
-}
-
-# reflect2 v1.0.1 (vendored) crashes kube-apiserver built with Go >= 1.18 ("fatal error: fault");
-# swap in Debian's reflect2 1.0.2 and json-iterator 1.1.12.
-replace_vendored() {
-  local from=$1 to=$2 f
-  [ -d "$from" ] || { echo "missing $from"; return 1; }
-  find "$to" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) -delete
-  for f in "$from"/*.go "$from"/*.s; do
-    [ -e "$f" ] || continue
-    case "$f" in *_test.go) continue ;; esac
-    cp "$f" "$to/"
-  done
-}
-
-patch_reflect2() {
-  local src=/usr/share/gocode/src/github.com vendor=$WORK/kubernetes/vendor/github.com
-  replace_vendored "$src/modern-go/reflect2" "$vendor/modern-go/reflect2" &&
-    replace_vendored "$src/json-iterator/go" "$vendor/json-iterator/go"
-}
-
-build_binaries() {
-  local tree=$WORK/kubernetes
-  cat >"$CACHE/version.env" <<EOF
-KUBE_GIT_COMMIT='faecb196815e248d3ecfb03c680a4507229c2a56'
-KUBE_GIT_TREE_STATE='clean'
-KUBE_GIT_VERSION='$K8S_VERSION'
-KUBE_GIT_MAJOR='1'
-KUBE_GIT_MINOR='20'
-EOF
-  # A failed attempt leaves placeholder files in _output that make then trusts: start clean.
-  rm -rf "$tree/_output"
-  # Kubernetes' hack/ scripts pick the GOPATH/module mode themselves; vendor/ supplies everything.
-  (cd "$tree" && env -u GOFLAGS -u GOPATH GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
-    KUBE_GIT_VERSION_FILE="$CACHE/version.env" \
-    make WHAT="cmd/kube-apiserver cmd/kube-controller-manager")
-}
-
-install_binaries() {
-  local out=$WORK/kubernetes/_output/bin b
-  rm -rf "$BIN" "$BIN.partial"
-  mkdir -p "$BIN.partial"
-  for b in "${BINARIES[@]}"; do
-    [ -x "$out/$b" ] || { echo "build produced no $out/$b"; return 1; }
-    cp "$out/$b" "$BIN.partial/$b"
-  done
-  "$BIN.partial/kube-apiserver" --version || return 1
-  mv "$BIN.partial" "$BIN"
-  date -u +%FT%TZ >"$BIN/.complete"
-}
-
-# stage NAME FUNCTION: runs FUNCTION as a phase unless its stamp exists.
-stage() {
-  local name=$1 fn=$2
-  if [ -f "$STAMPS/$name" ]; then return 0; fi
-  run_phase "$name" "$fn"
-  touch "$STAMPS/$name"
-}
-
-# What each phase does, for the failure message.
-describe_phase() {
-  case $1 in
-    download) echo "downloading the Debian source package kubernetes=$DEB_VERSION (is the Debian archive reachable?)" ;;
-    extract) echo "unpacking the kubernetes source package with dpkg-source" ;;
-    patch) echo "replacing vendored reflect2/json-iterator with Debian's copies under /usr/share/gocode/src" ;;
-    build) echo "compiling kube-apiserver and kube-controller-manager with $(go version 2>/dev/null || echo 'go (not found)')" ;;
-    *) echo "installing the built binaries into $BIN" ;;
-  esac
+build_one() { # build_one CACHE MODULE_DIR BUILD_FN WHAT
+  local dir=$1 module=$2 fn=$3 what=$4
+  mkdir -p "$dir"
+  local log=$dir/build.log
+  : >"$log"
+  say "building $what from Go modules (several minutes on 2 cores; log: $log)"
+  run_phase download "$log" download_modules "$module"
+  run_phase "build $what" "$log" "$fn"
+  finish "$dir"
 }
 
 main() {
-  mkdir -p "$CACHE"
-  if cache_complete; then
-    install_packages "${RUNTIME_PACKAGES[@]}"
-    exit 0
+  install_packages
+  local need_k8s=true need_etcd=true
+  complete "$K8S_CACHE" "${K8S_BINARIES[@]}" && need_k8s=false
+  complete "$ETCD_CACHE" etcd && need_etcd=false
+  if [ "$need_k8s" = false ] && [ "$need_etcd" = false ]; then return 0; fi
+  check_go
+  if [ "$need_etcd" = true ]; then build_one "$ETCD_CACHE" "$ROOT/stack/etcd-$ETCD_VERSION" build_etcd "etcd $ETCD_VERSION"; fi
+  if [ "$need_k8s" = true ]; then
+    build_one "$K8S_CACHE" "$ROOT/stack/kubernetes-$K8S_VERSION" build_kubernetes "kube-apiserver, kube-controller-manager and kubectl $K8S_VERSION"
   fi
-  mkdir -p "$STAMPS"
-  : >"$LOG"
-  say "building kube-apiserver and kube-controller-manager $K8S_VERSION (10-40 minutes on 2 cores, depending on load; log: $LOG)"
-  install_packages "${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}"
-  stage download download_source
-  # Extraction and patching are redone together: a stamp for one without the other is stale.
-  if [ ! -f "$STAMPS/patch" ]; then rm -f "$STAMPS/extract"; fi
-  stage extract extract_source
-  stage patch patch_reflect2
-  run_phase build build_binaries
-  run_phase install install_binaries
-  # The source tree and its Go cache (~2.5 GB) are no longer needed once the binaries are cached.
-  if [ "${KANARY_KEEP_BUILD_TREE:-}" != 1 ]; then
-    rm -rf "$WORK" "$STAMPS"
-  fi
-  say "done in $((SECONDS - START)) s: $BIN"
+  "$K8S_CACHE/bin/kube-apiserver" --version >/dev/null || die "the built kube-apiserver does not run; see $K8S_CACHE/build.log"
+  say "done in $((SECONDS - START)) s: $K8S_CACHE/bin and $ETCD_CACHE/bin"
 }
 
-main "$@"
+main
+if [ "$print_bin_dir" = true ]; then echo "$K8S_CACHE/bin"; fi

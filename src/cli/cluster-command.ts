@@ -5,18 +5,29 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterAlreadyRunningError, startCluster, stopCluster } from '../sandbox/cluster/cluster.js';
-import { defaultStateDir, kubernetesBinDir } from '../sandbox/cluster/cluster-paths.js';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  KUBERNETES_VERSIONS,
+  UnknownKubernetesVersionError,
+  defaultStateDir,
+  etcdBinDir,
+  kubernetesBinDir,
+  resolveKubernetesVersion,
+} from '../sandbox/cluster/cluster-paths.js';
 import { type ClusterStatus, clusterStatus } from '../sandbox/cluster/cluster-status.js';
 import { PortInUseError, parsePort } from '../sandbox/cluster/ports.js';
 import { repoRoot } from '../sandbox/cluster/repo-root.js';
 import type { CliIo, Command } from './command.js';
 import { UserError } from './command.js';
 
-const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N]
+const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N] [--kubernetes-version V]
 
-Runs a real Kubernetes v1.20.2 control plane (etcd, kube-apiserver, kube-controller-manager) and
-the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping CRD installed.
-  build    build and cache kube-apiserver/kube-controller-manager (once, ~10 min; no-op afterwards)
+Runs a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, built from
+their Go modules) and the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping
+CRD installed.
+  build    build and cache etcd, kube-apiserver, kube-controller-manager and kubectl from their Go
+           modules (once per version, 10-20 min on 2 cores; needs Go >= 1.26 and the Go module
+           proxy; no-op afterwards)
   start    build if needed, start everything detached and wait until ready; the last line printed
            is \`export KUBECONFIG=...\` (each start begins with an empty etcd)
   stop     stop every process of the cluster
@@ -24,6 +35,8 @@ the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping CR
 Flags:
   --dir DIR   state directory (default $KANARY_HOME/cluster or ~/.kanary/cluster)
   --port N    kube-apiserver port for start (default: a free port)
+  --kubernetes-version V
+              ${Object.keys(KUBERNETES_VERSIONS).join(' or ')} (default $KANARY_KUBERNETES_VERSION, else ${DEFAULT_KUBERNETES_VERSION})
 
 Example:
   eval "$(kanary cluster start | tail -n 1)" && kubectl get nodes
@@ -33,7 +46,18 @@ Example:
 interface Flags {
   action: string;
   dir: string;
+  /** The full Kubernetes version, e.g. v1.37.2. */
+  version: string;
   port?: number;
+}
+
+function parseVersion(requested: string | undefined, env: NodeJS.ProcessEnv): string {
+  try {
+    return resolveKubernetesVersion(requested, env);
+  } catch (error) {
+    if (error instanceof UnknownKubernetesVersionError) throw new UserError(`cluster: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseFlags(argv: string[], io: CliIo): Flags {
@@ -41,7 +65,7 @@ function parseFlags(argv: string[], io: CliIo): Flags {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { dir: { type: 'string' }, port: { type: 'string' } },
+      options: { dir: { type: 'string' }, port: { type: 'string' }, 'kubernetes-version': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -51,17 +75,18 @@ function parseFlags(argv: string[], io: CliIo): Flags {
   const [action, ...extra] = parsed.positionals;
   if (!action || extra.length > 0) throw new UserError('cluster: expected one of build, start, stop, status');
   const dir = resolve(parsed.values.dir ?? defaultStateDir(io.env, homedir()));
-  if (parsed.values.port === undefined) return { action, dir };
+  const version = parseVersion(parsed.values['kubernetes-version'], io.env);
+  if (parsed.values.port === undefined) return { action, dir, version };
   const port = parsePort(parsed.values.port);
   if (port === undefined) throw new UserError(`cluster: --port must be an integer 1..65535, got "${parsed.values.port}"`);
-  return { action, dir, port };
+  return { action, dir, version, port };
 }
 
 /** Runs scripts/setup-cluster.sh, streaming its output; resolves to its exit code. */
-function runBuild(io: CliIo): Promise<number> {
+function runBuild(version: string, io: CliIo): Promise<number> {
   const script = join(repoRoot(), 'scripts', 'setup-cluster.sh');
   return new Promise((resolvePromise) => {
-    const child = spawn('bash', [script], { env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script, '--kubernetes-version', version], { env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => io.stdout(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
     child.on('error', (error) => {
@@ -72,20 +97,22 @@ function runBuild(io: CliIo): Promise<number> {
   });
 }
 
-function binariesBuilt(binDir: string): boolean {
-  return existsSync(join(binDir, '.complete'));
+function binariesBuilt(...binDirs: string[]): boolean {
+  return binDirs.every((dir) => existsSync(join(dir, '.complete')));
 }
 
 async function start(flags: Flags, io: CliIo): Promise<number> {
-  const binDir = kubernetesBinDir(io.env, homedir());
-  if (!binariesBuilt(binDir)) {
-    const code = await runBuild(io);
+  const binDir = kubernetesBinDir(io.env, homedir(), flags.version);
+  const etcdDir = etcdBinDir(io.env, homedir());
+  if (!binariesBuilt(binDir, etcdDir)) {
+    const code = await runBuild(flags.version, io);
     if (code !== 0) return code;
   }
   try {
     const started = await startCluster({
       dir: flags.dir,
       binDir,
+      etcdBinDir: etcdDir,
       repoRoot: repoRoot(),
       ...(flags.port !== undefined ? { apiserverPort: flags.port } : {}),
       log: (line) => io.stdout(`${line}\n`),
@@ -135,7 +162,7 @@ async function status(flags: Flags, io: CliIo): Promise<number> {
 }
 
 const ACTIONS: Record<string, (flags: Flags, io: CliIo) => Promise<number>> = {
-  build: (_flags, io) => runBuild(io),
+  build: (flags, io) => runBuild(flags.version, io),
   start,
   stop,
   status,
@@ -143,7 +170,7 @@ const ACTIONS: Record<string, (flags: Flags, io: CliIo) => Promise<number>> = {
 
 export const clusterCommand: Command = {
   name: 'cluster',
-  summary: 'build, start, stop or inspect the local Kubernetes cluster (kube-apiserver v1.20 on loopback)',
+  summary: 'build, start, stop or inspect the local Kubernetes cluster (Kubernetes 1.37 or 1.35 on loopback)',
   usage: USAGE,
   async run(argv, io) {
     const flags = parseFlags(argv, io);

@@ -80,14 +80,17 @@ export default async function globalSetup() {
   if (build.status !== 0) throw new Error('building the local Kubernetes binaries failed (see the message above)');
   ensureBuilt();
   const { startCluster } = await importDist('sandbox/cluster/cluster.js');
-  const { kubernetesBinDir } = await importDist('sandbox/cluster/cluster-paths.js');
+  const { etcdBinDir, kubernetesBinDir } = await importDist('sandbox/cluster/cluster-paths.js');
   const dir = await mkdtemp(join(tmpdir(), 'kanary-test-cluster-'));
   globalThis.__kanaryTestCluster = { dir };
   installExitGuards(dir);
   const started = Date.now();
   let cluster;
   try {
-    cluster = await startCluster({ dir, binDir: kubernetesBinDir(process.env, homedir()), repoRoot: root });
+    const binDir = kubernetesBinDir(process.env, homedir());
+    cluster = await startCluster({ dir, binDir, etcdBinDir: etcdBinDir(process.env, homedir()), repoRoot: root });
+    // The tests run kubectl of the cluster's own version.
+    process.env.PATH = `${binDir}:${process.env.PATH ?? ''}`;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

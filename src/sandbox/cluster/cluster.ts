@@ -13,6 +13,7 @@ import {
 } from './cluster-state.js';
 import {
   type ClusterPorts,
+  admissionConfiguration,
   apiserverArgs,
   apiserverUrl,
   controllerManagerArgs,
@@ -31,6 +32,8 @@ export interface StartClusterOptions {
   dir: string;
   /** The directory holding kube-apiserver and kube-controller-manager. */
   binDir: string;
+  /** The directory holding etcd. */
+  etcdBinDir: string;
   /** Where crds/, vendor/ and dist/sandbox/kubelet/main.js are looked up. */
   repoRoot: string;
   /** A fixed apiserver port (an error when in use); a free one otherwise. */
@@ -66,8 +69,9 @@ interface Context {
   log: (line: string) => void;
 }
 
-function missingBinaries(binDir: string): string[] {
-  return ['kube-apiserver', 'kube-controller-manager'].filter((b) => !existsSync(join(binDir, b)));
+function missingBinaries(options: StartClusterOptions): string[] {
+  const wanted = [join(options.etcdBinDir, 'etcd'), join(options.binDir, 'kube-apiserver'), join(options.binDir, 'kube-controller-manager')];
+  return wanted.filter((file) => !existsSync(file));
 }
 
 async function assertNotRunning(paths: ClusterPaths): Promise<void> {
@@ -86,9 +90,9 @@ async function choosePorts(requested?: number): Promise<ClusterPorts> {
 async function prepare(options: StartClusterOptions): Promise<Context> {
   const paths = clusterPaths(options.dir);
   await assertNotRunning(paths);
-  const missing = missingBinaries(options.binDir);
+  const missing = missingBinaries(options);
   if (missing.length > 0) {
-    throw new Error(`${missing.join(' and ')} not found in ${options.binDir}: run \`kanary cluster build\` (npm run cluster:build) first`);
+    throw new Error(`${missing.join(' and ')} not found: run \`kanary cluster build\` (npm run cluster:build) first`);
   }
   const ports = await choosePorts(options.apiserverPort);
   // A fresh etcd each start: predictable, and etcd data is tied to the previous ports.
@@ -99,6 +103,7 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
   const admin = await readClientPems(files, 'admin');
   const manager = await readClientPems(files, 'controller-manager');
   await writeFile(paths.kubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...admin }), { mode: 0o600 });
+  await writeFile(paths.admissionConfig, JSON.stringify(admissionConfiguration(), null, 2));
   await writeFile(paths.controllerManagerKubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...manager }), { mode: 0o600 });
   const state: ClusterState = {
     dir: options.dir,
@@ -122,7 +127,7 @@ async function launch(ctx: Context, name: ComponentName, command: string, args: 
 
 async function startEtcd(ctx: Context): Promise<void> {
   const ports = ctx.state.ports;
-  const record = await launch(ctx, 'etcd', 'etcd', etcdArgs({ paths: ctx.paths, ports }));
+  const record = await launch(ctx, 'etcd', join(ctx.options.etcdBinDir, 'etcd'), etcdArgs({ paths: ctx.paths, ports }));
   const check = async (): Promise<boolean> => (await get(`${etcdUrl(ports)}/health`)).body.includes('true');
   await waitReady({ name: 'etcd', process: record, check, timeoutMs: 30_000 });
 }

@@ -14,17 +14,55 @@ export interface ComponentArgsInput {
   ports: ClusterPorts;
 }
 
-/** The controllers the local cluster runs. Not `endpoint`: core/v1 Endpoints reject loopback pod IPs. */
+/**
+ * The controllers a real cluster runs for the objects the local stack uses. Not `endpoint`: core/v1
+ * Endpoints reject loopback pod IPs (EndpointSlices take them), so it would only log rejections.
+ */
 export const CONTROLLERS = [
   'namespace',
   'garbagecollector',
   'serviceaccount',
   'serviceaccount-token',
+  'root-ca-certificate-publisher',
   'replicaset',
   'deployment',
   'endpointslice',
+  'resourcequota',
   'job',
 ];
+
+/** The admission plugins of a hardened production API server (besides the default ones). */
+export const ADMISSION_PLUGINS = [
+  'NodeRestriction',
+  'OwnerReferencesPermissionEnforcement',
+  'PodSecurity',
+  'ResourceQuota',
+  'LimitRanger',
+  'ServiceAccount',
+];
+
+/**
+ * kube-apiserver's admission configuration: Pod Security `baseline` enforced on every namespace
+ * without its own `pod-security.kubernetes.io/enforce` label (a namespace labels itself
+ * `restricted`, as the controller's namespace does).
+ */
+export function admissionConfiguration(): object {
+  return {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AdmissionConfiguration',
+    plugins: [
+      {
+        name: 'PodSecurity',
+        configuration: {
+          apiVersion: 'pod-security.admission.config.k8s.io/v1',
+          kind: 'PodSecurityConfiguration',
+          defaults: { enforce: 'baseline', 'enforce-version': 'latest', audit: 'restricted', 'audit-version': 'latest' },
+          exemptions: { usernames: [], runtimeClasses: [], namespaces: ['kube-system'] },
+        },
+      },
+    ],
+  };
+}
 
 const LOOPBACK = '127.0.0.1';
 
@@ -69,9 +107,10 @@ export function apiserverArgs({ paths, ports }: ComponentArgsInput): string[] {
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
-    '--authorization-mode=RBAC',
+    '--authorization-mode=Node,RBAC',
     '--endpoint-reconciler-type=none',
-    '--disable-admission-plugins=ServiceAccount',
+    `--enable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
+    `--admission-control-config-file=${paths.admissionConfig}`,
     '--profiling=false',
     '--v=1',
   ];
@@ -86,8 +125,7 @@ export function controllerManagerArgs({ paths }: ComponentArgsInput): string[] {
     `--root-ca-file=${pki.caCert}`,
     '--use-service-account-credentials=false',
     '--leader-elect=false',
-    // No HTTP(S) serving: nothing scrapes it, and it would need two more ports.
-    '--port=0',
+    // No HTTPS serving: nothing scrapes it, and it would need one more port.
     '--secure-port=0',
     '--profiling=false',
     '--v=1',

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, stopCluster } from '../cluster/cluster.js';
-import { kubernetesBinDir } from '../cluster/cluster-paths.js';
+import { etcdBinDir, kubernetesBinDir } from '../cluster/cluster-paths.js';
 import { clusterStatus } from '../cluster/cluster-status.js';
 import type { CleanupStack } from './cleanup-stack.js';
 
@@ -29,7 +29,7 @@ export async function ensureDemoCluster(options: DemoClusterOptions, cleanup: Cl
     throw new Error(`Kubernetes binaries are not built in ${binDir}: run bash scripts/setup-cluster.sh (or npm run cluster:build) first`);
   }
   options.say(`starting a local cluster in ${dir} ...`);
-  const started = await startCluster({ dir, binDir, repoRoot: options.repoRoot, log: (line) => options.say(`  ${line}`) });
+  const started = await startCluster({ dir, binDir, etcdBinDir: etcdBinDir(options.env, homedir()), repoRoot: options.repoRoot, log: (line) => options.say(`  ${line}`) });
   cleanup.push('the local cluster', async () => {
     options.say('stopping the local cluster');
     await stopCluster(dir);
