@@ -25,6 +25,8 @@ export const MAPPING_PLURAL = 'mappings';
 
 /** On each ReplicaSet, its selector and pod template; also the key Kanary owns in Service selectors. */
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+/** On each EndpointSlice: the Service it belongs to (set by the endpointslice controller). */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** On each ReplicaSet: the rollout revision it belongs to (1, 2, ...). */
 export const REVISION_ANNOTATION = 'kanary.dev/revision';
 /** On a ReplicaSet waiting to be scaled down: RFC 3339 time after which it goes to 0. */

@@ -22,6 +22,7 @@ import {
 import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
 import { ANALYSIS_API_VERSION } from '../api/analysis.js';
 import { buildAnalysisRun, type BuildAnalysisRunInput, type NamedTemplate } from '../analysis/build-analysis-run.js';
+import { buildNameLabelValue } from '../core/label-value.js';
 import type { CreateAnalysisRunAction } from '../core/actions.js';
 import type { AnalysisRunObject } from '../kube/analysis-runs.js';
 import { buildRolloutOwnerReference } from '../kube/owner-reference.js';
@@ -39,7 +40,7 @@ function loadTemplate(world: RolloutWorld, namespace: string, ref: AnalysisTempl
 
 function buildLabels(rollout: Rollout, action: CreateAnalysisRunAction): Record<string, string> {
   const labels: Record<string, string> = {
-    [ROLLOUT_NAME_LABEL]: rollout.metadata.name,
+    [ROLLOUT_NAME_LABEL]: buildNameLabelValue(rollout.metadata.name),
     [POD_TEMPLATE_HASH_LABEL]: action.podTemplateHash,
     [ANALYSIS_KIND_LABEL]: action.background ? ANALYSIS_KIND_BACKGROUND : ANALYSIS_KIND_STEP,
   };

@@ -5,16 +5,14 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import type { ControllerConfig } from '../config/controller-config.js';
-import { createPrometheusProvider } from '../analysis/prometheus.js';
-import { createWebProvider } from '../analysis/web.js';
-import { createConditionEnvironment } from '../analysis/cel-condition.js';
+import { createAnalysisRuntime } from '../analysis/analysis-setup.js';
 import { createKubeClients, type KubeClients } from '../kube/clients.js';
 import { EventRecorder } from '../kube/events.js';
 import type { Clock } from '../runtime/clock.js';
 import { InformerSupervisor } from '../runtime/informer-supervisor.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import { runWorkers } from '../runtime/run-workers.js';
-import { WorkQueue } from '../runtime/workqueue.js';
+import { namespaceOfKey, WorkQueue } from '../runtime/workqueue.js';
 import { startTelemetryServer, type TelemetryServer } from '../telemetry/http-server.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createControllerMetrics, type ControllerMetrics } from '../telemetry/metrics.js';
@@ -22,7 +20,7 @@ import { AmbassadorTrafficRouter } from '../traffic/ambassador.js';
 import type { MappingObject } from '../traffic/ambassador-mapping.js';
 import { createAnalysisRunFactory } from './analysis-run-factory.js';
 import { allInformers, createControllerInformers, type ControllerInformers } from './controller-informers.js';
-import { enqueueOwner, enqueueReferencing, keyOf } from './enqueue-handlers.js';
+import { enqueueOwner, enqueueReferencing, keyOf, serviceOfSlice } from './enqueue-handlers.js';
 import { reconcileAnalysisRunKey } from './reconcile-analysis-run.js';
 import { reconcileRollout, type RolloutReconciler } from './reconcile-rollout.js';
 import { CountStatusDeferral } from './count-status-deferral.js';
@@ -67,7 +65,7 @@ function wireHandlers(parts: Parts): void {
   informers.mappings.onChange(enqueueOwner(enqueueRollout));
   informers.mappings.onChange(enqueueReferencing(rolloutsCache, 'mapping', enqueueRollout));
   informers.services.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
-  informers.endpoints.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
+  informers.endpointSlices.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout, serviceOfSlice));
   informers.analysisTemplates.onChange(enqueueReferencing(rolloutsCache, 'template', enqueueRollout));
 }
 
@@ -90,7 +88,8 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     rollouts: informers.rollouts.cache,
     replicaSets: informers.replicaSets.cache,
     services: informers.services.cache,
-    endpoints: informers.endpoints.cache,
+    endpointSlices: informers.endpointSlices.cache,
+    pods: informers.pods.cache,
     analysisRuns: informers.analysisRuns.cache,
     analysisTemplates: informers.analysisTemplates.cache,
     clusterAnalysisTemplates: informers.clusterAnalysisTemplates.clusterCache(),
@@ -112,7 +111,11 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     clients,
     informers,
     rolloutQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('rollouts') }),
-    runQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('analysisruns') }),
+    runQueue: new WorkQueue({
+      clock,
+      metrics: metrics.workqueueHooks('analysisruns'),
+      fairness: { groupOf: namespaceOfKey, maxInFlightPerGroup: config.analysisNamespaceShare },
+    }),
     rollouts,
   };
 }
@@ -133,12 +136,12 @@ function timed<T>(metrics: ControllerMetrics, controller: string, clock: Clock, 
   );
 }
 
-function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: ControllerMetrics): Promise<unknown> {
+function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: ControllerMetrics, ownPorts: number[]): Promise<unknown> {
   const { config, clock, logger } = options;
-  const prometheus = createPrometheusProvider({ defaultAddress: config.prometheusAddress, now: () => new Date(clock.now()) });
+  const analysis = createAnalysisRuntime(config, { now: () => new Date(clock.now()), ownPorts });
   const analysisDeps = {
-    providers: [prometheus, createWebProvider()],
-    conditions: createConditionEnvironment(),
+    providers: analysis.providers,
+    conditions: analysis.conditions,
     now: () => new Date(clock.now()),
     readSecret: createSecretReader(parts.clients),
   };
@@ -196,7 +199,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     void Promise.all(informerList.map((i) => i.whenSynced())).then(() => {
       if (stopping) return;
       logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers });
-      workers = startWorkers(options, parts, metrics);
+      workers = startWorkers(options, parts, metrics, [config.metricsAddr.port, telemetry.port]);
     });
   };
 

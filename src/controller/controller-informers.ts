@@ -11,6 +11,8 @@ import {
   KANARY_GROUP,
   KANARY_VERSION,
   MAPPING_PLURAL,
+  POD_TEMPLATE_HASH_LABEL,
+  SERVICE_NAME_LABEL,
 } from '../api/labels.js';
 import { ResourceInformer, type ChangeHandler } from '../runtime/informer.js';
 import type { RequestRecord } from '../runtime/raw-list.js';
@@ -23,6 +25,8 @@ interface ResourceKind {
   version: string;
   plural: string;
   clusterScoped?: boolean;
+  /** Only objects matching this label selector are listed, watched and cached. */
+  labelSelector?: string;
 }
 
 export interface InformerFactoryOptions {
@@ -45,6 +49,7 @@ export class InformerGroup<T extends k8s.KubernetesObject> {
       byScope.set(scope, new ResourceInformer<T>({
         kubeConfig: options.kubeConfig,
         resource: { group: kind.group, version: kind.version, plural: kind.plural, namespace: scope || undefined },
+        ...(kind.labelSelector ? { labelSelector: kind.labelSelector } : {}),
         logger: options.logger,
         onRequest: options.onRequest,
       }));
@@ -66,7 +71,10 @@ export interface ControllerInformers {
   rollouts: InformerGroup<KubeObject>;
   replicaSets: InformerGroup<k8s.V1ReplicaSet>;
   services: InformerGroup<k8s.V1Service>;
-  endpoints: InformerGroup<k8s.V1Endpoints>;
+  /** discovery.k8s.io/v1 EndpointSlices of Services (those with the service-name label). */
+  endpointSlices: InformerGroup<k8s.V1EndpointSlice>;
+  /** Pods of Kanary's ReplicaSets only (those with the pod-template-hash label). */
+  pods: InformerGroup<k8s.V1Pod>;
   mappings: InformerGroup<KubeObject>;
   analysisRuns: InformerGroup<KubeObject>;
   analysisTemplates: InformerGroup<KubeObject>;
@@ -78,9 +86,10 @@ export function createControllerInformers(options: InformerFactoryOptions, mappi
   const kanary = (plural: string, clusterScoped = false): ResourceKind => ({ group: KANARY_GROUP, version: KANARY_VERSION, plural, clusterScoped });
   return {
     rollouts: new InformerGroup(options, kanary('rollouts')),
-    replicaSets: new InformerGroup(options, { group: 'apps', version: 'v1', plural: 'replicasets' }),
+    replicaSets: new InformerGroup(options, { group: 'apps', version: 'v1', plural: 'replicasets', labelSelector: POD_TEMPLATE_HASH_LABEL }),
     services: new InformerGroup(options, { group: '', version: 'v1', plural: 'services' }),
-    endpoints: new InformerGroup(options, { group: '', version: 'v1', plural: 'endpoints' }),
+    endpointSlices: new InformerGroup(options, { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', labelSelector: SERVICE_NAME_LABEL }),
+    pods: new InformerGroup(options, { group: '', version: 'v1', plural: 'pods', labelSelector: POD_TEMPLATE_HASH_LABEL }),
     mappings: new InformerGroup(options, { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL }),
     analysisRuns: new InformerGroup(options, kanary(ANALYSIS_RUN_PLURAL)),
     analysisTemplates: new InformerGroup(options, kanary(ANALYSIS_TEMPLATE_PLURAL)),

@@ -3,6 +3,7 @@
  * base Mappings and AnalysisTemplates to every Rollout in the namespace that names them.
  */
 import type * as k8s from '@kubernetes/client-node';
+import { SERVICE_NAME_LABEL } from '../api/labels.js';
 import { rolloutSchema } from '../api/rollout.js';
 import type { ObjectCache } from './object-cache.js';
 import type { KubeObject } from './rollout-world.js';
@@ -33,10 +34,15 @@ function referencedNames(raw: KubeObject, reference: Reference): string[] {
 }
 
 /** Enqueues every Rollout in the object's namespace that references it by name. */
-export function enqueueReferencing(rollouts: ObjectCache<KubeObject>, reference: Reference, enqueue: Enqueue) {
+export function enqueueReferencing(
+  rollouts: ObjectCache<KubeObject>,
+  reference: Reference,
+  enqueue: Enqueue,
+  nameOf: (object: k8s.KubernetesObject) => string = (object) => object.metadata?.name ?? '',
+) {
   return (object: k8s.KubernetesObject): void => {
     const namespace = object.metadata?.namespace ?? '';
-    const name = object.metadata?.name ?? '';
+    const name = nameOf(object);
     for (const rollout of rollouts.list(namespace)) {
       if (referencedNames(rollout, reference).includes(name)) enqueue(keyOf(rollout));
     }
@@ -49,4 +55,9 @@ export function enqueueOwner(enqueue: Enqueue) {
     const key = ownerRolloutKey(object);
     if (key) enqueue(key);
   };
+}
+
+/** The Service an EndpointSlice belongs to. */
+export function serviceOfSlice(slice: k8s.KubernetesObject): string {
+  return slice.metadata?.labels?.[SERVICE_NAME_LABEL] ?? '';
 }

@@ -12,8 +12,10 @@ export interface RolloutWorld {
   rollouts: ObjectCache<KubeObject>;
   replicaSets: ObjectCache<k8s.V1ReplicaSet>;
   services: ObjectCache<k8s.V1Service>;
-  /** Core v1 Endpoints (named as their Service): which pods a Service really reaches. */
-  endpoints: ObjectCache<k8s.V1Endpoints>;
+  /** discovery.k8s.io/v1 EndpointSlices (labelled with their Service): which pods a Service really reaches. */
+  endpointSlices: ObjectCache<k8s.V1EndpointSlice>;
+  /** Pods of Kanary's ReplicaSets: the endpoints' pods, mapped to their ReplicaSets. */
+  pods: ObjectCache<k8s.V1Pod>;
   analysisRuns: ObjectCache<KubeObject>;
   analysisTemplates: ObjectCache<KubeObject>;
   clusterAnalysisTemplates: ClusterObjectCache<KubeObject>;

@@ -11,11 +11,13 @@ import {
   REVISION_ANNOTATION,
   ROLLOUT_NAME_LABEL,
   SCALE_DOWN_DEADLINE_ANNOTATION,
+  SERVICE_NAME_LABEL,
   STEP_INDEX_LABEL,
 } from '../api/labels.js';
 import type { AnalysisPhase } from '../api/reasons.js';
 import { ANALYSIS_PHASES } from '../api/reasons.js';
 import type { Rollout } from '../api/rollout.js';
+import { buildNameLabelValue } from '../core/label-value.js';
 import type { AnalysisRunView, CanarySnapshot, ReplicaSetView, ServiceView } from '../core/snapshot.js';
 import { findSpecProblems } from './spec-problems.js';
 import { findEndpointHashes } from './endpoint-hashes.js';
@@ -82,7 +84,10 @@ function serviceView(lookup: ServiceLookup, name: string | undefined): ServiceVi
   if (!name) return undefined;
   const service = lookup.world.services.get(lookup.namespace, name);
   if (!service) return undefined;
-  const endpointHashes = findEndpointHashes(lookup.world.endpoints.get(lookup.namespace, name), lookup.replicaSets);
+  const { world, namespace, replicaSets } = lookup;
+  const slices = world.endpointSlices.list(namespace).filter((slice) => slice.metadata?.labels?.[SERVICE_NAME_LABEL] === name);
+  const pods = (ns: string, pod: string) => world.pods.get(ns, pod);
+  const endpointHashes = findEndpointHashes({ namespace, slices, pods, replicaSets });
   return { name, selectorHash: service.spec?.selector?.[POD_TEMPLATE_HASH_LABEL], ...(endpointHashes ? { endpointHashes } : {}) };
 }
 
@@ -117,7 +122,7 @@ function listAnalysisRuns(input: SnapshotInput): AnalysisRunView[] {
   const { rollout, world } = input;
   return world.analysisRuns
     .list(rollout.metadata.namespace ?? '')
-    .filter((run) => run.metadata?.labels?.[ROLLOUT_NAME_LABEL] === rollout.metadata.name)
+    .filter((run) => run.metadata?.labels?.[ROLLOUT_NAME_LABEL] === buildNameLabelValue(rollout.metadata.name))
     .filter((run) => isControlledBy(run.metadata, rollout.metadata.uid))
     .map(toAnalysisRunView);
 }

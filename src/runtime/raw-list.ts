@@ -20,7 +20,11 @@ export interface RawListOptions {
   /** Resource name for the request record (default: last path segment). */
   resource?: string;
   onRequest?: (record: RequestRecord) => void;
+  /** Objects per page (`limit`, default 500); the pages are joined with `continue` tokens. */
+  pageSize?: number;
 }
+
+const DEFAULT_PAGE_SIZE = 500;
 
 /** An API answer other than 200; `statusCode` 410 makes ListWatch relist. */
 export class RawListError extends Error {
@@ -60,18 +64,25 @@ function send(url: URL, options: https.RequestOptions, timeoutMs: number): Promi
   });
 }
 
-/**
- * Lists a collection as the raw JSON the API server sends, the same shape watch events carry (the
- * typed client-node list functions turn timestamps into Date objects; watch events do not), so an
- * informer cache holds one consistent shape.
- */
-export async function rawList<T extends k8s.KubernetesObject>(options: RawListOptions): Promise<k8s.KubernetesListObject<T>> {
+interface Page<T extends k8s.KubernetesObject> {
+  items?: T[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
+async function pageRequest(options: RawListOptions, continueToken: string | undefined): Promise<{ url: URL; requestOptions: https.RequestOptions }> {
   const cluster = options.kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + options.path);
   if (options.labelSelector) url.searchParams.set('labelSelector', options.labelSelector);
+  url.searchParams.set('limit', String(options.pageSize ?? DEFAULT_PAGE_SIZE));
+  if (continueToken) url.searchParams.set('continue', continueToken);
   const requestOptions: https.RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
   await options.kubeConfig.applyToHTTPSOptions(requestOptions);
+  return { url, requestOptions };
+}
+
+async function getPage<T extends k8s.KubernetesObject>(options: RawListOptions, continueToken: string | undefined): Promise<Page<T>> {
+  const { url, requestOptions } = await pageRequest(options, continueToken);
   const resource = options.resource ?? options.path.split('/').pop() ?? '';
   let answer: { code: number; body: unknown };
   try {
@@ -84,5 +95,23 @@ export async function rawList<T extends k8s.KubernetesObject>(options: RawListOp
   if (answer.code !== 200) {
     throw new RawListError(`list ${options.path}: ${statusMessage(answer.body, `HTTP ${answer.code}`)}`, answer.code, answer.body);
   }
-  return answer.body as k8s.KubernetesListObject<T>;
+  return answer.body as Page<T>;
+}
+
+/**
+ * Lists a collection as the raw JSON the API server sends, the same shape watch events carry (the
+ * typed client-node list functions turn timestamps into Date objects; watch events do not), so an
+ * informer cache holds one consistent shape. Paginated (`limit`/`continue`): the pages of one list
+ * are one consistent snapshot, and its resourceVersion is the one the watch resumes from. An
+ * expired continue token is a 410, after which the informer relists from the start.
+ */
+export async function rawList<T extends k8s.KubernetesObject>(options: RawListOptions): Promise<k8s.KubernetesListObject<T>> {
+  const items: T[] = [];
+  let page = await getPage<T>(options, undefined);
+  items.push(...(page.items ?? []));
+  while (page.metadata?.continue) {
+    page = await getPage<T>(options, page.metadata.continue);
+    items.push(...(page.items ?? []));
+  }
+  return { ...page, metadata: { resourceVersion: page.metadata?.resourceVersion }, items } as k8s.KubernetesListObject<T>;
 }

@@ -16,15 +16,17 @@ jest.setTimeout(120_000);
 /** What `kanary controller` calls, read from src/ (see the comments in templates/_helpers.tpl). */
 const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
-  'core/endpoints': ['list', 'watch'],
   'core/events': ['create', 'patch'],
+  'core/pods': ['list', 'watch'],
   'core/secrets': ['get'],
   'core/services': ['list', 'patch', 'watch'],
+  'discovery.k8s.io/endpointslices': ['list', 'watch'],
   'getambassador.io/mappings': ['create', 'delete', 'list', 'update', 'watch'],
   'kanary.dev/analysisruns': ['create', 'delete', 'list', 'patch', 'watch'],
   'kanary.dev/analysisruns/status': ['patch'],
   'kanary.dev/analysistemplates': ['list', 'watch'],
   'kanary.dev/rollouts': ['list', 'watch'],
+  'kanary.dev/rollouts/finalizers': ['update'],
   'kanary.dev/rollouts/status': ['patch'],
 };
 const CLUSTER_ONLY_PERMISSIONS = { 'kanary.dev/clusteranalysistemplates': ['list', 'watch'] };

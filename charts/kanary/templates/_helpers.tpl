@@ -76,6 +76,11 @@ watched namespace, so the two modes cannot drift apart.
 - apiGroups: ["kanary.dev"]
   resources: ["rollouts/status"]
   verbs: ["patch"]
+# Children carry ownerReferences with blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement
+# admission plugin allows only to who may update the owner's finalizers.
+- apiGroups: ["kanary.dev"]
+  resources: ["rollouts/finalizers"]
+  verbs: ["update"]
 # AnalysisRuns: informer; created for step and background analysis; `patch` sets
 # spec.terminate on abort and promotion; `delete` prunes complete runs of earlier revisions past
 # spec.analysis.{successful,unsuccessful}RunHistoryLimit. Their results go through /status.
@@ -99,10 +104,15 @@ watched namespace, so the two modes cannot drift apart.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "patch"]
-# Endpoints: informer, read only: the canary weight rises only once the canary Service's ready
-# endpoints are the canary pods (the endpoints controller has caught up with its selector).
+# EndpointSlices (discovery.k8s.io/v1, those with a kubernetes.io/service-name label) and the pods
+# of Kanary's ReplicaSets (label rollouts-pod-template-hash): informers, read only. The canary
+# weight rises only once the canary Service's ready endpoints are the canary pods (the
+# endpointslice controller has caught up with its selector). No core v1 Endpoints access.
+- apiGroups: ["discovery.k8s.io"]
+  resources: ["endpointslices"]
+  verbs: ["list", "watch"]
 - apiGroups: [""]
-  resources: ["endpoints"]
+  resources: ["pods"]
   verbs: ["list", "watch"]
 # Ambassador/Emissary Mappings (v2 and v3alpha1 are versions of one group): informer over the
 # base Mappings; the `<base>-canary` Mapping is created, replaced with a new weight (update,
