@@ -18,6 +18,7 @@ import {
   ROLLOUT_NAME_LABEL,
 } from '../api/labels.js';
 import { callKube, NotFoundError } from '../kube/errors.js';
+import { buildNameLabelValue } from '../core/label-value.js';
 import { canaryMappingName, mappingWeight, type MappingObject } from '../traffic/ambassador-mapping.js';
 import type { RolloutClient, RolloutObject } from './rollout-client.js';
 
@@ -96,7 +97,7 @@ export function selectRolloutState(objects: NamespaceObjects, name: string): Rol
   const replicaSets = objects.replicaSets.filter((rs) => ownedBy(rs, 'Rollout', rollout));
   const pods = replicaSets.flatMap((rs) => podsOf(rs, objects.pods));
   const analysisRuns = objects.analysisRuns.filter((run) =>
-    run.metadata?.labels?.[ROLLOUT_NAME_LABEL] === name || ownedBy(run, 'Rollout', rollout),
+    run.metadata?.labels?.[ROLLOUT_NAME_LABEL] === buildNameLabelValue(name) || ownedBy(run, 'Rollout', rollout),
   );
   return { rollout, replicaSets, pods, analysisRuns, canaryWeight: canaryWeightOf(rollout, objects.mappings) };
 }
@@ -105,7 +106,7 @@ export function selectRolloutState(objects: NamespaceObjects, name: string): Rol
 export const TREE_SELECTORS = {
   replicaSets: POD_TEMPLATE_HASH_LABEL,
   pods: POD_TEMPLATE_HASH_LABEL,
-  analysisRuns: (rolloutName: string) => `${ROLLOUT_NAME_LABEL}=${rolloutName}`,
+  analysisRuns: (rolloutName: string) => `${ROLLOUT_NAME_LABEL}=${buildNameLabelValue(rolloutName)}`,
   mappings: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
 } as const;
 
