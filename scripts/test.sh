@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: sets up what the tests need (npm packages, the local Kubernetes build, Prometheus),
-# runs every test and prints one closing line `N passed, N failed`.
+# runs every test on Kubernetes 1.37 and prints one closing line `N passed, N failed`.
 # `npm run test:unit` (--unit) runs only the tests that need nothing but Node.
+# `npm run test:compat` (--compat) is the compatibility leg on Kubernetes 1.35: the controller
+# scenarios, analysis end to end, the CLI and a full canary with promote and abort.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unit_only=false
@@ -9,6 +11,10 @@ jest_args=()
 for arg in "$@"; do
   case "$arg" in
     --unit) unit_only=true ;;
+    --compat)
+      export KANARY_KUBERNETES_VERSION=1.35
+      jest_args+=(--selectProjects cluster --testPathPatterns 'test/(controller|analysis-e2e|cli)/')
+      ;;
     *) jest_args+=("$arg") ;;
   esac
 done

@@ -1,6 +1,6 @@
 /**
- * Acting as a ServiceAccount on the local cluster (v1.20): wait for the token controller's
- * secret-based token, build a kubeconfig with it, ask SelfSubjectAccessReviews, run kubectl and the
+ * Acting as a ServiceAccount on the local cluster: request a bound token through the TokenRequest
+ * API, build a kubeconfig with it, ask SelfSubjectAccessReviews, run kubectl and the
  * real controller (`node bin/kanary.js controller`) with that identity.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -10,18 +10,20 @@ import * as k8s from '@kubernetes/client-node';
 import { waitFor } from '../harness/cluster.js';
 import { repoRoot } from './chart-fixture.js';
 
-/** The token the 1.20 token controller stores in the ServiceAccount's secret. */
+/**
+ * A bound, expiring token for the ServiceAccount from the TokenRequest API (the only kind current
+ * Kubernetes issues; no secret-based tokens). Waits for the ServiceAccount to exist.
+ */
 export async function readServiceAccountToken(admin: k8s.KubeConfig, namespace: string, name: string): Promise<string> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   return waitFor(async () => {
-    const sa = await core.readNamespacedServiceAccount({ namespace, name });
-    for (const ref of sa.secrets ?? []) {
-      const secret = await core.readNamespacedSecret({ namespace, name: ref.name ?? '' });
-      const token = secret.type === 'kubernetes.io/service-account-token' ? secret.data?.['token'] : undefined;
-      if (token) return Buffer.from(token, 'base64').toString('utf8');
+    try {
+      const answer = await core.createNamespacedServiceAccountToken({ namespace, name, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+      return answer.status?.token || undefined;
+    } catch {
+      return undefined;
     }
-    return undefined;
-  }, { timeoutMs: 30_000, description: `token of ServiceAccount ${namespace}/${name}` });
+  }, { timeoutMs: 30_000, description: `a TokenRequest token of ServiceAccount ${namespace}/${name}` });
 }
 
 /** A kubeconfig for the admin's cluster that authenticates with `token` only. */

@@ -2,8 +2,7 @@
  * Mappings, Services and EndpointSlices from the Kubernetes API through client-node informers
  * (list, then watch; restarted after an error). Mappings are watched in getambassador.io v2 and
  * v3alpha1 (all namespaces); both views of one object are merged by namespace/name, the newer
- * resourceVersion winning. EndpointSlices come from discovery.k8s.io/v1beta1 (Kubernetes 1.20),
- * or v1 where v1beta1 is not served.
+ * resourceVersion winning. EndpointSlices come from discovery.k8s.io/v1.
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../telemetry/logger.js';
@@ -51,10 +50,6 @@ async function isServed(api: k8s.CustomObjectsApi, group: string, version: strin
   }
 }
 
-async function endpointSliceVersion(api: k8s.CustomObjectsApi): Promise<string> {
-  return (await isServed(api, 'discovery.k8s.io', 'v1beta1', 'endpointslices')) ? 'v1beta1' : 'v1';
-}
-
 async function buildWatched(kubeConfig: k8s.KubeConfig, logger: Logger): Promise<Watched[]> {
   const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
   const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
@@ -67,9 +62,8 @@ async function buildWatched(kubeConfig: k8s.KubeConfig, logger: Logger): Promise
     const path = `/apis/getambassador.io/${version}/mappings`;
     watched.push({ name: path, change: 'mappings', informer: k8s.makeInformer(kubeConfig, path, customList(custom, 'getambassador.io', version, 'mappings')) });
   }
-  const sliceVersion = await endpointSliceVersion(custom);
-  const slicePath = `/apis/discovery.k8s.io/${sliceVersion}/endpointslices`;
-  watched.push({ name: slicePath, change: 'endpoints', informer: k8s.makeInformer(kubeConfig, slicePath, customList(custom, 'discovery.k8s.io', sliceVersion, 'endpointslices')) });
+  const slicePath = '/apis/discovery.k8s.io/v1/endpointslices';
+  watched.push({ name: slicePath, change: 'endpoints', informer: k8s.makeInformer(kubeConfig, slicePath, customList(custom, 'discovery.k8s.io', 'v1', 'endpointslices')) });
   const servicesList: k8s.ListPromise<Obj> = () => core.listServiceForAllNamespaces();
   watched.push({ name: '/api/v1/services', change: 'endpoints', informer: k8s.makeInformer(kubeConfig, '/api/v1/services', servicesList) });
   return watched;

@@ -70,12 +70,12 @@ interface SliceEndpoint {
   targetRef?: { name?: string };
 }
 
-/** The Service's EndpointSlice endpoints (discovery.k8s.io/v1beta1 on Kubernetes 1.20). */
+/** The Service's EndpointSlice endpoints (discovery.k8s.io/v1). */
 async function sliceEndpoints(service: string): Promise<SliceEndpoint[]> {
   const api = ns.kc.makeApiClient(k8s.CustomObjectsApi);
   const list = (await api.listNamespacedCustomObject({
     group: 'discovery.k8s.io',
-    version: 'v1beta1',
+    version: 'v1',
     namespace: ns.name,
     plural: 'endpointslices',
     labelSelector: `kubernetes.io/service-name=${service}`,

@@ -1,5 +1,5 @@
 // The edge proxy's Kubernetes source without pods: a selector-less Service whose EndpointSlices
-// (discovery.k8s.io/v1beta1) are written by hand and point at local HTTP servers, a v2 base
+// (discovery.k8s.io/v1) are written by hand and point at local HTTP servers, a v2 base
 // Mapping and a v3alpha1 weighted canary. Exercises the real informers (Mappings in both
 // versions, Services, EndpointSlices) without depending on the simulated kubelet.
 import { jest } from '@jest/globals';
@@ -34,14 +34,14 @@ function customApi(): k8s.CustomObjectsApi {
 
 async function writeSlice(service: string, port: number, endpoints: Array<{ ip: string; ready: boolean }>): Promise<void> {
   const body = {
-    apiVersion: 'discovery.k8s.io/v1beta1',
+    apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: { name: `${service}-manual`, labels: { 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': 'kanary-test' } },
     addressType: 'IPv4',
     ports: [{ name: 'http', port, protocol: 'TCP' }],
     endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready } })),
   };
-  const ref = { group: 'discovery.k8s.io', version: 'v1beta1', namespace: ns.name, plural: 'endpointslices' };
+  const ref = { group: 'discovery.k8s.io', version: 'v1', namespace: ns.name, plural: 'endpointslices' };
   try {
     await customApi().replaceNamespacedCustomObject({ ...ref, name: body.metadata.name, body });
   } catch {
