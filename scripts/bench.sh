@@ -3,8 +3,11 @@
 # rollback-latency step-latency api-cost scale, or `doc` to only re-render docs/benchmarks.md)
 # against the cluster of $KANARY_BENCH_KUBECONFIG, or a local cluster it starts and stops itself.
 # Writes bench/results/<name>.json and docs/benchmarks.md. Not part of `npm test`.
+# `npm run bench judge [-- --releases N]` is a seeded Monte Carlo of the statistical judge: no
+# build, no cluster (bench/judge/run-judge-bench.ts; it updates only the Judge section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = judge ]; then shift; exec node scripts/run-ts.mjs bench/judge/run-judge-bench.ts "$@"; fi
 npm run -s build
 cluster_dir=""
 cleanup() {
