@@ -7,11 +7,28 @@ export interface WorkQueueMetrics {
   retry?(): void;
 }
 
+/**
+ * A bound on how many keys of one group may be processing at once, so that one group (e.g. one
+ * namespace) cannot hold every worker: while a group is at its bound, other groups' keys go first.
+ */
+export interface WorkQueueFairness {
+  groupOf(key: string): string;
+  /** At least 1. */
+  maxInFlightPerGroup: number;
+}
+
+/** The namespace of a `namespace/name` key (`''` for a cluster-scoped `name`). */
+export function namespaceOfKey(key: string): string {
+  const slash = key.indexOf('/');
+  return slash === -1 ? '' : key.slice(0, slash);
+}
+
 export interface WorkQueueOptions {
   clock: Clock;
   /** Per-key exponential backoff for `addRateLimited` (default 100 ms doubling, capped at 60 s). */
   backoff?: BackoffPolicy;
   metrics?: WorkQueueMetrics;
+  fairness?: WorkQueueFairness;
 }
 
 interface DelayedEntry {
@@ -34,12 +51,17 @@ export class WorkQueue {
   private readonly delayed = new Map<string, DelayedEntry>();
   private readonly failures = new Map<string, number>();
   private readonly waiters: Array<(key: string | undefined) => void> = [];
+  private readonly fairness?: WorkQueueFairness;
+  private readonly inFlightByGroup = new Map<string, number>();
   private shuttingDown = false;
 
   constructor(options: WorkQueueOptions) {
     this.clock = options.clock;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.metrics = options.metrics ?? {};
+    if (options.fairness !== undefined) {
+      this.fairness = { groupOf: options.fairness.groupOf, maxInFlightPerGroup: Math.max(1, Math.floor(options.fairness.maxInFlightPerGroup)) };
+    }
   }
 
   /** Queues `key` unless it is already queued; if it is processing, it runs again after `done`. */
@@ -112,9 +134,9 @@ export class WorkQueue {
 
   /** Marks `key` as finished; if it was re-added meanwhile it is queued again. */
   done(key: string): void {
-    this.processing.delete(key);
-    if (this.shuttingDown || !this.dirty.has(key)) return;
-    this.queue.push(key);
+    if (this.processing.delete(key)) this.countInFlight(key, -1);
+    if (this.shuttingDown) return;
+    if (this.dirty.has(key)) this.queue.push(key);
     this.handOut();
   }
 
@@ -129,20 +151,39 @@ export class WorkQueue {
     for (const resolve of this.waiters.splice(0)) resolve(undefined);
   }
 
+  /** The first queued key whose group is below its bound (the first key without fairness). */
+  private nextIndex(): number {
+    const fairness = this.fairness;
+    if (fairness === undefined) return this.queue.length > 0 ? 0 : -1;
+    return this.queue.findIndex((key) => (this.inFlightByGroup.get(fairness.groupOf(key)) ?? 0) < fairness.maxInFlightPerGroup);
+  }
+
+  private countInFlight(key: string, delta: 1 | -1): void {
+    if (this.fairness === undefined) return;
+    const group = this.fairness.groupOf(key);
+    const next = (this.inFlightByGroup.get(group) ?? 0) + delta;
+    if (next <= 0) this.inFlightByGroup.delete(group);
+    else this.inFlightByGroup.set(group, next);
+  }
+
   private take(): string | undefined {
-    const key = this.queue.shift();
+    const index = this.nextIndex();
+    if (index < 0) return undefined;
+    const [key] = this.queue.splice(index, 1);
     if (key === undefined) return undefined;
     this.dirty.delete(key);
     this.processing.add(key);
+    this.countInFlight(key, 1);
     this.reportDepth();
     return key;
   }
 
   private handOut(): void {
     this.reportDepth();
-    while (this.waiters.length > 0 && this.queue.length > 0) {
-      const resolve = this.waiters.shift();
-      resolve?.(this.take());
+    while (this.waiters.length > 0) {
+      const key = this.take();
+      if (key === undefined) return;
+      this.waiters.shift()?.(key);
     }
   }
 
