@@ -14,14 +14,28 @@ import {
   isCompletedPhase,
   isDryRunMetric,
 } from '../core/analysis-assess.js';
-import { resolveArgs, substituteArgs, type ResolvedArg, type SecretReader } from './args.js';
-import { compileCondition, type CompiledCondition } from './cel-condition.js';
+import { resolveArgs, sensitiveValuesFor, type ResolvedArg, type SecretReader } from './args.js';
+import {
+  createInProcessConditionEngine,
+  toCelValue,
+  typedArgValue,
+  type CompiledCondition,
+  type ConditionEngine,
+  type ConditionOutcome,
+  type ConditionVariables,
+} from './cel-condition.js';
+import { checkResultSize } from './cel-limits.js';
+import { rewriteArgPlaceholders } from './cel-placeholders.js';
 import type { MeasureResult, MetricProvider } from './metric-provider.js';
+import { createRedactor, recordedValue, truncate } from './redaction.js';
 
 export interface AnalysisRunDeps {
   providers: readonly MetricProvider[];
-  /** The CEL environment from createConditionEnvironment(), built once per process. */
-  conditions: Environment;
+  /**
+   * Evaluates conditions: the controller passes a CelSandbox (worker thread, wall-clock limit);
+   * a bare Environment from createConditionEnvironment() evaluates in this thread (tests, tools).
+   */
+  conditions: ConditionEngine | Environment;
   now: () => Date;
   readSecret?: SecretReader;
 }
@@ -38,42 +52,92 @@ interface CompiledMetric {
   failure?: CompiledCondition;
 }
 
-function compileOne(env: Environment, text: string | undefined, args: readonly ResolvedArg[]) {
+interface RunContext {
+  engine: ConditionEngine;
+  args: readonly ResolvedArg[];
+  variables: Omit<ConditionVariables, 'result'>;
+  namespace: string;
+}
+
+function engineOf(conditions: ConditionEngine | Environment): ConditionEngine {
+  return 'evaluateCondition' in conditions ? conditions : createInProcessConditionEngine(conditions);
+}
+
+/** `args` (typed) and `argText` for conditions: every argument with a value, except secret ones. */
+export function buildArgVariables(args: readonly ResolvedArg[]): Omit<ConditionVariables, 'result'> {
+  const visible = args.filter((a): a is ResolvedArg & { value: string } => !a.secret && a.value !== undefined);
+  return {
+    args: Object.fromEntries(visible.map((a) => [a.name, typedArgValue(a.value)])),
+    argText: Object.fromEntries(visible.map((a) => [a.name, a.value])),
+  };
+}
+
+function argProblem(name: string, args: readonly ResolvedArg[]): string | undefined {
+  const arg = args.find((a) => a.name === name);
+  if (arg === undefined) return `argument "${name}" is not defined`;
+  if (arg.value === undefined) return `argument "${name}" has no value`;
+  if (arg.secret) return `argument "${name}" comes from a Secret and cannot be used in a condition (conditions and their errors are recorded in status)`;
+  return undefined;
+}
+
+function compileOne(engine: ConditionEngine, text: string | undefined, args: readonly ResolvedArg[]) {
   if (text === undefined || text.trim() === '') return { condition: undefined };
-  const substituted = substituteArgs(text, args);
-  if (!substituted.ok) return { problem: substituted.message };
-  const compiled = compileCondition(env, substituted.text);
+  const rewritten = rewriteArgPlaceholders(text);
+  if (!rewritten.ok) return { problem: rewritten.message };
+  const problems = rewritten.names.map((name) => argProblem(name, args)).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) return { problem: problems.join('; ') };
+  const compiled = engine.compileCondition(rewritten.text);
   return compiled.ok ? { condition: compiled.condition } : { problem: compiled.message };
 }
 
-function compileMetric(env: Environment, metric: Metric, args: readonly ResolvedArg[]): CompiledMetric | string {
-  const success = compileOne(env, metric.successCondition, args);
+function compileMetric(engine: ConditionEngine, metric: Metric, args: readonly ResolvedArg[]): CompiledMetric | string {
+  const success = compileOne(engine, metric.successCondition, args);
   if (success.problem !== undefined) return `metric "${metric.name}" successCondition: ${success.problem}`;
-  const failure = compileOne(env, metric.failureCondition, args);
+  const failure = compileOne(engine, metric.failureCondition, args);
   if (failure.problem !== undefined) return `metric "${metric.name}" failureCondition: ${failure.problem}`;
   return { metric, success: success.condition, failure: failure.condition };
 }
 
-function evaluate(condition: CompiledCondition | undefined, value: unknown) {
-  return condition === undefined ? { ok: true as const, value: undefined } : condition.evaluate(value);
+type Evaluated = ConditionOutcome | { ok: true; value: undefined };
+
+function evaluate(condition: CompiledCondition | undefined, variables: ConditionVariables, engine: ConditionEngine): Promise<Evaluated> {
+  return condition === undefined ? Promise.resolve({ ok: true, value: undefined }) : engine.evaluateCondition(condition, variables);
 }
 
-function phaseFromValue(compiled: CompiledMetric, value: unknown): Pick<Measurement, 'phase' | 'message'> {
-  const failure = evaluate(compiled.failure, value);
+async function phaseFromValue(compiled: CompiledMetric, value: unknown, context: RunContext): Promise<Pick<Measurement, 'phase' | 'message'>> {
+  const tooLarge = checkResultSize(value);
+  if (tooLarge !== undefined) return { phase: 'Error', message: tooLarge };
+  const variables = { ...context.variables, result: toCelValue(value) };
+  const failure = await evaluate(compiled.failure, variables, context.engine);
   if (!failure.ok) return { phase: 'Error', message: failure.message };
-  const success = evaluate(compiled.success, value);
+  const success = await evaluate(compiled.success, variables, context.engine);
   if (!success.ok) return { phase: 'Error', message: success.message };
   return { phase: assessMeasurementPhase({ success: success.value, failure: failure.value }) };
 }
 
-function toMeasurement(compiled: CompiledMetric, result: MeasureResult, times: { startedAt: Date; finishedAt: Date }): Measurement {
-  const base = { startedAt: times.startedAt.toISOString(), finishedAt: times.finishedAt.toISOString() };
-  const resumeAt = new Date(times.finishedAt.getTime() + ERROR_RETRY_MS).toISOString();
-  if ('error' in result) return { ...base, phase: 'Error', message: result.error, resumeAt };
-  if ('noData' in result) return { ...base, phase: 'Error', message: result.message, resumeAt };
-  const assessed = phaseFromValue(compiled, result.value);
-  const value = JSON.stringify(result.value);
-  return assessed.phase === 'Error' ? { ...base, ...assessed, value, resumeAt } : { ...base, ...assessed, value };
+/**
+ * The single point where a measurement is built from a provider's result: the recorded value is a
+ * scalar or a short list, every secret is redacted from value and message in every encoding
+ * (redaction.ts), and value and message are bounded in length.
+ */
+async function toMeasurement(
+  compiled: CompiledMetric,
+  result: MeasureResult,
+  context: RunContext & { startedAt: Date; finishedAt: () => Date },
+): Promise<Measurement> {
+  const clean = createRedactor(sensitiveValuesFor(compiled.metric, context.args));
+  const started = context.startedAt.toISOString();
+  const assessed: Pick<Measurement, 'phase' | 'message'> & { value?: string } = 'error' in result
+    ? { phase: 'Error', message: result.error }
+    : 'noData' in result
+      ? { phase: 'Error', message: result.message }
+      : { ...(await phaseFromValue(compiled, result.value, context)), value: recordedValue(result.value) };
+  const finishedAt = context.finishedAt();
+  const measurement: Measurement = { phase: assessed.phase, startedAt: started, finishedAt: finishedAt.toISOString() };
+  if (assessed.message !== undefined) measurement.message = truncate(clean(assessed.message), 1024);
+  if (assessed.value !== undefined) measurement.value = truncate(clean(assessed.value));
+  if (assessed.phase === 'Error') measurement.resumeAt = new Date(finishedAt.getTime() + ERROR_RETRY_MS).toISOString();
+  return measurement;
 }
 
 function providerFor(metric: Metric, providers: readonly MetricProvider[]): MetricProvider | undefined {
@@ -84,16 +148,18 @@ function providerFor(metric: Metric, providers: readonly MetricProvider[]): Metr
 async function measureMetric(
   compiled: CompiledMetric,
   result: MetricResult,
-  context: { deps: AnalysisRunDeps; args: readonly ResolvedArg[] },
+  context: RunContext & { deps: AnalysisRunDeps },
 ): Promise<MetricResult> {
   const startedAt = context.deps.now();
   const provider = providerFor(compiled.metric, context.deps.providers);
   const measured: MeasureResult = provider === undefined
     ? { error: `no provider configured for metric "${compiled.metric.name}"` }
-    : await provider.measure(compiled.metric, context.args);
-  const measurement = toMeasurement(compiled, measured, { startedAt, finishedAt: context.deps.now() });
+    : await provider.measure(compiled.metric, context.args, { namespace: context.namespace });
+  const measurement = await toMeasurement(compiled, measured, { ...context, startedAt, finishedAt: () => context.deps.now() });
   const next = applyMeasurement(result, measurement);
-  return measured.resolvedQuery === undefined ? next : { ...next, resolvedQuery: measured.resolvedQuery };
+  if (measured.resolvedQuery === undefined) return next;
+  const clean = createRedactor(sensitiveValuesFor(compiled.metric, context.args));
+  return { ...next, resolvedQuery: truncate(clean(measured.resolvedQuery), 2048) };
 }
 
 function initialResults(run: AnalysisRun, status: AnalysisRunStatus | undefined): MetricResult[] {
@@ -134,16 +200,18 @@ function failRun(startedAt: string, results: MetricResult[], message: string): A
   return { status: { phase: 'Error', message, startedAt, metricResults: results } };
 }
 
-async function prepare(run: AnalysisRun, deps: AnalysisRunDeps): Promise<{ args: ResolvedArg[]; compiled: CompiledMetric[] } | string> {
-  const resolved = await resolveArgs(run.spec.args, { namespace: run.metadata.namespace ?? 'default', readSecret: deps.readSecret });
+async function prepare(run: AnalysisRun, deps: AnalysisRunDeps): Promise<{ context: RunContext; compiled: CompiledMetric[] } | string> {
+  const namespace = run.metadata.namespace ?? 'default';
+  const resolved = await resolveArgs(run.spec.args, { namespace, readSecret: deps.readSecret });
   if (!resolved.ok) return `cannot resolve args: ${resolved.message}`;
+  const engine = engineOf(deps.conditions);
   const compiled: CompiledMetric[] = [];
   for (const metric of run.spec.metrics) {
-    const one = compileMetric(deps.conditions, metric, resolved.args);
-    if (typeof one === 'string') return one;
+    const one = compileMetric(engine, metric, resolved.args);
+    if (typeof one === 'string') return createRedactor(sensitiveValuesFor(metric, resolved.args))(one);
     compiled.push(one);
   }
-  return { args: resolved.args, compiled };
+  return { context: { engine, args: resolved.args, variables: buildArgVariables(resolved.args), namespace }, compiled };
 }
 
 function isDue(metric: Metric, result: MetricResult, times: { startedMs: number; nowMs: number }): boolean {
@@ -168,7 +236,7 @@ export async function reconcileAnalysisRun(run: AnalysisRun, deps: AnalysisRunDe
     results = await Promise.all(results.map((result, i) => {
       const compiled = prepared.compiled[i];
       if (compiled === undefined || !isDue(compiled.metric, result, times)) return result;
-      return measureMetric(compiled, result, { deps, args: prepared.args });
+      return measureMetric(compiled, result, { ...prepared.context, deps });
     }));
   }
   return finish(run, { startedAt, results, terminating, nowMs: deps.now().getTime() });

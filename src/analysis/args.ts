@@ -1,6 +1,6 @@
 // `{{args.name}}` substitution for metric fields (SPEC §4). Secret-valued arguments are
 // substituted into what is sent but shown as `***` in anything recorded or logged.
-import type { Argument, Header, SecretKeyRef } from '../api/analysis.js';
+import type { Argument, Header, Metric, SecretKeyRef } from '../api/analysis.js';
 
 export interface ResolvedArg {
   name: string;
@@ -100,4 +100,14 @@ export function resolveHeaders(
     if (SENSITIVE_HEADER.test(header.key)) sensitive.push(value.text);
   }
   return { ok: true, headers: out, sensitive };
+}
+
+/**
+ * Everything that must never be recorded for this metric: secret-sourced argument values and the
+ * values of credential-like headers (after substitution).
+ */
+export function sensitiveValuesFor(metric: Metric, args: readonly ResolvedArg[]): string[] {
+  const headers = [...(metric.provider.prometheus?.headers ?? []), ...(metric.provider.web?.headers ?? [])];
+  const resolved = resolveHeaders(headers, args);
+  return [...secretValues(args), ...(resolved.ok ? resolved.sensitive : [])].filter((v) => v !== '');
 }

@@ -7,10 +7,21 @@ export type MeasureResult =
   | { noData: true; message: string; resolvedQuery?: string }
   | { error: string; resolvedQuery?: string };
 
+/** Where the measurement is made for: the AnalysisRun's namespace (egress rules use it). */
+export interface MeasureContext {
+  namespace: string;
+}
+
 export interface MetricProvider {
   /** The `provider` key this adapter serves: `prometheus` or `web`. */
   readonly type: 'prometheus' | 'web';
-  measure(metric: Metric, args: readonly ResolvedArg[]): Promise<MeasureResult>;
+  measure(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<MeasureResult>;
+}
+
+/** Limits shared by the HTTP providers (controller flags). */
+export interface ProviderLimits {
+  /** Cap on a response body in bytes (default 1 MiB). */
+  maxResponseBytes?: number;
 }
 
 export const NO_DATA_MESSAGE = 'query returned no data';

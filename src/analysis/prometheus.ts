@@ -1,15 +1,27 @@
 // Prometheus metric provider: an instant query at `now` (SPEC §4). Scalar -> double,
-// vector -> list of doubles, no data -> a named message; errors say what happened.
-import axios from 'axios';
+// vector -> list of doubles, no data -> a named message; errors say what happened. The request is
+// bounded (bounded-http.ts): one deadline, a size cap, no redirects, the egress policy. Args enter
+// the query by the rules of promql-args.ts (escaped inside string literals).
 import type { Metric, PrometheusProvider } from '../api/analysis.js';
 import { redact, resolveHeaders, secretValues, substituteArgs, type ResolvedArg } from './args.js';
-import { describeNetworkError, snippet } from './http-error.js';
-import { NO_DATA_MESSAGE, type MeasureResult, type MetricProvider } from './metric-provider.js';
+import { boundedTimeoutMs, DEFAULT_MAX_RESPONSE_BYTES, sendBounded } from './bounded-http.js';
+import { createEgressPolicy, type EgressPolicy } from './egress-policy.js';
+import type { DnsLookupAll } from './egress-lookup.js';
+import { snippet } from './http-error.js';
+import { NO_DATA_MESSAGE, type MeasureContext, type MeasureResult, type MetricProvider, type ProviderLimits } from './metric-provider.js';
+import { substitutePromqlArgs } from './promql-args.js';
 
-export interface PrometheusProviderOptions {
+export interface PrometheusProviderOptions extends ProviderLimits {
   /** Used when a metric sets no `address` (the controller's --prometheus-address flag). */
   defaultAddress?: string;
   now: () => Date;
+  /**
+   * Where requests may go. Without one, only the built-in denials apply (link-local, cloud
+   * metadata): for tools and tests; the controller always passes one.
+   */
+  egress?: EgressPolicy;
+  /** Name resolution (default: the system resolver); tests replace it. */
+  resolve?: DnsLookupAll;
 }
 
 interface ResolvedRequest {
@@ -32,7 +44,7 @@ function resolveRequest(
   }
   const address = substituteArgs(addressText, args);
   if (!address.ok) return { error: `address: ${address.message}` };
-  const query = substituteArgs(spec.query, args);
+  const query = substitutePromqlArgs(spec.query, args);
   if (!query.ok) return { error: `query: ${query.message}` };
   const headers = resolveHeaders(spec.headers, args);
   if (!headers.ok) return { error: headers.message };
@@ -42,7 +54,7 @@ function resolveRequest(
     redactedQuery: query.redacted,
     headers: headers.headers,
     sensitive: [...secretValues(args), ...headers.sensitive],
-    timeoutMs: spec.timeout * 1000,
+    timeoutMs: boundedTimeoutMs(spec.timeout),
   };
 }
 
@@ -109,23 +121,28 @@ function decodeResponse(status: number, text: string, contentType: string): Meas
   return decodeData(body.data ?? {});
 }
 
-async function query(request: ResolvedRequest, now: Date): Promise<MeasureResult> {
-  const url = `${request.address}/api/v1/query`;
-  try {
-    const response = await axios.get<string>(url, {
-      params: { query: request.query, time: (now.getTime() / 1000).toFixed(3) },
-      headers: request.headers,
-      timeout: request.timeoutMs,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-    });
-    const raw = typeof response.data === 'string' ? response.data : String(response.data);
-    const decoded = decodeResponse(response.status, raw, String(response.headers['content-type'] ?? ''));
-    return 'value' in decoded ? { ...decoded, raw: snippet(raw, 2000) } : decoded;
-  } catch (error) {
-    return { error: describeNetworkError(error, { target: `Prometheus at ${request.address}`, timeoutMs: request.timeoutMs }) };
-  }
+interface QueryContext {
+  now: Date;
+  egress: EgressPolicy;
+  namespace: string;
+  maxResponseBytes: number;
+  resolve?: DnsLookupAll;
+}
+
+async function query(request: ResolvedRequest, context: QueryContext): Promise<MeasureResult> {
+  const params = new URLSearchParams({ query: request.query, time: (context.now.getTime() / 1000).toFixed(3) });
+  const response = await sendBounded({
+    method: 'GET',
+    url: `${request.address}/api/v1/query?${params.toString()}`,
+    headers: request.headers,
+    timeoutMs: request.timeoutMs,
+    maxResponseBytes: context.maxResponseBytes,
+    egress: { policy: context.egress, namespace: context.namespace, resolve: context.resolve },
+    target: `Prometheus at ${request.address}`,
+  });
+  if ('error' in response) return response;
+  const decoded = decodeResponse(response.status, response.text, response.contentType);
+  return 'value' in decoded ? { ...decoded, raw: snippet(response.text, 2000) } : decoded;
 }
 
 function redactResult(result: MeasureResult, sensitive: readonly string[], resolvedQuery: string): MeasureResult {
@@ -136,14 +153,16 @@ function redactResult(result: MeasureResult, sensitive: readonly string[], resol
 }
 
 export function createPrometheusProvider(options: PrometheusProviderOptions): MetricProvider {
+  const egress = options.egress ?? createEgressPolicy({ unmatched: 'allow' });
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     type: 'prometheus',
-    async measure(metric: Metric, args: readonly ResolvedArg[]): Promise<MeasureResult> {
+    async measure(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<MeasureResult> {
       const spec = metric.provider.prometheus;
       if (spec === undefined) return { error: `metric "${metric.name}" has no prometheus provider` };
       const request = resolveRequest(spec, args, options.defaultAddress);
       if ('error' in request) return { error: redact(request.error, secretValues(args)) };
-      const result = await query(request, options.now());
+      const result = await query(request, { now: options.now(), egress, namespace: context?.namespace ?? 'default', maxResponseBytes, resolve: options.resolve });
       return redactResult(result, request.sensitive, redact(request.redactedQuery, request.sensitive));
     },
   };

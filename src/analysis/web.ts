@@ -1,10 +1,23 @@
-// Web metric provider: GET/POST/PUT a URL, decode JSON, select a value with `jsonPath`.
-import axios from 'axios';
+// Web metric provider: GET/POST/PUT a URL, decode JSON, select a value with `jsonPath`. The request
+// is bounded (bounded-http.ts): one deadline, a size cap, no redirects, the egress policy.
 import type { Metric, WebProvider } from '../api/analysis.js';
 import { redact, resolveHeaders, secretValues, substituteArgs, type ResolvedArg } from './args.js';
-import { describeNetworkError, snippet } from './http-error.js';
+import { boundedTimeoutMs, DEFAULT_MAX_RESPONSE_BYTES, sendBounded } from './bounded-http.js';
+import { createEgressPolicy, type EgressPolicy } from './egress-policy.js';
+import type { DnsLookupAll } from './egress-lookup.js';
+import { snippet } from './http-error.js';
 import { selectJsonPath } from './json-path.js';
-import type { MeasureResult, MetricProvider } from './metric-provider.js';
+import type { MeasureContext, MeasureResult, MetricProvider, ProviderLimits } from './metric-provider.js';
+
+export interface WebProviderOptions extends ProviderLimits {
+  /**
+   * Where requests may go. Without one, only the built-in denials apply (link-local, cloud
+   * metadata) and everything else is allowed: for tools and tests; the controller always passes one.
+   */
+  egress?: EgressPolicy;
+  /** Name resolution (default: the system resolver); tests replace it. */
+  resolve?: DnsLookupAll;
+}
 
 interface WebRequest {
   method: WebProvider['method'];
@@ -38,7 +51,7 @@ function resolveRequest(spec: WebProvider, args: readonly ResolvedArg[]): WebReq
     body: body?.text,
     jsonPath: jsonPath?.text,
     sensitive: [...secretValues(args), ...headers.sensitive],
-    timeoutMs: spec.timeoutSeconds * 1000,
+    timeoutMs: boundedTimeoutMs(spec.timeoutSeconds),
   };
 }
 
@@ -55,25 +68,6 @@ function decode(request: WebRequest, status: number, text: string): MeasureResul
   return selected.ok ? { value: selected.value, raw: snippet(text, 2000) } : { error: selected.message };
 }
 
-async function send(request: WebRequest): Promise<MeasureResult> {
-  try {
-    const response = await axios.request<string>({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      data: request.body,
-      timeout: request.timeoutMs,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
-    return decode(request, response.status, typeof response.data === 'string' ? response.data : String(response.data));
-  } catch (error) {
-    return { error: describeNetworkError(error, { target: request.redactedUrl, timeoutMs: request.timeoutMs }) };
-  }
-}
-
 function redactResult(result: MeasureResult, request: WebRequest): MeasureResult {
   const resolvedQuery = `${request.method} ${redact(request.redactedUrl, request.sensitive)}`;
   if ('error' in result) return { error: redact(result.error, request.sensitive), resolvedQuery };
@@ -82,15 +76,28 @@ function redactResult(result: MeasureResult, request: WebRequest): MeasureResult
   return { ...result, raw, resolvedQuery };
 }
 
-export function createWebProvider(): MetricProvider {
+export function createWebProvider(options: WebProviderOptions = {}): MetricProvider {
+  const egress = options.egress ?? createEgressPolicy({ unmatched: 'allow' });
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     type: 'web',
-    async measure(metric: Metric, args: readonly ResolvedArg[]): Promise<MeasureResult> {
+    async measure(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<MeasureResult> {
       const spec = metric.provider.web;
       if (spec === undefined) return { error: `metric "${metric.name}" has no web provider` };
       const request = resolveRequest(spec, args);
       if ('error' in request) return { error: redact(request.error, secretValues(args)) };
-      return redactResult(await send(request), request);
+      const response = await sendBounded({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body,
+        timeoutMs: request.timeoutMs,
+        maxResponseBytes,
+        egress: { policy: egress, namespace: context?.namespace ?? 'default', resolve: options.resolve },
+        target: request.redactedUrl,
+      });
+      const result = 'error' in response ? response : decode(request, response.status, response.text);
+      return redactResult(result, request);
     },
   };
 }

@@ -53,8 +53,8 @@ export const prometheusProviderSchema = z.object({
   /** Prometheus base URL; falls back to the controller's default address when absent. */
   address: z.string().optional(),
   query: z.string().min(1),
-  /** Seconds. */
-  timeout: z.number().int().positive().default(30),
+  /** Seconds; at most 60 (one deadline covers connect, headers and body). */
+  timeout: z.number().int().positive().max(60).default(30),
   headers: z.array(headerSchema).default([]),
 });
 export type PrometheusProvider = z.infer<typeof prometheusProviderSchema>;
@@ -66,7 +66,8 @@ export const webProviderSchema = z.object({
   body: z.string().optional(),
   /** e.g. `{$.data.ok}`; absent means the whole decoded body. */
   jsonPath: z.string().optional(),
-  timeoutSeconds: z.number().int().positive().default(10),
+  /** At most 60 (one deadline covers connect, headers and body). */
+  timeoutSeconds: z.number().int().positive().max(60).default(10),
 });
 export type WebProvider = z.infer<typeof webProviderSchema>;
 

@@ -5,7 +5,7 @@ const env = createConditionEnvironment();
 function evaluate(expression: string, result: unknown) {
   const compiled = compileCondition(env, expression);
   if (!compiled.ok) throw new Error(compiled.message);
-  return compiled.condition.evaluate(result);
+  return compiled.condition.evaluate({ result });
 }
 
 describe('compileCondition + evaluate', () => {
