@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseEgressRule } from '../analysis/egress-policy.js';
 import { parseDuration } from '../api/duration.js';
 import { UserError } from '../cli/command.js';
 import { LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
@@ -34,6 +35,16 @@ export interface ControllerConfig {
   renewDeadlineMs: number;
   retryPeriodMs: number;
   mappingPropagationDelayMs: number;
+  /** Extra destinations the analysis providers may reach (CIDRs, addresses, hostname patterns). */
+  analysisEgressAllow: string[];
+  /** Destinations they may never reach, whatever else allows them. */
+  analysisEgressDeny: string[];
+  /** Cap on one provider response body. */
+  analysisMaxResponseBytes: number;
+  /** Wall-clock limit of one CEL condition evaluation. */
+  analysisConditionTimeoutMs: number;
+  /** In-flight AnalysisRun reconciles one namespace may hold (default: half the analysis workers, rounded up). */
+  analysisNamespaceShare: number;
 }
 
 export interface ParseControllerConfigInput {
@@ -59,7 +70,14 @@ export const CONTROLLER_FLAGS_USAGE = `Flags:
   --lease-namespace NS              Lease namespace (default $POD_NAMESPACE or default)
   --identity ID                     leader election identity (default hostname_pid)
   --lease-duration D                (default 15s)   --renew-deadline D (default 10s)   --retry-period D (default 2s)
-  --mapping-propagation-delay D     wait before deleting a canary Mapping at weight 0 (default 5s)`;
+  --mapping-propagation-delay D     wait before deleting a canary Mapping at weight 0 (default 5s)
+  --analysis-egress-allow RULE[,RULE...]  extra destinations analysis may reach: CIDR, address, host or *.host,
+                                    {namespace} = the run's namespace; repeatable (default: the run's own
+                                    namespace Services and the Prometheus address only)
+  --analysis-egress-deny RULE[,RULE...]   destinations analysis may never reach; repeatable
+  --analysis-max-response-bytes N   cap on a metric provider's response body (default 1048576)
+  --analysis-condition-timeout D    wall-clock limit of one CEL condition (default 1s, at most 30s)
+  --analysis-namespace-share N      in-flight analysis reconciles per namespace (default: half the analysis workers)`;
 
 const FLAG_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -79,6 +97,11 @@ const FLAG_OPTIONS = {
   'renew-deadline': { type: 'string' },
   'retry-period': { type: 'string' },
   'mapping-propagation-delay': { type: 'string' },
+  'analysis-egress-allow': { type: 'string', multiple: true },
+  'analysis-egress-deny': { type: 'string', multiple: true },
+  'analysis-max-response-bytes': { type: 'string' },
+  'analysis-condition-timeout': { type: 'string' },
+  'analysis-namespace-share': { type: 'string' },
 } as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -122,6 +145,23 @@ const namespaceList = z.array(z.string()).transform((values) =>
   [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))],
 ).pipe(z.array(z.string().regex(DNS_LABEL, 'each --namespace must be a valid namespace name')));
 
+const egressRules = (flag: string) =>
+  z.array(z.string()).transform((values, ctx) => {
+    const rules = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))];
+    for (const rule of rules) {
+      const parsed = parseEgressRule(rule);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `--${flag}: ${parsed}` });
+    }
+    return rules;
+  });
+
+const byteCount = z.string().regex(/^\d+$/, '--analysis-max-response-bytes must be a whole number of bytes').transform(Number)
+  .pipe(z.number().int().min(1024, '--analysis-max-response-bytes must be at least 1024').max(64 * 1024 * 1024, '--analysis-max-response-bytes must be at most 67108864 (64 MiB)'));
+
+const conditionTimeout = duration('analysis-condition-timeout').pipe(
+  z.number().min(10, '--analysis-condition-timeout must be at least 10ms').max(30_000, '--analysis-condition-timeout must be at most 30s'),
+);
+
 const rawSchema = z.object({
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
@@ -142,6 +182,11 @@ const rawSchema = z.object({
   'renew-deadline': duration('renew-deadline'),
   'retry-period': duration('retry-period'),
   'mapping-propagation-delay': duration('mapping-propagation-delay'),
+  'analysis-egress-allow': egressRules('analysis-egress-allow'),
+  'analysis-egress-deny': egressRules('analysis-egress-deny'),
+  'analysis-max-response-bytes': byteCount,
+  'analysis-condition-timeout': conditionTimeout,
+  'analysis-namespace-share': count('analysis-namespace-share').optional(),
 });
 
 type RawFlags = z.input<typeof rawSchema>;
@@ -166,6 +211,10 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
     'renew-deadline': '10s',
     'retry-period': '2s',
     'mapping-propagation-delay': '5s',
+    'analysis-egress-allow': [],
+    'analysis-egress-deny': [],
+    'analysis-max-response-bytes': '1048576',
+    'analysis-condition-timeout': '1s',
   };
 }
 
@@ -237,6 +286,11 @@ function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
     renewDeadlineMs: flags['renew-deadline'],
     retryPeriodMs: flags['retry-period'],
     mappingPropagationDelayMs: flags['mapping-propagation-delay'],
+    analysisEgressAllow: flags['analysis-egress-allow'],
+    analysisEgressDeny: flags['analysis-egress-deny'],
+    analysisMaxResponseBytes: flags['analysis-max-response-bytes'],
+    analysisConditionTimeoutMs: flags['analysis-condition-timeout'],
+    analysisNamespaceShare: flags['analysis-namespace-share'] ?? Math.ceil(flags['analysis-workers'] / 2),
   };
 }
 

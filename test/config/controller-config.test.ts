@@ -34,6 +34,11 @@ describe('parseControllerConfig', () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
       mappingPropagationDelayMs: 5_000,
+      analysisEgressAllow: [],
+      analysisEgressDeny: [],
+      analysisMaxResponseBytes: 1_048_576,
+      analysisConditionTimeoutMs: 1_000,
+      analysisNamespaceShare: 5,
     });
   });
 
@@ -52,6 +57,9 @@ describe('parseControllerConfig', () => {
       '--metrics-addr', '127.0.0.1:0', '--leader-elect=false', '--lease-name', 'my-lease',
       '--identity', 'me', '--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '500ms',
       '--mapping-propagation-delay', '1500ms',
+      '--analysis-egress-allow', '127.0.0.0/8,*.example.com', '--analysis-egress-allow=api.{namespace}.svc',
+      '--analysis-egress-deny', '10.0.0.0/8', '--analysis-max-response-bytes', '65536',
+      '--analysis-condition-timeout', '250ms', '--analysis-namespace-share', '1',
     ]);
     expect(config).toEqual<ControllerConfig>({
       kubeconfig: '/k', context: 'kind', namespaces: ['a', 'b', 'c'], workers: 8, analysisWorkers: 2,
@@ -59,6 +67,8 @@ describe('parseControllerConfig', () => {
       logLevel: 'debug', metricsAddr: { host: '127.0.0.1', port: 0 }, leaderElect: false,
       leaseName: 'my-lease', leaseNamespace: 'default', identity: 'me', leaseDurationMs: 6_000,
       renewDeadlineMs: 4_000, retryPeriodMs: 500, mappingPropagationDelayMs: 1_500,
+      analysisEgressAllow: ['127.0.0.0/8', '*.example.com', 'api.{namespace}.svc'], analysisEgressDeny: ['10.0.0.0/8'],
+      analysisMaxResponseBytes: 65_536, analysisConditionTimeoutMs: 250, analysisNamespaceShare: 1,
     });
   });
 
@@ -99,6 +109,12 @@ describe('parseControllerConfig', () => {
     [['--mapping-propagation-delay', 'soon'], '--mapping-propagation-delay'],
     [['--lease-duration', '5s', '--renew-deadline', '10s'], '--lease-duration must be longer than --renew-deadline'],
     [['--renew-deadline', '2s'], '--renew-deadline must be longer than --retry-period'],
+    [['--analysis-egress-allow', '10.0.0.0/33'], '--analysis-egress-allow: "10.0.0.0/33" is not a valid CIDR'],
+    [['--analysis-egress-deny', 'http://x'], '--analysis-egress-deny: "http://x" is neither a CIDR'],
+    [['--analysis-max-response-bytes', '10'], '--analysis-max-response-bytes must be at least 1024'],
+    [['--analysis-max-response-bytes', '1MiB'], '--analysis-max-response-bytes must be a whole number of bytes'],
+    [['--analysis-condition-timeout', '1m'], '--analysis-condition-timeout must be at most 30s'],
+    [['--analysis-namespace-share', '0'], '--analysis-namespace-share must be at least 1'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
     [['--workers'], "'--workers"],
     [['extra'], 'extra'],
@@ -107,6 +123,12 @@ describe('parseControllerConfig', () => {
     expect(message).toContain(expected);
     expect(message.startsWith('controller: ')).toBe(true);
     expect(message).not.toContain('\n');
+  });
+
+  test('the namespace share defaults to half the analysis workers, rounded up', () => {
+    expect(parse(['--analysis-workers', '3']).analysisNamespaceShare).toBe(2);
+    expect(parse(['--analysis-workers', '1']).analysisNamespaceShare).toBe(1);
+    expect(parse(['--analysis-workers', '4', '--analysis-namespace-share', '4']).analysisNamespaceShare).toBe(4);
   });
 
   test('several bad flags are reported together', () => {

@@ -46,6 +46,8 @@ export function startController(options: ControllerOptions): ControllerProcess {
     '--namespace', options.namespace,
     '--metrics-addr', '127.0.0.1:0',
     '--log-level', 'debug',
+    // The test workloads, Prometheus and metric servers all live on loopback (docs/security.md).
+    '--analysis-egress-allow', '127.0.0.0/8,::1',
     ...election,
     ...(options.flags ?? []),
   ];

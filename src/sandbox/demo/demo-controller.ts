@@ -30,6 +30,8 @@ export function startDemoController(options: DemoControllerOptions): DemoControl
     '--metrics-addr', '127.0.0.1:0',
     '--leader-elect=false',
     '--mapping-propagation-delay', '1s',
+    // The demo's pods, edge proxy and Prometheus all live on loopback (docs/security.md).
+    '--analysis-egress-allow', '127.0.0.0/8,::1',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
