@@ -39,10 +39,11 @@ export function formatVerdictLine(verdict: JudgeVerdict): string {
 }
 
 const REASONS: Record<InconclusiveReason, string> = {
+  warmup: 'every interval was in the warm-up',
   noTraffic: 'neither arm had requests',
   noCanaryTraffic: 'the canary had no requests in any judged interval',
   noBaselineTraffic: 'the baseline had no requests in any judged interval',
-  missingData: 'every interval had a missing series',
+  missingData: 'every interval after the warm-up had a missing series',
   noBadEvents: 'no bad events in either arm, so there is nothing to compare',
   notEnoughEvidence: 'not enough evidence either way',
 };

@@ -8,7 +8,7 @@ import { assessIntervalCounts } from './interval-counts.js';
 import type { ArmCounts } from './rate-ratio.js';
 import { addIntervalEvidence, buildAbortAlternatives, buildPromoteAlternatives, computeCanaryShare, computeMixtureLogEvidence } from './rate-ratio.js';
 
-export type InconclusiveReason = 'noTraffic' | 'noCanaryTraffic' | 'noBaselineTraffic' | 'missingData' | 'noBadEvents' | 'notEnoughEvidence';
+export type InconclusiveReason = 'warmup' | 'noTraffic' | 'noCanaryTraffic' | 'noBaselineTraffic' | 'missingData' | 'noBadEvents' | 'notEnoughEvidence';
 
 export type JudgeVerdict =
   | { outcome: 'fail'; interval: number }
@@ -138,7 +138,7 @@ function countStatus(state: JudgeState, status: IntervalStatus): JudgeState {
 
 /** Why an undecided run ends inconclusive, from the state alone. */
 export function assessInconclusiveReason(state: JudgeState): InconclusiveReason {
-  if (state.judgedIntervals === 0 && state.missingIntervals + state.invalidIntervals > 0) return 'missingData';
+  if (state.judgedIntervals === 0) return state.missingIntervals + state.invalidIntervals > 0 ? 'missingData' : 'warmup';
   if (state.canaryRequests === 0 && state.baselineRequests === 0) return 'noTraffic';
   if (state.canaryRequests === 0) return 'noCanaryTraffic';
   if (state.baselineRequests === 0) return 'noBaselineTraffic';

@@ -169,6 +169,10 @@ describe('warm-up, missing series and bad values', () => {
     expect(verdict).toEqual({ outcome: 'inconclusive', interval: 31, reason: 'notEnoughEvidence', action: 'pause' });
   });
 
+  test('a run that ends inside the warm-up: inconclusive, reason warmup', () => {
+    expect(assessJudgeRun(repeat(3, row(100, 50, 900, 0)), config({ warmupIntervals: 5 })).verdict).toMatchObject({ outcome: 'inconclusive', reason: 'warmup' });
+  });
+
   test('every interval missing: inconclusive, reason missingData', () => {
     expect(assessJudgeRun(repeat(4, {}), config()).verdict).toMatchObject({ outcome: 'inconclusive', reason: 'missingData' });
   });
