@@ -70,6 +70,8 @@ export class CelSandbox implements ConditionEngine {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  /** Whether any worker ever became ready (a worker that cannot even load fails the queue instead of looping). */
+  private everReady = false;
 
   constructor(options: CelSandboxOptions) {
     this.env = options.env ?? createConditionEnvironment();
@@ -128,6 +130,7 @@ export class CelSandbox implements ConditionEngine {
     if ('ready' in message) {
       clearTimeout(slot.startTimer);
       slot.ready = true;
+      this.everReady = true;
     } else if (slot.busy?.request.id === message.id) {
       const { resolve, timer } = slot.busy;
       clearTimeout(timer);
@@ -154,7 +157,7 @@ export class CelSandbox implements ConditionEngine {
 
   /** Without any worker ever becoming ready (e.g. it cannot load), queued evaluations fail rather than wait. */
   private failQueuedIfNeverReady(message: string): void {
-    if (this.slots.some((s) => s.ready)) return;
+    if (this.everReady) return;
     for (const pending of this.queue.splice(0)) pending.resolve({ ok: false, message });
   }
 

@@ -120,10 +120,16 @@ describe('CelSandbox: evaluation off the main thread under a wall-clock limit', 
     const compiledRunaway = sandbox.compileCondition(`${hundred}.all(a, ${hundred}.all(b, ${hundred}.all(c, ${hundred}.all(d, a + b + c + d >= 0))))`);
     if (!compiledRunaway.ok) throw new Error(compiledRunaway.message);
     const runaway = compiledRunaway.condition;
+    const innocent = sandbox.compileCondition('result == 2.0');
+    if (!innocent.ok) throw new Error(innocent.message);
     let ticks = 0;
     const ticker = setInterval(() => { ticks += 1; }, 10);
-    const outcome = await sandbox.evaluateCondition(runaway, { result: null });
+    const [outcome, queuedBehind] = await Promise.all([
+      sandbox.evaluateCondition(runaway, { result: null }),
+      sandbox.evaluateCondition(innocent.condition, { result: 2 }),
+    ]);
     clearInterval(ticker);
+    expect(queuedBehind).toEqual({ ok: true, value: true });
     expect(outcome).toEqual({ ok: false, message: expect.stringContaining('ran longer than the 1s evaluation time limit (--analysis-condition-timeout) and was stopped') });
     expect(ticks).toBeGreaterThan(0);
     const compiled = sandbox.compileCondition('result == 1.0');
