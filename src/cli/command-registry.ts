@@ -2,6 +2,7 @@ import { clusterCommand } from './cluster-command.js';
 import type { Command } from './command.js';
 import { completionCommand } from './completion-command.js';
 import { controllerCommand } from './controller-command.js';
+import { dashboardCommand } from './dashboard-command.js';
 import { getCommand } from './get-rollout-command.js';
 import { abortCommand, pauseCommand, promoteCommand, retryCommand } from './intent-command.js';
 import { judgeCommand } from './judge-command.js';
@@ -18,6 +19,6 @@ import { versionCommand } from './version-command.js';
 export function commandRegistry(): Command[] {
   return [
     getCommand, listCommand, promoteCommand, abortCommand, retryCommand, pauseCommand, setCommand, undoCommand, statusCommand,
-    lintCommand, planCommand, migrateCommand, judgeCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
+    lintCommand, planCommand, migrateCommand, judgeCommand, dashboardCommand, controllerCommand, clusterCommand, versionCommand, completionCommand,
   ];
 }
