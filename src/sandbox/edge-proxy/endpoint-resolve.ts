@@ -1,8 +1,10 @@
 /**
  * From a Service port to the ready endpoints behind it, the way kube-proxy (or Emissary's endpoint
  * resolver) sees them: the Service port named by the Mapping, the EndpointSlice port with the same
- * name, and every address of every endpoint whose `conditions.ready` is not false.
+ * name, and every address of every endpoint whose `conditions.ready` is not false (a pod-network
+ * address turned into the loopback address the simulated pod listens on, see pod-network.ts).
  */
+import { loopbackAddressOf } from '../pod-network.js';
 
 export interface ServicePortLike {
   name?: string | undefined;
@@ -33,7 +35,8 @@ function slicePort(slice: EndpointSliceLike, portName: string): number | undefin
 function readyAddresses(slice: EndpointSliceLike): string[] {
   return (slice.endpoints ?? [])
     .filter((e) => e.conditions?.ready !== false)
-    .flatMap((e) => e.addresses ?? []);
+    .flatMap((e) => e.addresses ?? [])
+    .map(loopbackAddressOf);
 }
 
 function sliceEndpoints(slice: EndpointSliceLike, portName: string): Endpoint[] {

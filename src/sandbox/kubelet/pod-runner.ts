@@ -1,4 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
+import { podNetworkAddress } from '../pod-network.js';
 import { ContainerRunner } from './container-runner.js';
 import { buildPodPlan, type PodPlan } from './pod-spec.js';
 import { buildPodStatus, type PodConditionJson, type PodStatusJson } from './pod-status.js';
@@ -78,7 +79,7 @@ export class PodRunner {
     const status = buildPodStatus({
       containers: this.containers.map((container) => container.snapshot()),
       initContainers: this.plan.initContainers,
-      podIP: this.options.ip,
+      podIP: podNetworkAddress(this.options.ip),
       hostIP: this.options.hostIP,
       startTime: this.startTime,
       previousConditions: this.conditions,

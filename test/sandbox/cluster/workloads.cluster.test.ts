@@ -1,12 +1,13 @@
 /**
  * Pods on the local cluster through the real controllers and the simulated kubelet: a ReplicaSet's
- * pods run as HTTP servers on loopback IPs, the endpointslice controller lists exactly the Ready
+ * pods run as HTTP servers on loopback IPs (reported as 240.x pod IPs), the endpointslice controller lists exactly the Ready
  * ones, scaling down stops servers, a never-ready image is never a ready endpoint, and deleting
  * the ReplicaSet garbage-collects its pods.
  */
 import { request } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 import { kubectl, useTestNamespace, waitFor } from '../../harness/cluster.js';
+import { loopbackAddressOf } from '../../../src/sandbox/pod-network.js';
 
 const ns = useTestNamespace('workloads');
 const T = 120_000;
@@ -19,7 +20,7 @@ interface HttpAnswer {
 
 function httpGet(ip: string, port = PORT): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: ip, port, path: '/', timeout: 5_000 }, (res) => {
+    const req = request({ host: loopbackAddressOf(ip), port, path: '/', timeout: 5_000 }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -104,7 +105,7 @@ describe('a ReplicaSet of kanary/demo-app:v1', () => {
     });
   });
 
-  test('scaled to 3 gets 3 Ready pods with distinct loopback IPs answering with the image body', async () => {
+  test('scaled to 3 gets 3 Ready pods with distinct pod IPs answering with the image body', async () => {
     const ready = await waitFor(
       async () => {
         const list = await pods(app);
@@ -114,7 +115,7 @@ describe('a ReplicaSet of kanary/demo-app:v1', () => {
     );
     firstIps = ready.map((p) => p.status?.podIP ?? '').sort();
     expect(new Set(firstIps).size).toBe(3);
-    for (const ip of firstIps) expect(ip).toMatch(/^127\.\d+\.\d+\.\d+$/);
+    for (const ip of firstIps) expect(ip).toMatch(/^240\.\d+\.\d+\.\d+$/);
     for (const pod of ready) {
       const answer = await httpGet(pod.status?.podIP ?? '');
       expect(answer.status).toBe(200);

@@ -8,6 +8,8 @@ describe('resolveEndpoints', () => {
   test.each([
     ['ready endpoints on the target port', [slice([{ addresses: ['127.1.0.2'], conditions: { ready: true } }])], 80,
       [{ host: '127.1.0.2', port: 8080 }]],
+    ['a pod-network address resolves to the loopback address the pod listens on', [slice([{ addresses: ['240.1.0.5'], conditions: { ready: true } }])], 80,
+      [{ host: '127.1.0.5', port: 8080 }]],
     ['unknown readiness counts as ready', [slice([{ addresses: ['127.1.0.3'] }])], 80, [{ host: '127.1.0.3', port: 8080 }]],
     ['not ready is left out', [slice([{ addresses: ['127.1.0.2'], conditions: { ready: false } }, { addresses: ['127.1.0.4'], conditions: { ready: true } }])], 80,
       [{ host: '127.1.0.4', port: 8080 }]],

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { startEdgeProxy, type EdgeProxy } from '../../../src/sandbox/edge-proxy/edge-proxy.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
+import { podNetworkAddress } from '../../../src/sandbox/pod-network.js';
 import { useTestNamespace, waitFor } from '../../harness/cluster.js';
 
 jest.setTimeout(120_000);
@@ -39,7 +40,7 @@ async function writeSlice(service: string, port: number, endpoints: Array<{ ip: 
     metadata: { name: `${service}-manual`, labels: { 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': 'kanary-test' } },
     addressType: 'IPv4',
     ports: [{ name: 'http', port, protocol: 'TCP' }],
-    endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready } })),
+    endpoints: endpoints.map((e) => ({ addresses: [podNetworkAddress(e.ip)], conditions: { ready: e.ready } })),
   };
   const ref = { group: 'discovery.k8s.io', version: 'v1', namespace: ns.name, plural: 'endpointslices' };
   try {

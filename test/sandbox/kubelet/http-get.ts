@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { loopbackAddressOf } from '../../../src/sandbox/pod-network.js';
 
 export interface GetResult {
   status: number;
@@ -6,10 +7,17 @@ export interface GetResult {
   headers: http.IncomingHttpHeaders;
 }
 
-/** One GET on a fresh connection (no keep-alive), so nothing stays open after a test. */
+/** A URL to a pod IP (240.P.x.y) as the loopback URL the simulated pod listens on. */
+export function onPodNetwork(url: string): string {
+  const parsed = new URL(url);
+  parsed.hostname = loopbackAddressOf(parsed.hostname);
+  return parsed.toString();
+}
+
+/** One GET on a fresh connection (no keep-alive), so nothing stays open after a test; pod IPs are reached on loopback. */
 export function httpGet(url: string): Promise<GetResult> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, headers: { connection: 'close' } }, (res) => {
+    const req = http.get(onPodNetwork(url), { agent: false, headers: { connection: 'close' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));

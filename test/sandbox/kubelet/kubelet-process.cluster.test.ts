@@ -66,7 +66,7 @@ test('runs the pods selected onto its node, logs JSON lines, and stops them on S
     return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
   }, { timeoutMs: 30_000, description: 'pinned pod Ready' });
   expect(pod.spec?.nodeName).toBe(nodeName);
-  expect(pod.status?.podIP).toMatch(/^127\.251\./);
+  expect(pod.status?.podIP).toMatch(/^240\.251\./);
   const url = `http://${pod.status?.podIP}:9000/`;
   expect(JSON.parse((await httpGet(url)).body)).toMatchObject({ pod: 'pinned', colour: 'blue' });
 

@@ -48,13 +48,13 @@ test('the node is registered and Ready', async () => {
   expect(Number(node.status?.allocatable?.['pods'])).toBeGreaterThanOrEqual(100);
 });
 
-test('a pod is bound, Running and Ready on its own 127.x IP, answering with its image body', async () => {
+test('a pod is bound, Running and Ready on its own pod IP (240.x, listening on 127.x), answering with its image body', async () => {
   await createPod('demo-v2', 'kanary/demo-app:v2');
   const pod = await waitForPod('demo-v2', isReady, 'Ready');
   expect(pod.spec?.nodeName).toBe(nodeName);
   expect(pod.status?.phase).toBe('Running');
   const ip = pod.status?.podIP ?? '';
-  expect(ip).toMatch(/^127\.(?!0\.)\d+\.\d+\.\d+$/);
+  expect(ip).toMatch(/^240\.(?!0\.)\d+\.\d+\.\d+$/);
   expect(pod.status?.podIPs).toEqual([{ ip }]);
   expect(pod.status?.hostIP).toBe('127.0.0.1');
   expect(pod.status?.startTime).toBeDefined();
