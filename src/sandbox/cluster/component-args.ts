@@ -23,7 +23,7 @@ export const CONTROLLERS = [
   'garbagecollector',
   'serviceaccount',
   'serviceaccount-token',
-  'root-ca-certificate-publisher',
+  'root-ca-cert-publisher',
   'replicaset',
   'deployment',
   'endpointslice',
@@ -108,6 +108,8 @@ export function apiserverArgs({ paths, ports }: ComponentArgsInput): string[] {
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     '--authorization-mode=Node,RBAC',
+    // As production clusters do: whether a privileged pod may run is Pod Security's decision.
+    '--allow-privileged=true',
     '--endpoint-reconciler-type=none',
     `--enable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
     `--admission-control-config-file=${paths.admissionConfig}`,

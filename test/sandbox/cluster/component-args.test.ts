@@ -1,6 +1,7 @@
 import { clusterPaths } from '../../../src/sandbox/cluster/cluster-paths.js';
 import {
   CONTROLLERS,
+  admissionConfiguration,
   apiserverArgs,
   apiserverUrl,
   controllerManagerArgs,
@@ -33,9 +34,11 @@ describe('apiserverArgs', () => {
     ['--etcd-servers', 'http://127.0.0.1:4001'],
     ['--secure-port', '4003'],
     ['--bind-address', '127.0.0.1'],
-    ['--authorization-mode', 'RBAC'],
+    ['--authorization-mode', 'Node,RBAC'],
+    ['--allow-privileged', 'true'],
     ['--endpoint-reconciler-type', 'none'],
-    ['--disable-admission-plugins', 'ServiceAccount'],
+    ['--enable-admission-plugins', 'NodeRestriction,OwnerReferencesPermissionEnforcement,PodSecurity,ResourceQuota,LimitRanger,ServiceAccount'],
+    ['--admission-control-config-file', '/tmp/c/admission.json'],
     ['--client-ca-file', '/tmp/c/pki/ca.crt'],
     ['--tls-cert-file', '/tmp/c/pki/apiserver.crt'],
     ['--service-account-key-file', '/tmp/c/pki/sa.pub'],
@@ -60,10 +63,10 @@ describe('controllerManagerArgs', () => {
   test('runs exactly the required controllers, endpointslice but not endpoint', () => {
     const controllers = (args.get('--controllers') ?? '').split(',');
     expect(controllers.sort()).toEqual(
-      ['deployment', 'endpointslice', 'garbagecollector', 'job', 'namespace', 'replicaset', 'serviceaccount', 'serviceaccount-token'],
+      ['deployment', 'endpointslice', 'garbagecollector', 'job', 'namespace', 'replicaset', 'resourcequota', 'root-ca-cert-publisher', 'serviceaccount', 'serviceaccount-token'],
     );
     expect(controllers).not.toContain('endpoint');
-    expect(CONTROLLERS).toHaveLength(8);
+    expect(CONTROLLERS).toHaveLength(10);
   });
 
   test.each([
@@ -71,9 +74,14 @@ describe('controllerManagerArgs', () => {
     ['--service-account-private-key-file', '/tmp/c/pki/sa.key'],
     ['--root-ca-file', '/tmp/c/pki/ca.crt'],
     ['--leader-elect', 'false'],
-    ['--port', '0'],
     ['--secure-port', '0'],
   ])('%s=%s', (flag, value) => {
     expect(args.get(flag)).toBe(value);
   });
+});
+
+test('Pod Security admission enforces baseline unless a namespace says otherwise', () => {
+  const config = admissionConfiguration() as { plugins: { name: string; configuration: { defaults: Record<string, string> } }[] };
+  expect(config.plugins.map((p) => p.name)).toEqual(['PodSecurity']);
+  expect(config.plugins[0]?.configuration.defaults).toMatchObject({ enforce: 'baseline', 'enforce-version': 'latest' });
 });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { resolveKubernetesVersion } from '../../../src/sandbox/cluster/cluster-paths.js';
 import { kubectl, testKubeconfigPath, useTestNamespace, waitFor } from '../../harness/cluster.js';
 
 const ns = useTestNamespace('control-plane');
@@ -15,11 +16,52 @@ function configMap(name: string, data: Record<string, string>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 }
 
-test('the apiserver is v1.20.2 and the RBAC-enabled admin can do everything', async () => {
-  const version = JSON.parse((await kubectl(['version', '-o', 'json'])).stdout) as { serverVersion: { gitVersion: string } };
-  expect(version.serverVersion.gitVersion).toBe('v1.20.2');
+test('the apiserver and kubectl are the version asked for and the RBAC-enabled admin can do everything', async () => {
+  const expected = resolveKubernetesVersion(undefined, process.env);
+  const version = JSON.parse((await kubectl(['version', '-o', 'json'])).stdout) as { serverVersion: { gitVersion: string }; clientVersion: { gitVersion: string } };
+  expect(version.serverVersion.gitVersion).toBe(expected);
+  expect(version.clientVersion.gitVersion).toBe(expected);
   const canI = await kubectl(['auth', 'can-i', '*', '*', '--all-namespaces']);
   expect(canI.stdout.trim()).toBe('yes');
+}, T);
+
+function privilegedPod(name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name: 'app', image: 'kanary/demo-app:v1', securityContext: { privileged: true } }] },
+  });
+}
+
+test('Pod Security admission enforces baseline by default: a privileged pod is refused', async () => {
+  const refused = await kubectl(['apply', '-n', ns.name, '-f', '-'], { input: privilegedPod('privileged'), allowFailure: true });
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toContain('violates PodSecurity "baseline:latest"');
+}, T);
+
+test('a namespace labelled restricted refuses a pod that may run as root', async () => {
+  const restricted = `${ns.name}-restricted`;
+  await kubectl(['create', 'namespace', restricted]);
+  try {
+    await kubectl(['label', 'namespace', restricted, 'pod-security.kubernetes.io/enforce=restricted']);
+    const pod = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'rooty' }, spec: { containers: [{ name: 'app', image: 'kanary/demo-app:v1' }] } });
+    const refused = await kubectl(['apply', '-n', restricted, '-f', '-'], { input: pod, allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('violates PodSecurity "restricted:latest"');
+  } finally {
+    await kubectl(['delete', 'namespace', restricted, '--wait=false']);
+  }
+}, T);
+
+test('ServiceAccount tokens come only from the TokenRequest API: no token Secret is created', async () => {
+  await kubectl(['create', 'serviceaccount', 'robot', '-n', ns.name]);
+  const token = (await kubectl(['create', 'token', 'robot', '-n', ns.name, '--duration', '10m'])).stdout.trim();
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string; exp: number };
+  expect(claims.sub).toBe(`system:serviceaccount:${ns.name}:robot`);
+  expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+  const secrets = JSON.parse((await kubectl(['get', 'secrets', '-n', ns.name, '-o', 'json'])).stdout) as { items: { type: string }[] };
+  expect(secrets.items.filter((s) => s.type === 'kubernetes.io/service-account-token')).toEqual([]);
 }, T);
 
 test('kubectl apply creates and updates an object that kubectl get reads back', async () => {
