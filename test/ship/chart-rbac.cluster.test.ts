@@ -109,7 +109,8 @@ function controllerArgs(manifests: readonly RenderedManifest[]): string[] {
   const deployment = objectsOf(manifests, 'Deployment')[0] as Obj;
   const args = (deployment.spec.template.spec.containers[0].args as string[]).filter((a) => !a.startsWith('--metrics-addr='));
   // The default chart watches every namespace; the scope flag keeps this run off other test files' Rollouts.
-  return [...args, '--metrics-addr=127.0.0.1:0', `--namespace=${ns.name}`, '--identity=chart-rbac-test', '--mapping-propagation-delay=1s'];
+  // The analysis web check's server is on loopback, which the egress policy refuses unless allowed.
+  return [...args, '--metrics-addr=127.0.0.1:0', `--namespace=${ns.name}`, '--identity=chart-rbac-test', '--mapping-propagation-delay=1s', '--analysis-egress-allow=127.0.0.0/8'];
 }
 
 function forbiddenLogLines(logs: readonly string[]): string[] {
