@@ -17,7 +17,7 @@ function renderHeader(page: RolloutPage): HTMLElement {
     h('p', {},
       h('span', { class: `phase phase-${summary.phase}`, 'data-testid': 'phase' }, summary.phase), ' · step ',
       h('span', { 'data-testid': 'step' }, summary.step), ' · canary weight ',
-      h('strong', { 'data-testid': 'weight' }, `${summary.actualWeight}%`), ` (set ${summary.setWeight}%)`,
+      h('strong', { 'data-testid': 'weight' }, `${summary.actualWeight}%`), ' (set ', h('span', { 'data-testid': 'set-weight' }, `${summary.setWeight}%`), ')',
       ` · ${view.replicas.available}/${view.replicas.desired} available · release running ${formatAge(summary.releaseAgeMs)}`),
     summary.invalidSpec ? h('p', { class: 'invalid', 'data-testid': 'invalid-spec' }, summary.invalidSpec) : null,
     summary.message ? h('p', { class: 'message', 'data-testid': 'message' }, summary.message) : null,
