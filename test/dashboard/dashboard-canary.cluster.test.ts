@@ -117,3 +117,21 @@ test('Cancel in the dialog sends nothing', async () => {
   expect((await status()).currentStepIndex).toBe(before);
   await expect(page.locator('[data-testid="action-result"]').textContent()).resolves.toContain('promoted');
 });
+
+test('a Rollout with an invalid spec is listed with its InvalidSpec message', async () => {
+  const broken = tweakExample(loadExample('canary-ambassador'), { replicas: 1, trafficRouting: false })
+    .filter((doc) => doc.kind === 'Rollout')
+    .map((doc) => ({ ...doc, metadata: { name: 'broken' }, spec: { ...doc.spec, selector: { matchLabels: { app: 'other' } } } }));
+  await applyDocs(ns.name, broken);
+  const message = await waitFor(async () => {
+    const conditions = ((await view.rollout('broken')).status?.conditions ?? []) as Obj[];
+    return conditions.find((c) => c.type === 'InvalidSpec' && c.status === 'True')?.message as string | undefined;
+  }, { timeoutMs: 30_000, description: 'InvalidSpec condition on rollout broken' });
+  await page.goto(`${dashboard!.url}#/`);
+  const cell = page.locator(`tr[data-key="${ns.name}/broken"] [data-testid="invalid-spec"]`);
+  await cell.waitFor({ timeout: 10_000 });
+  expect(await cell.textContent()).toBe(message);
+  await page.goto(`${dashboard!.url}#/rollouts/${ns.name}/broken`);
+  await expect(page.locator('header [data-testid="invalid-spec"]').textContent()).resolves.toBe(message);
+  await screenshot(page, 'invalid-spec');
+});
