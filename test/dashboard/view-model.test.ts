@@ -8,7 +8,7 @@ const now = Date.parse('2026-01-01T12:00:00Z');
 function rollout(name: string, namespace: string, status: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) {
   return {
     apiVersion: 'kanary.dev/v1alpha1', kind: 'Rollout',
-    metadata: { name, namespace, uid: `${name}-uid`, creationTimestamp: '2026-01-01T11:00:00Z' },
+    metadata: { name, namespace, uid: `${name}-uid` },
     spec: {
       replicas: 2,
       selector: { matchLabels: { app: name } },
