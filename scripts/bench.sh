@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = judge ]; then shift; exec node scripts/run-ts.mjs bench/judge/run-judge-bench.ts "$@"; fi
 npm run -s build
+# The local stack on Kubernetes 1.37 (built once), its kubectl first on PATH.
+PATH="$(bash scripts/setup-cluster.sh --print-bin-dir):$PATH"
+export PATH
 cluster_dir=""
 cleanup() {
   if [ -n "$cluster_dir" ]; then
@@ -22,4 +25,6 @@ if [ -z "${KANARY_BENCH_KUBECONFIG:-}" ]; then
   node bin/kanary.js cluster start --dir "$cluster_dir" >&2
   KANARY_BENCH_KUBECONFIG="$cluster_dir/kubeconfig"
 fi
+KANARY_BENCH_KUBERNETES_VERSION=${KANARY_BENCH_KUBERNETES_VERSION:-$(kubectl --kubeconfig "$KANARY_BENCH_KUBECONFIG" version -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",(c)=>(s+=c)).on("end",()=>{try{console.log(JSON.parse(s).serverVersion.gitVersion)}catch{console.log("")}})')}
+export KANARY_BENCH_KUBERNETES_VERSION
 KANARY_TEST_KUBECONFIG="$KANARY_BENCH_KUBECONFIG" node scripts/run-ts.mjs bench/run-benchmarks.ts "$@"

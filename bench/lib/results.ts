@@ -21,6 +21,8 @@ export interface BenchResult {
   machine: Machine;
   /** The commit whose code was measured (KANARY_BENCH_COMMIT, else `git rev-parse HEAD`). */
   commit?: string;
+  /** The API server's version (KANARY_BENCH_KUBERNETES_VERSION, set by scripts/bench.sh); absent in results measured on v1.20.2. */
+  kubernetesVersion?: string;
   metrics: Record<string, Summary>;
   /** Free-form facts about the run (settings, counts by verb/resource, notes). */
   details?: Record<string, unknown>;
@@ -41,7 +43,11 @@ function measuredCommit(): string | undefined {
 
 export function writeResult(name: string, metrics: Record<string, Summary>, details?: Record<string, unknown>): BenchResult {
   const commit = measuredCommit();
-  const result: BenchResult = { name, date: new Date().toISOString(), machine: machine(), ...(commit ? { commit } : {}), metrics, ...(details ? { details } : {}) };
+  const kubernetesVersion = process.env.KANARY_BENCH_KUBERNETES_VERSION;
+  const result: BenchResult = {
+    name, date: new Date().toISOString(), machine: machine(), ...(commit ? { commit } : {}),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}), metrics, ...(details ? { details } : {}),
+  };
   const file = join(benchRoot, 'results', `${name}.json`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -156,7 +156,7 @@ function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: Cont
     logger,
     metrics,
   };
-  return Promise.all([
+  const running = Promise.all([
     runWorkers({
       queue: parts.rolloutQueue,
       count: config.workers,
@@ -170,6 +170,8 @@ function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: Cont
       reconcile: (key) => timed(metrics, 'analysisrun', clock, () => reconcileAnalysisRunKey(runDeps, key)),
     }),
   ]);
+  // Once the workers are done, the condition evaluator's worker threads go too.
+  return running.finally(() => analysis.conditions.close());
 }
 
 /** Starts the controller; resolves once telemetry is listening (caches sync in the background). */

@@ -16,6 +16,8 @@ export interface ControllerOptions {
   flags?: string[];
   /** Lease settings: leader election is off unless identity is given. */
   identity?: string;
+  /** Credentials (default: the test cluster's admin kubeconfig). */
+  kubeconfig?: string;
 }
 
 export interface ControllerProcess {
@@ -42,7 +44,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
     // Node flags for the controller alone (e.g. a heap cap in the scale bench).
     ...(process.env.KANARY_CONTROLLER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     join(root, 'bin', 'kanary.js'), 'controller',
-    '--kubeconfig', testKubeconfigPath(),
+    '--kubeconfig', options.kubeconfig ?? testKubeconfigPath(),
     '--namespace', options.namespace,
     '--metrics-addr', '127.0.0.1:0',
     '--log-level', 'debug',

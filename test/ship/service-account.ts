@@ -106,7 +106,11 @@ export function spawnController(kubeconfig: string, args: readonly string[]): Ru
     }, { timeoutMs: 30_000, description: 'controller telemetry address' }),
     async stop() {
       if (!exited()) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => {
+        // Diagnostics for a controller that did not stop gracefully: what it logged last.
+        console.error(`controller did not exit 15 s after SIGTERM; last log lines:\n${logs.slice(-15).join('\n')}`);
+        child.kill('SIGKILL');
+      }, 15_000);
       const code = await exit;
       clearTimeout(timer);
       return code;
