@@ -84,8 +84,8 @@ export const dashboardCommand: Command = {
       port: { type: 'string' }, address: { type: 'string' }, 'all-namespaces': { type: 'boolean', short: 'A' }, 'read-only': { type: 'boolean' },
     });
     const flags = { kubeconfig: values.kubeconfig as string | undefined, context: values.context as string | undefined };
-    const kc = loadKubeConfig(flags, io.env);
     const port = parsePort(values.port as string | undefined);
+    const kc = loadKubeConfig(flags, io.env);
     const address = (values.address as string | undefined) ?? '127.0.0.1';
     const all = values['all-namespaces'] === true;
     const namespaces = all ? [undefined] : resolveNamespace(kc, values.namespace as string | undefined).split(',').map((n) => n.trim()).filter(Boolean);
