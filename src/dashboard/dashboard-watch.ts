@@ -63,7 +63,8 @@ function targets(namespace: string | undefined, mappingVersion: string): { kind:
     { kind: 'replicaSets', resource: { group: 'apps', version: 'v1', plural: 'replicasets', namespace }, labelSelector: TREE_SELECTORS.replicaSets },
     { kind: 'pods', resource: { group: '', version: 'v1', plural: 'pods', namespace }, labelSelector: TREE_SELECTORS.pods },
     { kind: 'analysisRuns', resource: kanary(ANALYSIS_RUN_PLURAL) },
-    { kind: 'mappings', resource: { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL, namespace }, labelSelector: TREE_SELECTORS.mappings },
+    // Every Mapping, not only Kanary's canary copies: the page shows the stable (base) one too.
+    { kind: 'mappings', resource: { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL, namespace } },
   ];
 }
 

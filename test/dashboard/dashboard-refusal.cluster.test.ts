@@ -79,6 +79,7 @@ test('Promote without patch rights shows the API server\'s refusal, and nothing 
   const text = await result.textContent();
   expect(text).toContain('refused (403)');
   expect(text).toContain(`User "system:serviceaccount:${ns.name}:viewer" cannot patch resource "rollouts/status"`);
+  await expect(page.locator('[data-testid="mapping-stable"]').textContent()).resolves.toContain('demo-stable:80');
   await screenshot(page, 'refused');
   const status = (await new ClusterView(ns.kc, ns.name).rollout()).status ?? {};
   expect(status.currentStepIndex ?? 0).toBe(0);
