@@ -34,7 +34,20 @@ export const SCALE_DOWN_DEADLINE_ANNOTATION = 'kanary.dev/scale-down-deadline';
 /** On a canary Mapping whose weight went to 0: RFC 3339 time since when, for the propagation delay. */
 export const CANARY_ZERO_SINCE_ANNOTATION = 'kanary.dev/zero-weight-since';
 
-/** Standard recommended label marking objects Kanary created. */
+/**
+ * On a canary Mapping Kanary created: how Kanary finds its canary Mappings (the CLI, the dashboard).
+ * Canary Mappings keep the base Mapping's labels as they are, `app.kubernetes.io/managed-by`
+ * included, because Emissary groups Mappings by the labels a Host's mappingSelector matches.
+ */
+export const CANARY_MAPPING_LABEL = 'kanary.dev/canary-mapping';
+export const CANARY_MAPPING_LABEL_VALUE = 'true';
+/**
+ * On a canary Mapping: the label and annotation keys Kanary copied from the base Mapping (JSON), so
+ * a key removed from the base is removed from the canary while others' keys are left alone.
+ */
+export const CANARY_COPIED_KEYS_ANNOTATION = 'kanary.dev/copied-from-base';
+
+/** Standard recommended label marking objects Kanary created (ReplicaSets; never canary Mappings). */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'kanary';
 

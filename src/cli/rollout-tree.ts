@@ -11,8 +11,8 @@ import {
   DEFAULT_AMBASSADOR_API_VERSION,
   KANARY_GROUP,
   KANARY_VERSION,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
+  CANARY_MAPPING_LABEL,
+  CANARY_MAPPING_LABEL_VALUE,
   MAPPING_PLURAL,
   POD_TEMPLATE_HASH_LABEL,
   ROLLOUT_NAME_LABEL,
@@ -107,7 +107,7 @@ export const TREE_SELECTORS = {
   replicaSets: POD_TEMPLATE_HASH_LABEL,
   pods: POD_TEMPLATE_HASH_LABEL,
   analysisRuns: (rolloutName: string) => `${ROLLOUT_NAME_LABEL}=${buildNameLabelValue(rolloutName)}`,
-  mappings: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+  mappings: `${CANARY_MAPPING_LABEL}=${CANARY_MAPPING_LABEL_VALUE}`,
 } as const;
 
 async function listMappings(client: RolloutClient, namespace: string, apiVersion: string): Promise<MappingObject[]> {

@@ -7,7 +7,8 @@ import { UserError } from '../cli/command.js';
 import { LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
 
 export const AMBASSADOR_API_VERSIONS = ['getambassador.io/v2', 'getambassador.io/v3alpha1'] as const;
-export type AmbassadorApiVersion = (typeof AMBASSADOR_API_VERSIONS)[number];
+/** `auto` (choose from what the cluster serves) or a full getambassador.io apiVersion. */
+export type AmbassadorApiVersion = 'auto' | `getambassador.io/${string}`;
 
 export interface ListenAddress {
   /** Empty means every interface. */
@@ -62,7 +63,8 @@ export const CONTROLLER_FLAGS_USAGE = `Flags:
   --workers N                       rollout reconcile workers (default 10)
   --analysis-workers N              analysis run workers (default 10)
   --prometheus-address URL          default Prometheus address (default http://prometheus.monitoring:9090)
-  --ambassador-api-version V        getambassador.io/v2 (default) or getambassador.io/v3alpha1
+  --ambassador-api-version V        Mapping apiVersion: auto (default: v2 when served, else v3alpha1),
+                                    getambassador.io/v2 or getambassador.io/v3alpha1
   --log-level L                     debug, info (default), warn, error
   --metrics-addr [HOST]:PORT        /metrics /healthz /readyz address (default :8090)
   --leader-elect[=true|false]       run leader election (default true)
@@ -169,8 +171,8 @@ const rawSchema = z.object({
   workers: count('workers'),
   'analysis-workers': count('analysis-workers'),
   'prometheus-address': httpUrl,
-  'ambassador-api-version': z.enum(AMBASSADOR_API_VERSIONS, {
-    message: `--ambassador-api-version must be one of ${AMBASSADOR_API_VERSIONS.join(', ')}`,
+  'ambassador-api-version': z.string().refine((text): text is AmbassadorApiVersion => text === 'auto' || /^getambassador\.io\/v[0-9a-z]+$/.test(text), {
+    message: `--ambassador-api-version must be auto or a getambassador.io apiVersion such as ${AMBASSADOR_API_VERSIONS.join(', ')}`,
   }),
   'log-level': z.enum(LOG_LEVELS, { message: `--log-level must be one of ${LOG_LEVELS.join(', ')}` }),
   'metrics-addr': listenAddress,
@@ -200,7 +202,7 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
     workers: '10',
     'analysis-workers': '10',
     'prometheus-address': 'http://prometheus.monitoring:9090',
-    'ambassador-api-version': 'getambassador.io/v2',
+    'ambassador-api-version': 'auto',
     'log-level': 'info',
     'metrics-addr': ':8090',
     'leader-elect': 'true',

@@ -4,6 +4,7 @@
  * replica keeps its caches warm so a standby takes over at once.
  */
 import * as k8s from '@kubernetes/client-node';
+import { Gauge } from 'prom-client';
 import type { ControllerConfig } from '../config/controller-config.js';
 import { createAnalysisRuntime } from '../analysis/analysis-setup.js';
 import { createKubeClients, type KubeClients } from '../kube/clients.js';
@@ -18,14 +19,15 @@ import type { Logger } from '../telemetry/logger.js';
 import { createControllerMetrics, type ControllerMetrics } from '../telemetry/metrics.js';
 import { AmbassadorTrafficRouter } from '../traffic/ambassador.js';
 import type { MappingObject } from '../traffic/ambassador-mapping.js';
+import { MappingApiResolver, MappingApiState, TrackedInformer, discoverServedMappingVersions } from '../traffic/mapping-api.js';
 import { createAnalysisRunFactory } from './analysis-run-factory.js';
-import { allInformers, createControllerInformers, type ControllerInformers } from './controller-informers.js';
+import { allInformers, createControllerInformers, createMappingInformers, type ControllerInformers, type InformerGroup } from './controller-informers.js';
 import { enqueueOwner, enqueueReferencing, keyOf, serviceOfSlice } from './enqueue-handlers.js';
 import { reconcileAnalysisRunKey } from './reconcile-analysis-run.js';
 import { reconcileRollout, type RolloutReconciler } from './reconcile-rollout.js';
 import { CountStatusDeferral } from './count-status-deferral.js';
 import { StaleCacheGuard } from './stale-cache-guard.js';
-import type { RolloutWorld } from './rollout-world.js';
+import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { createSecretReader } from './secret-reader.js';
 
 export interface ControllerAppOptions {
@@ -44,9 +46,19 @@ export interface ControllerApp {
   stop(reason?: string): Promise<void>;
 }
 
+/** The Mapping side, which may come up late or not at all without holding up anything else. */
+interface MappingParts {
+  resolver: MappingApiResolver;
+  state: MappingApiState;
+  /** Set once discovery chose a version. */
+  group?: InformerGroup<KubeObject>;
+  tracked: TrackedInformer[];
+}
+
 interface Parts {
   clients: KubeClients;
   informers: ControllerInformers;
+  mapping: MappingParts;
   rolloutQueue: WorkQueue;
   runQueue: WorkQueue;
   rollouts: RolloutReconciler;
@@ -62,28 +74,88 @@ function wireHandlers(parts: Parts): void {
   informers.analysisRuns.onChange((obj, type) => {
     if (type !== 'delete') runQueue.add(keyOf(obj));
   });
-  informers.mappings.onChange(enqueueOwner(enqueueRollout));
-  informers.mappings.onChange(enqueueReferencing(rolloutsCache, 'mapping', enqueueRollout));
   informers.services.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
   informers.endpointSlices.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout, serviceOfSlice));
   informers.analysisTemplates.onChange(enqueueReferencing(rolloutsCache, 'template', enqueueRollout));
+}
+
+function informerOptions(options: ControllerAppOptions, metrics: ControllerMetrics) {
+  const { config, kubeConfig, logger } = options;
+  return {
+    kubeConfig,
+    namespaces: config.namespaces,
+    logger,
+    onRequest: (r: { resource: string; code: number }) => metrics.countKubernetesRequest({ verb: 'list', resource: r.resource, code: r.code }),
+  };
+}
+
+/** Every Rollout that routes through Ambassador, enqueued (the Mapping API came back). */
+function enqueueRoutedRollouts(parts: Parts): void {
+  for (const rollout of parts.informers.rollouts.informers.flatMap((i) => i.list())) {
+    if ((rollout.spec as { strategy?: { canary?: { trafficRouting?: unknown } } } | undefined)?.strategy?.canary?.trafficRouting) {
+      parts.rolloutQueue.add(keyOf(rollout));
+    }
+  }
+}
+
+/**
+ * Once discovery chose the Mapping version: creates the Mapping informers in it, wires their
+ * handlers, and hands them to the supervisor (which restarts them with backoff while they fail).
+ */
+function startMappingInformers(options: ControllerAppOptions, parts: Parts, deps: { metrics: ControllerMetrics; supervisor: InformerSupervisor }): void {
+  const { mapping, informers, rolloutQueue } = parts;
+  mapping.resolver.onResolved((apiVersion) => {
+    const group = createMappingInformers(informerOptions(options, deps.metrics), apiVersion);
+    const enqueueRollout = (key: string) => rolloutQueue.add(key);
+    group.onChange(enqueueOwner(enqueueRollout));
+    group.onChange(enqueueReferencing(informers.rollouts.cache, 'mapping', enqueueRollout));
+    mapping.group = group;
+    mapping.tracked = group.informers.map((informer) => new TrackedInformer(informer, () => enqueueRoutedRollouts(parts)));
+    mapping.state.track(mapping.tracked);
+    for (const tracked of mapping.tracked) deps.supervisor.add(tracked);
+    void Promise.all(mapping.tracked.map((t) => t.whenSynced())).then(() => enqueueRoutedRollouts(parts));
+  });
+}
+
+/** Resolves once the Mapping side has settled: no version found yet, or its informers' first start ended. */
+async function mappingSettled(mapping: MappingParts): Promise<void> {
+  await mapping.resolver.start();
+  await Promise.all(mapping.tracked.map((t) => t.whenSettled()));
+}
+
+/** `kanary_mapping_api_available{api_version}`: 1 while the chosen Mapping version is usable. */
+function registerMappingApiGauge(metrics: ControllerMetrics, state: MappingApiState): void {
+  new Gauge({
+    name: 'kanary_mapping_api_available',
+    help: 'Whether the Mapping API version the controller reads and writes is usable (1) or not (0); api_version is empty until discovery chose one.',
+    labelNames: ['api_version'],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.set({ api_version: state.apiVersion() ?? '' }, state.problem() === undefined ? 1 : 0);
+    },
+  });
 }
 
 function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): Parts {
   const { config, kubeConfig, clock, logger } = options;
   const onRequest = (r: { verb: string; resource: string; code: number }) => metrics.countKubernetesRequest(r);
   const clients = createKubeClients(kubeConfig, { onRequest });
-  const informers = createControllerInformers(
-    { kubeConfig, namespaces: config.namespaces, logger, onRequest: (r) => metrics.countKubernetesRequest({ verb: 'list', resource: r.resource, code: r.code }) },
-    config.ambassadorApiVersion,
-  );
+  const informers = createControllerInformers(informerOptions(options, metrics));
   const events = new EventRecorder({
     clients,
     clock,
     onError: (error, event) => logger.warn('could not record event', { error: String(error), reason: event.reason }),
   });
-  const mappingCache = { get: (ns: string, name: string) => informers.mappings.cache.get(ns, name) as MappingObject | undefined };
-  const router = new AmbassadorTrafficRouter({ clients, cache: mappingCache, clock, defaultApiVersion: config.ambassadorApiVersion });
+  const resolver = new MappingApiResolver({
+    setting: config.ambassadorApiVersion,
+    discover: (candidates) => discoverServedMappingVersions(clients, candidates),
+    clock,
+    logger,
+  });
+  const mapping: MappingParts = { resolver, state: new MappingApiState(resolver), tracked: [] };
+  const mappingCache = { get: (ns: string, name: string) => mapping.group?.cache.get(ns, name) as MappingObject | undefined };
+  const router = new AmbassadorTrafficRouter({ clients, cache: mappingCache, clock, mappingApi: mapping.state });
   const world: RolloutWorld = {
     rollouts: informers.rollouts.cache,
     replicaSets: informers.replicaSets.cache,
@@ -110,6 +182,7 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
   return {
     clients,
     informers,
+    mapping,
     rolloutQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('rollouts') }),
     runQueue: new WorkQueue({
       clock,
@@ -180,15 +253,20 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   const metrics = createControllerMetrics({ collectDefaultMetrics: true });
   const parts = buildParts(options, metrics);
   wireHandlers(parts);
+  registerMappingApiGauge(metrics, parts.mapping.state);
   const informerList = allInformers(parts.informers);
   const supervisor = new InformerSupervisor({ clock, logger });
   for (const informer of informerList) supervisor.add(informer);
+  startMappingInformers(options, parts, { metrics, supervisor });
   const synced = () => informerList.every((i) => i.synced);
+  const unsynced = () => informerList.filter((i) => !i.synced).map((i) => i.name).join(', ');
+  // Readiness never waits for the Mapping informers: a missing or unserved Mapping API stops only
+  // the Rollouts that route through Ambassador (they report it), not the controller.
   const telemetry = await startTelemetryServer({
     host: config.metricsAddr.host,
     port: config.metricsAddr.port,
     registry: metrics.registry,
-    isReady: () => (synced() ? { ready: true } : { ready: false, reason: `waiting for caches: ${informerList.filter((i) => !i.synced).map((i) => i.name).join(', ')}` }),
+    isReady: () => (synced() ? { ready: true } : { ready: false, reason: `waiting for caches: ${unsynced()} (${parts.mapping.state.describe()})` }),
   });
   await supervisor.start();
 
@@ -198,9 +276,10 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   let stopping = false;
 
   const beginLeading = (): void => {
-    void Promise.all(informerList.map((i) => i.whenSynced())).then(() => {
+    void Promise.all(informerList.map((i) => i.whenSynced())).then(() => mappingSettled(parts.mapping)).then(() => {
       if (stopping) return;
-      logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers });
+      const mappingApi = { apiVersion: parts.mapping.state.apiVersion(), problem: parts.mapping.state.problem(), setting: config.ambassadorApiVersion };
+      logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers, mappingApi });
       workers = startWorkers(options, parts, metrics, [config.metricsAddr.port, telemetry.port]);
     });
   };
@@ -233,6 +312,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     logger.info('stopping controller', { reason });
     parts.rolloutQueue.shutDown();
     parts.runQueue.shutDown();
+    parts.mapping.resolver.stop();
     await workers;
     await elector?.stop({ release: true });
     await supervisor.stop();

@@ -75,14 +75,13 @@ export interface ControllerInformers {
   endpointSlices: InformerGroup<k8s.V1EndpointSlice>;
   /** Pods of Kanary's ReplicaSets only (those with the pod-template-hash label). */
   pods: InformerGroup<k8s.V1Pod>;
-  mappings: InformerGroup<KubeObject>;
   analysisRuns: InformerGroup<KubeObject>;
   analysisTemplates: InformerGroup<KubeObject>;
   clusterAnalysisTemplates: InformerGroup<KubeObject>;
 }
 
-export function createControllerInformers(options: InformerFactoryOptions, mappingApiVersion: string): ControllerInformers {
-  const mappingVersion = mappingApiVersion.split('/')[1] ?? 'v2';
+/** The core informers: readiness and the workers wait for these, never for the Mapping informers. */
+export function createControllerInformers(options: InformerFactoryOptions): ControllerInformers {
   const kanary = (plural: string, clusterScoped = false): ResourceKind => ({ group: KANARY_GROUP, version: KANARY_VERSION, plural, clusterScoped });
   return {
     rollouts: new InformerGroup(options, kanary('rollouts')),
@@ -90,11 +89,20 @@ export function createControllerInformers(options: InformerFactoryOptions, mappi
     services: new InformerGroup(options, { group: '', version: 'v1', plural: 'services' }),
     endpointSlices: new InformerGroup(options, { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', labelSelector: SERVICE_NAME_LABEL }),
     pods: new InformerGroup(options, { group: '', version: 'v1', plural: 'pods', labelSelector: POD_TEMPLATE_HASH_LABEL }),
-    mappings: new InformerGroup(options, { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL }),
     analysisRuns: new InformerGroup(options, kanary(ANALYSIS_RUN_PLURAL)),
     analysisTemplates: new InformerGroup(options, kanary(ANALYSIS_TEMPLATE_PLURAL)),
     clusterAnalysisTemplates: new InformerGroup(options, kanary(CLUSTER_ANALYSIS_TEMPLATE_PLURAL, true)),
   };
+}
+
+/**
+ * The Mapping informers, created once discovery chose the version they read in (the same version
+ * the router writes in). They may fail or never sync (CRD deleted, conversion webhook down) without
+ * holding anything else up.
+ */
+export function createMappingInformers(options: InformerFactoryOptions, mappingApiVersion: string): InformerGroup<KubeObject> {
+  const version = mappingApiVersion.split('/')[1] ?? '';
+  return new InformerGroup(options, { group: AMBASSADOR_GROUP, version, plural: MAPPING_PLURAL });
 }
 
 export function allInformers(set: ControllerInformers): ResourceInformer<k8s.KubernetesObject>[] {

@@ -1,13 +1,17 @@
 /**
  * Pure construction and comparison of the canary Mapping Kanary owns next to a user's base Mapping
- * (SPEC §3): `<base>-canary`, a copy of the base (every spec field, labels and annotations kept),
- * pointing at the canary Service, with `spec.weight` and a controller ownerReference to the Rollout.
+ * (SPEC §3): `<base>-canary`, a copy of the base that stays in the base's Emissary group (every spec
+ * field, every label and annotation kept), pointing at the canary Service, with `spec.weight`, its own
+ * `stats_name` when the base sets one, Kanary's own label and annotations, and a controller
+ * ownerReference to the Rollout. Kanary owns only those fields: labels and annotations others add to
+ * the canary are kept on every write and never cause one.
  */
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import {
+  CANARY_COPIED_KEYS_ANNOTATION,
+  CANARY_MAPPING_LABEL,
+  CANARY_MAPPING_LABEL_VALUE,
   CANARY_ZERO_SINCE_ANNOTATION,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
   MAPPING_KIND,
 } from '../api/labels.js';
 import { formatServiceRef, parseServiceRef } from '../api/mapping.js';
@@ -18,6 +22,11 @@ export const CANARY_MAPPING_SUFFIX = '-canary';
 const MAX_OBJECT_NAME_LENGTH = 253;
 /** Annotations of the base that describe the base itself and must not be copied. */
 const UNCOPIED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+/** Annotations only Kanary sets on a canary Mapping (never copied from the base). */
+const OWN_ANNOTATIONS = [CANARY_ZERO_SINCE_ANNOTATION, CANARY_COPIED_KEYS_ANNOTATION];
+/** Spec fields naming the Envoy statistics (v3alpha1 `stats_name`; v2 carries it as `v3StatsName`). */
+const STATS_NAME_FIELDS = ['stats_name', 'v3StatsName'];
+export const CANARY_STATS_NAME_SUFFIX = '-canary';
 
 /** A Mapping as read from the API or a cache (unvalidated, every field kept). */
 export interface MappingObject {
@@ -61,13 +70,48 @@ export function rewriteServiceRef(service: unknown, canaryService: string): stri
   return formatServiceRef({ ...ref, name: canaryService });
 }
 
-function copyAnnotations(input: CanaryMappingInput, base: MappingObject): Record<string, string> {
-  const annotations: Record<string, string> = { ...(base.metadata?.annotations ?? {}) };
-  for (const key of [...UNCOPIED_ANNOTATIONS, CANARY_ZERO_SINCE_ANNOTATION]) delete annotations[key];
+type StringMap = Record<string, string>;
+
+function withoutKeys(map: StringMap | undefined, keys: readonly string[]): StringMap {
+  const out: StringMap = { ...(map ?? {}) };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
+/** The label and annotation keys copied from the base, as recorded on a canary Mapping. */
+export interface CopiedKeys {
+  labels: string[];
+  annotations: string[];
+}
+
+export function readCopiedKeys(mapping: MappingObject | undefined): CopiedKeys {
+  const text = mapping?.metadata?.annotations?.[CANARY_COPIED_KEYS_ANNOTATION];
+  try {
+    const parsed = JSON.parse(text ?? '{}') as Partial<Record<keyof CopiedKeys, unknown>>;
+    const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    return { labels: strings(parsed.labels), annotations: strings(parsed.annotations) };
+  } catch {
+    return { labels: [], annotations: [] };
+  }
+}
+
+function buildMetadataMaps(input: CanaryMappingInput, base: MappingObject): { labels: StringMap; annotations: StringMap } {
+  const copiedLabels = withoutKeys(base.metadata?.labels, [CANARY_MAPPING_LABEL]);
+  const copiedAnnotations = withoutKeys(base.metadata?.annotations, [...UNCOPIED_ANNOTATIONS, ...OWN_ANNOTATIONS]);
+  const copied: CopiedKeys = { labels: Object.keys(copiedLabels).sort(), annotations: Object.keys(copiedAnnotations).sort() };
+  const annotations: StringMap = { ...copiedAnnotations, [CANARY_COPIED_KEYS_ANNOTATION]: JSON.stringify(copied) };
   if (input.weightPercent === 0 && input.zeroWeightSince) {
     annotations[CANARY_ZERO_SINCE_ANNOTATION] = input.zeroWeightSince;
   }
-  return annotations;
+  return { labels: { ...copiedLabels, [CANARY_MAPPING_LABEL]: CANARY_MAPPING_LABEL_VALUE }, annotations };
+}
+
+/** The canary's own Envoy statistics name: the base's plus `-canary` (only where the base sets one). */
+function renameStats(spec: Record<string, unknown>): void {
+  for (const field of STATS_NAME_FIELDS) {
+    const value = spec[field];
+    if (typeof value === 'string' && value !== '') spec[field] = `${value}${CANARY_STATS_NAME_SUFFIX}`;
+  }
 }
 
 /** The canary Mapping for a base Mapping (pure; the base is not modified). */
@@ -76,14 +120,14 @@ export function buildCanaryMapping(base: MappingObject, input: CanaryMappingInpu
   const spec = structuredClone(base.spec ?? {});
   spec['service'] = rewriteServiceRef(spec['service'], input.canaryService);
   spec['weight'] = input.weightPercent;
+  renameStats(spec);
   return {
     apiVersion: input.apiVersion,
     kind: MAPPING_KIND,
     metadata: {
       name: canaryMappingName(baseName),
       namespace: base.metadata?.namespace,
-      labels: { ...(base.metadata?.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
-      annotations: copyAnnotations(input, base),
+      ...buildMetadataMaps(input, base),
       ownerReferences: [buildRolloutOwnerReference(input.rollout)],
     },
     spec,
@@ -96,21 +140,54 @@ export function mappingWeight(mapping: MappingObject): number | undefined {
   return typeof weight === 'number' ? weight : undefined;
 }
 
+function containsAll(live: StringMap | undefined, wanted: StringMap | undefined): boolean {
+  return Object.entries(wanted ?? {}).every(([key, value]) => live?.[key] === value);
+}
+
 /**
- * True when the live Mapping already is what `desired` describes: same spec, labels and annotations,
- * and controlled by the same Rollout. apiVersion is not compared: the same stored object is served
- * in every version.
+ * True when the live Mapping already has every field Kanary owns as `desired` says: the spec, the
+ * labels and annotations Kanary sets or copies from the base (others' extra keys do not count), none
+ * of Kanary's own annotations that `desired` leaves out, and control by the same Rollout. apiVersion
+ * is not compared: the live object was read in the version Kanary writes.
  */
 export function isSameMapping(desired: MappingObject, live: MappingObject): boolean {
+  const wanted = desired.metadata ?? {};
+  const seen = live.metadata ?? {};
   return (
-    jsonEqual(comparable(desired), comparable(live)) &&
-    isControlledBy(live.metadata?.ownerReferences, controllerUid(desired))
+    jsonEqual(desired.spec ?? {}, live.spec ?? {}) &&
+    containsAll(seen.labels, wanted.labels) &&
+    hasOwnedAnnotations(wanted.annotations, seen.annotations) &&
+    isControlledBy(seen.ownerReferences, controllerUid(desired))
   );
 }
 
-function comparable(mapping: MappingObject): Record<string, unknown> {
-  const meta = mapping.metadata ?? {};
-  return { spec: mapping.spec ?? {}, labels: meta.labels ?? {}, annotations: meta.annotations ?? {} };
+/** Every annotation `desired` sets is on `live`, and none of Kanary's own that `desired` leaves out. */
+function hasOwnedAnnotations(desired: StringMap = {}, live: StringMap = {}): boolean {
+  const strayOwn = OWN_ANNOTATIONS.some((key) => !(key in desired) && key in live);
+  return !strayOwn && containsAll(live, desired);
+}
+
+/**
+ * The object to write over `live` (an update): `desired`'s spec and owned metadata, with every label,
+ * annotation and ownerReference someone else put on the live object kept, and the keys Kanary copied
+ * from the base earlier but the base no longer has dropped. Server-set metadata (uid,
+ * resourceVersion, finalizers) comes from `live`, so a stale cache gives a 409.
+ */
+export function buildCanaryUpdate(desired: MappingObject, live: MappingObject): MappingObject {
+  const previous = readCopiedKeys(live);
+  const liveMeta = live.metadata ?? {};
+  const wantedMeta = desired.metadata ?? {};
+  const labels = { ...withoutKeys(liveMeta.labels, [...previous.labels, CANARY_MAPPING_LABEL]), ...wantedMeta.labels };
+  const annotations = { ...withoutKeys(liveMeta.annotations, [...previous.annotations, ...OWN_ANNOTATIONS]), ...wantedMeta.annotations };
+  const ownUids = new Set((wantedMeta.ownerReferences ?? []).map((ref) => ref.uid));
+  const ownerReferences = [...(liveMeta.ownerReferences ?? []).filter((ref) => !ownUids.has(ref.uid)), ...(wantedMeta.ownerReferences ?? [])];
+  return {
+    ...live,
+    apiVersion: desired.apiVersion,
+    kind: desired.kind,
+    metadata: { ...liveMeta, labels, annotations, ownerReferences },
+    spec: desired.spec,
+  };
 }
 
 function controllerUid(mapping: MappingObject): string | undefined {

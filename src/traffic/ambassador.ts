@@ -1,7 +1,8 @@
 /**
  * Ambassador / Emissary TrafficRouter: manages `<base>-canary` Mappings next to the user's base
  * Mappings. Reads come from an injected informer cache (zero API calls at rest); writes go to the
- * API in the configured apiVersion, only when the desired Mapping differs from the cached one.
+ * API in the same apiVersion the cache reads (one per controller), only when a field Kanary owns
+ * differs from the cached Mapping, keeping the labels and annotations others put on it.
  * A write from a stale cache fails with ConflictError (409: resourceVersion or AlreadyExists) and
  * the controller requeues at once. Weight 0 stamps `kanary.dev/zero-weight-since`; the controller
  * calls removeCanaryRoute once the propagation delay has passed (no sleeping here).
@@ -13,12 +14,14 @@ import { callKube, NotFoundError } from '../kube/errors.js';
 import { isControlledBy } from '../kube/owner-reference.js';
 import {
   buildCanaryMapping,
+  buildCanaryUpdate,
   canaryMappingName,
   checkMappingPair,
   isSameMapping,
   mappingWeight,
   type MappingObject,
 } from './ambassador-mapping.js';
+import type { MappingApiView } from './mapping-api.js';
 import {
   TrafficRoutingError,
   type CanaryRouteView,
@@ -36,7 +39,11 @@ export interface AmbassadorRouterOptions {
   clients: KubeClients;
   cache: MappingCache;
   clock: { now(): number };
-  /** Controller-wide default apiVersion (flag); a Rollout may override it. */
+  /**
+   * The controller's Mapping API: the version the cache reads in (writes use the same) and whether
+   * it is usable now. Without it, `defaultApiVersion` is used and assumed usable.
+   */
+  mappingApi?: MappingApiView;
   defaultApiVersion?: string;
 }
 
@@ -46,6 +53,8 @@ interface AmbassadorSettings {
   baseNames: string[];
   canaryService: string | undefined;
   apiVersion: string;
+  /** The apiVersion the Rollout names (deprecated field), if any. */
+  requestedApiVersion: string | undefined;
 }
 
 interface MappingPair {
@@ -89,6 +98,13 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
     const settings = this.settings(rollout);
     if (settings.baseNames.length === 0) return [];
     const problems = settings.canaryService ? [] : ['spec.strategy.canary.canaryService is required with Ambassador traffic routing'];
+    const apiProblem = this.options.mappingApi?.problem();
+    if (apiProblem !== undefined) return [...problems, apiProblem];
+    if (settings.requestedApiVersion !== undefined && settings.requestedApiVersion !== settings.apiVersion) {
+      problems.push(
+        `spec.strategy.canary.trafficRouting.ambassador.apiVersion is ${settings.requestedApiVersion}, but this controller reads and writes every Mapping in ${settings.apiVersion}; remove the field (one Mapping apiVersion per controller, chosen with --ambassador-api-version)`,
+      );
+    }
     for (const pair of this.pairs(settings)) {
       problems.push(...checkMappingPair({ ...pair, namespace: settings.namespace, rolloutUid: settings.rolloutUid }));
     }
@@ -119,7 +135,8 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
       rolloutUid: rollout.metadata.uid,
       baseNames: ambassador?.mappings ?? [],
       canaryService: canary.canaryService,
-      apiVersion: ambassador?.apiVersion ?? this.options.defaultApiVersion ?? DEFAULT_AMBASSADOR_API_VERSION,
+      apiVersion: this.options.mappingApi?.apiVersion() ?? this.options.defaultApiVersion ?? DEFAULT_AMBASSADOR_API_VERSION,
+      requestedApiVersion: ambassador?.apiVersion,
     };
   }
 
@@ -172,7 +189,7 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
   private async replaceCanary(settings: AmbassadorSettings, desired: MappingObject, live: MappingObject): Promise<void> {
     const { namespace } = settings;
     const name = desired.metadata?.name ?? '';
-    const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata?.resourceVersion, uid: live.metadata?.uid } };
+    const body = buildCanaryUpdate(desired, live);
     await callKube({ verb: 'update', resource: MAPPING_PLURAL, namespace, name }, () =>
       this.options.clients.custom.replaceNamespacedCustomObject({
         ...splitApiVersion(settings.apiVersion),

@@ -83,7 +83,7 @@ export class CliCluster {
     const ref = { group: 'getambassador.io', version: 'v2', plural: 'mappings', namespace: this.namespace, name: `${base}-canary` };
     const body = {
       apiVersion: 'getambassador.io/v2', kind: 'Mapping',
-      metadata: { name: ref.name, labels: { 'app.kubernetes.io/managed-by': 'kanary' } },
+      metadata: { name: ref.name, labels: { 'kanary.dev/canary-mapping': 'true' } },
       spec: { prefix: `/${base}/`, service: `${base}-canary:80`, weight },
     };
     try {

@@ -1,5 +1,6 @@
 import {
   buildCanaryMapping,
+  buildCanaryUpdate,
   canaryMappingName,
   checkMappingPair,
   isSameMapping,
@@ -8,6 +9,7 @@ import {
 } from '../../src/traffic/ambassador-mapping.js';
 
 const rollout = { metadata: { name: 'demo', uid: 'ro-uid' } };
+const COPIED = 'kanary.dev/copied-from-base';
 
 function baseMapping(overrides: Partial<MappingObject> = {}): MappingObject {
   return {
@@ -88,9 +90,9 @@ describe('buildCanaryMapping', () => {
     expect(weight).toBe(30);
   });
 
-  test('keeps the base labels and annotations, plus managed-by; drops last-applied-configuration', () => {
-    expect(canary.metadata?.labels).toEqual({ 'ambassador-group': 'edge', app: 'demo', 'app.kubernetes.io/managed-by': 'kanary' });
-    expect(canary.metadata?.annotations).toEqual({ team: 'payments' });
+  test('keeps the base labels, adds its own; keeps the base annotations except last-applied-configuration', () => {
+    expect(canary.metadata?.labels).toEqual({ 'ambassador-group': 'edge', app: 'demo', 'kanary.dev/canary-mapping': 'true' });
+    expect(canary.metadata?.annotations).toEqual({ team: 'payments', [COPIED]: JSON.stringify({ labels: ['ambassador-group', 'app'], annotations: ['team'] }) });
   });
 
   test('is controlled by the Rollout, with no uid or resourceVersion of the base', () => {
@@ -115,7 +117,8 @@ describe('buildCanaryMapping', () => {
     [0, undefined, {}],
   ])('weight %i with zeroWeightSince %s -> annotations %j (plus the base ones)', (weightPercent, zeroWeightSince, ours) => {
     const built = buildCanaryMapping(baseMapping(), { ...input, weightPercent, zeroWeightSince });
-    expect(built.metadata?.annotations).toEqual({ team: 'payments', ...ours });
+    const { [COPIED]: _copied, ...annotations } = built.metadata?.annotations ?? {};
+    expect(annotations).toEqual({ team: 'payments', ...ours });
   });
 });
 
@@ -159,5 +162,114 @@ describe('checkMappingPair', () => {
     ['canary not ours', baseMapping(), foreign, ['Mapping shop/demo-canary exists and is not owned by this Rollout; Kanary will not adopt or modify it']],
   ])('%s', (_name, base, canary, expected) => {
     expect(checkMappingPair({ namespace: 'shop', baseName: 'demo', base, canary, rolloutUid: 'ro-uid' })).toEqual(expected);
+  });
+});
+
+// Emissary groups Mappings (and so applies weights) by method, prefix/prefix_regex, headers,
+// host/hostname (as :authority), query parameters, precedence and the labels a Host selects: the
+// canary must keep each of them as the base has it, in whichever apiVersion it was read.
+describe('buildCanaryMapping keeps the base in its Emissary group', () => {
+  const groupingCases: Array<[string, MappingObject['spec'], Record<string, string>]> = [
+    ['v3alpha1 hostname "*"', { prefix: '/a/', hostname: '*', service: 'a-stable:80' }, {}],
+    ['v2 without host (hostname "*" read as v2)', { prefix: '/a/', service: 'a-stable:80' }, {}],
+    ['a specific v2 host', { prefix: '/a/', host: 'shop.example.com', service: 'a-stable' }, {}],
+    ['prefix_regex, method and headers', { prefix: '^/a/[0-9]+$', prefix_regex: true, method: 'POST', headers: { 'x-tier': 'gold' }, regex_headers: { 'x-id': '^[0-9]+$' }, service: 'a-stable' }, {}],
+    ['query parameters and precedence', { prefix: '/a/', query_parameters: { beta: 'true' }, regex_query_parameters: { v: '^2' }, precedence: 10, service: 'a-stable' }, {}],
+    ['labels a Host selects, managed-by included', { prefix: '/a/', service: 'a-stable' }, { 'app.kubernetes.io/managed-by': 'argocd', 'emissary/host': 'edge' }],
+  ];
+
+  test.each(groupingCases)('%s', (_name, spec, labels) => {
+    const base: MappingObject = { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping', metadata: { name: 'a', namespace: 'shop', labels }, spec };
+    const canary = buildCanaryMapping(base, { ...input, canaryService: 'a-canary', apiVersion: 'getambassador.io/v3alpha1' });
+    const { service, weight, ...rest } = canary.spec ?? {};
+    const { service: baseService, ...baseRest } = spec ?? {};
+    expect(rest).toEqual(baseRest);
+    expect(service).toBe(String(baseService).replace('a-stable', 'a-canary'));
+    expect(weight).toBe(30);
+    expect(canary.metadata?.labels).toEqual({ ...labels, 'kanary.dev/canary-mapping': 'true' });
+  });
+
+  test.each([
+    ['v3alpha1 stats_name', { stats_name: 'shop_a' }, { stats_name: 'shop_a-canary' }],
+    ['v2 v3StatsName', { v3StatsName: 'shop_a' }, { v3StatsName: 'shop_a-canary' }],
+    ['no stats name: none added', {}, {}],
+    ['an empty stats_name stays empty', { stats_name: '' }, { stats_name: '' }],
+  ])('%s', (_name, stats, expected) => {
+    const base: MappingObject = { metadata: { name: 'a' }, spec: { prefix: '/a/', service: 'a-stable', ...stats } };
+    const spec = buildCanaryMapping(base, input).spec ?? {};
+    expect({ stats_name: spec['stats_name'], v3StatsName: spec['v3StatsName'] }).toEqual({ stats_name: undefined, v3StatsName: undefined, ...expected });
+  });
+
+  test("does not copy the base's own Kanary label or annotations", () => {
+    const base: MappingObject = {
+      metadata: { name: 'a', labels: { 'kanary.dev/canary-mapping': 'x', app: 'a' }, annotations: { 'kanary.dev/zero-weight-since': 'x', [COPIED]: '{}' } },
+      spec: { prefix: '/a/', service: 'a-stable' },
+    };
+    const canary = buildCanaryMapping(base, input);
+    expect(canary.metadata?.labels).toEqual({ app: 'a', 'kanary.dev/canary-mapping': 'true' });
+    expect(canary.metadata?.annotations).toEqual({ [COPIED]: JSON.stringify({ labels: ['app'], annotations: [] }) });
+  });
+});
+
+// Kanary owns spec, its own label and annotations, the copied base metadata and its ownerReference;
+// what others add to the canary never causes a write and survives Kanary's writes.
+describe('owned fields only', () => {
+  const desired = buildCanaryMapping(baseMapping(), input);
+  const live = (): MappingObject => ({
+    ...structuredClone(desired),
+    metadata: { ...structuredClone(desired.metadata), uid: 'c-uid', resourceVersion: '40', finalizers: ['other/finalizer'] },
+  });
+
+  test.each<[string, (m: MappingObject) => void, boolean]>([
+    ['unchanged', () => undefined, true],
+    ['a foreign label added', (m) => { m.metadata!.labels = { ...m.metadata!.labels, 'policy.example/audited': 'yes' }; }, true],
+    ['a foreign annotation added', (m) => { m.metadata!.annotations = { ...m.metadata!.annotations, 'argocd.argoproj.io/tracking-id': 'x' }; }, true],
+    ['a foreign, non-controller ownerReference added', (m) => { m.metadata!.ownerReferences = [...m.metadata!.ownerReferences!, { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', uid: 'cm' }]; }, true],
+    ['our label removed', (m) => { delete m.metadata!.labels!['kanary.dev/canary-mapping']; }, false],
+    ['a copied base label changed', (m) => { m.metadata!.labels = { ...m.metadata!.labels, app: 'other' }; }, false],
+    ['a copied base annotation removed', (m) => { delete m.metadata!.annotations!['team']; }, false],
+    ['a stray zero-weight-since while the weight is above 0', (m) => { m.metadata!.annotations!['kanary.dev/zero-weight-since'] = '2026-01-01T00:00:00Z'; }, false],
+    ['the weight', (m) => { m.spec!['weight'] = 10; }, false],
+    ['a spec field someone else added', (m) => { m.spec!['bypass_auth'] = true; }, false],
+  ])('%s -> same: %s', (_name, mutate, same) => {
+    const changed = live();
+    mutate(changed);
+    expect(isSameMapping(desired, changed)).toBe(same);
+  });
+
+  test('an update keeps others\' labels, annotations, ownerReferences and finalizers, and server-set metadata', () => {
+    const current = live();
+    current.metadata!.labels = { ...current.metadata!.labels, 'policy.example/audited': 'yes' };
+    current.metadata!.annotations = { ...current.metadata!.annotations, note: 'by hand' };
+    current.metadata!.ownerReferences = [...current.metadata!.ownerReferences!, { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', uid: 'cm' }];
+    const wanted = buildCanaryMapping(baseMapping(), { ...input, weightPercent: 60 });
+    const body = buildCanaryUpdate(wanted, current);
+    expect(body.spec?.['weight']).toBe(60);
+    expect(body.metadata?.labels).toEqual({ ...wanted.metadata?.labels, 'policy.example/audited': 'yes' });
+    expect(body.metadata?.annotations).toEqual({ ...wanted.metadata?.annotations, note: 'by hand' });
+    expect(body.metadata?.ownerReferences?.map((r) => r.uid)).toEqual(['cm', 'ro-uid']);
+    expect(body.metadata).toEqual(expect.objectContaining({ uid: 'c-uid', resourceVersion: '40', finalizers: ['other/finalizer'] }));
+    expect(isSameMapping(wanted, body)).toBe(true);
+  });
+
+  test('a label or annotation the base no longer has is dropped from the canary; foreign ones stay', () => {
+    const current = live();
+    current.metadata!.labels = { ...current.metadata!.labels, foreign: 'yes' };
+    const base = baseMapping();
+    delete base.metadata!.labels!['ambassador-group'];
+    delete base.metadata!.annotations!['team'];
+    const wanted = buildCanaryMapping(base, input);
+    expect(isSameMapping(wanted, current)).toBe(false);
+    const body = buildCanaryUpdate(wanted, current);
+    expect(body.metadata?.labels).toEqual({ app: 'demo', foreign: 'yes', 'kanary.dev/canary-mapping': 'true' });
+    expect(Object.keys(body.metadata?.annotations ?? {})).toEqual([COPIED]);
+  });
+
+  test('going back above 0 drops the zero-weight-since annotation', () => {
+    const atZero = buildCanaryMapping(baseMapping(), { ...input, weightPercent: 0, zeroWeightSince: '2026-11-27T10:00:00.000Z' });
+    const wanted = buildCanaryMapping(baseMapping(), input);
+    const body = buildCanaryUpdate(wanted, { ...atZero, metadata: { ...atZero.metadata, uid: 'c-uid' } });
+    expect(body.metadata?.annotations?.['kanary.dev/zero-weight-since']).toBeUndefined();
+    expect(isSameMapping(wanted, body)).toBe(true);
   });
 });

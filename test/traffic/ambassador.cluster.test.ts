@@ -86,8 +86,8 @@ describe.each([
     expect(rest).toEqual(baseRest);
     expect(weight).toBe(30);
     expect(service).toBe(String(baseService).replace(`${name}-stable`, `${name}-canary`));
-    expect(canary?.metadata?.labels).toEqual({ 'ambassador-group': 'edge', 'app.kubernetes.io/managed-by': 'kanary' });
-    expect(canary?.metadata?.annotations).toEqual({ team: 'shop' });
+    expect(canary?.metadata?.labels).toEqual({ 'ambassador-group': 'edge', 'kanary.dev/canary-mapping': 'true' });
+    expect(canary?.metadata?.annotations).toEqual({ team: 'shop', 'kanary.dev/copied-from-base': JSON.stringify({ labels: ['ambassador-group'], annotations: ['team'] }) });
     expect(canary?.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'Rollout', name, uid: rollout.metadata.uid, controller: true })]);
   });
 

@@ -7,6 +7,7 @@ import type { Rollout } from '../../src/api/rollout.js';
 import { createKubeClients, type KubeRequestRecord } from '../../src/kube/clients.js';
 import { buildCanaryMapping, type MappingObject } from '../../src/traffic/ambassador-mapping.js';
 import { AmbassadorTrafficRouter, summarizeCanaryMappings, type MappingCache } from '../../src/traffic/ambassador.js';
+import type { MappingApiView } from '../../src/traffic/mapping-api.js';
 import { TrafficRoutingError } from '../../src/traffic/traffic-router.js';
 
 const NOW_MS = Date.parse('2026-11-27T10:00:00.000Z');
@@ -51,7 +52,7 @@ function mapCache(objects: MappingObject[]): MappingCache {
   return { get: (namespace, name) => byKey.get(`${namespace}/${name}`) };
 }
 
-function router(objects: MappingObject[]): { router: AmbassadorTrafficRouter; requests: KubeRequestRecord[] } {
+function router(objects: MappingObject[], mappingApi?: MappingApiView): { router: AmbassadorTrafficRouter; requests: KubeRequestRecord[] } {
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: `http://127.0.0.1:${closedPort}`, skipTLSVerify: true }],
@@ -61,7 +62,7 @@ function router(objects: MappingObject[]): { router: AmbassadorTrafficRouter; re
   });
   const requests: KubeRequestRecord[] = [];
   const clients = createKubeClients(kc, { onRequest: (r) => requests.push(r) });
-  return { router: new AmbassadorTrafficRouter({ clients, cache: mapCache(objects), clock: { now: () => NOW_MS } }), requests };
+  return { router: new AmbassadorTrafficRouter({ clients, cache: mapCache(objects), clock: { now: () => NOW_MS }, mappingApi }), requests };
 }
 
 describe('summarizeCanaryMappings', () => {
@@ -143,5 +144,16 @@ describe('AmbassadorTrafficRouter (cache paths)', () => {
     const { router: r, requests } = router([demo]);
     await expect(r.setCanaryWeight(rollout(['demo']), 30)).rejects.toMatchObject({ name: 'TransientError', statusCode: 0 });
     expect(requests).toEqual([{ verb: 'create', resource: 'mappings', code: 0 }]);
+  });
+
+  test.each<[string, MappingApiView, Record<string, unknown>, string[]]>([
+    ['API usable, no apiVersion field', { apiVersion: () => 'getambassador.io/v3alpha1', problem: () => undefined }, {}, []],
+    ['API usable, the field names the same version', { apiVersion: () => 'getambassador.io/v2', problem: () => undefined }, { apiVersion: 'getambassador.io/v2' }, []],
+    ['API usable, the field names another version', { apiVersion: () => 'getambassador.io/v2', problem: () => undefined }, { apiVersion: 'getambassador.io/v3alpha1' },
+      ['spec.strategy.canary.trafficRouting.ambassador.apiVersion is getambassador.io/v3alpha1, but this controller reads and writes every Mapping in getambassador.io/v2; remove the field (one Mapping apiVersion per controller, chosen with --ambassador-api-version)']],
+    ['API unavailable: only that problem (the cache cannot be trusted)', { apiVersion: () => undefined, problem: () => 'Mapping API unavailable: not served' }, {}, ['Mapping API unavailable: not served']],
+  ])('validate with the Mapping API: %s', (_name, api, ambassadorExtra, expected) => {
+    const ro = rollout(['demo'], { trafficRouting: { ambassador: { mappings: ['demo'], ...ambassadorExtra } } });
+    expect(router([demo], api).router.validate(ro)).toEqual(expected);
   });
 });
