@@ -26,6 +26,7 @@ import {
 } from './cel-condition.js';
 import { checkResultSize } from './cel-limits.js';
 import { rewriteArgPlaceholders } from './cel-placeholders.js';
+import { measureJudgedMetric } from './judge-measure.js';
 import type { MeasureResult, MetricProvider } from './metric-provider.js';
 import { createRedactor, recordedValue, truncate } from './redaction.js';
 
@@ -150,8 +151,11 @@ async function measureMetric(
   result: MetricResult,
   context: RunContext & { deps: AnalysisRunDeps },
 ): Promise<MetricResult> {
-  const startedAt = context.deps.now();
   const provider = providerFor(compiled.metric, context.deps.providers);
+  if (compiled.metric.judge !== undefined) {
+    return measureJudgedMetric(compiled.metric, result, { provider, args: context.args, namespace: context.namespace, now: context.deps.now });
+  }
+  const startedAt = context.deps.now();
   const measured: MeasureResult = provider === undefined
     ? { error: `no provider configured for metric "${compiled.metric.name}"` }
     : await provider.measure(compiled.metric, context.args, { namespace: context.namespace });

@@ -12,10 +12,24 @@ export interface MeasureContext {
   namespace: string;
 }
 
+/** One series of an instant vector: its labels (without __name__) and value. */
+export interface LabeledSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** An instant query's series, for the judge's counts; an empty list is "no data". */
+export type SampleResult = { samples: LabeledSample[]; resolvedQuery: string } | { error: string; resolvedQuery?: string };
+
 export interface MetricProvider {
   /** The `provider` key this adapter serves: `prometheus` or `web`. */
   readonly type: 'prometheus' | 'web';
   measure(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<MeasureResult>;
+  /**
+   * Runs `query` (args substituted) with the metric's provider settings (address, headers,
+   * timeout) and returns every series with its labels. Only the Prometheus provider has it.
+   */
+  sample?(metric: Metric, query: string, args: readonly ResolvedArg[], context?: MeasureContext): Promise<SampleResult>;
 }
 
 /** Limits shared by the HTTP providers (controller flags). */

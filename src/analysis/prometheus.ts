@@ -8,7 +8,15 @@ import { boundedTimeoutMs, DEFAULT_MAX_RESPONSE_BYTES, sendBounded } from './bou
 import { createEgressPolicy, type EgressPolicy } from './egress-policy.js';
 import type { DnsLookupAll } from './egress-lookup.js';
 import { snippet } from './http-error.js';
-import { NO_DATA_MESSAGE, type MeasureContext, type MeasureResult, type MetricProvider, type ProviderLimits } from './metric-provider.js';
+import {
+  NO_DATA_MESSAGE,
+  type LabeledSample,
+  type MeasureContext,
+  type MeasureResult,
+  type MetricProvider,
+  type ProviderLimits,
+  type SampleResult,
+} from './metric-provider.js';
 import { substitutePromqlArgs } from './promql-args.js';
 
 export interface PrometheusProviderOptions extends ProviderLimits {
@@ -37,6 +45,7 @@ function resolveRequest(
   spec: PrometheusProvider,
   args: readonly ResolvedArg[],
   defaultAddress: string | undefined,
+  queryText: string | undefined = spec.query,
 ): ResolvedRequest | { error: string } {
   const addressText = spec.address ?? defaultAddress;
   if (addressText === undefined || addressText === '') {
@@ -44,7 +53,8 @@ function resolveRequest(
   }
   const address = substituteArgs(addressText, args);
   if (!address.ok) return { error: `address: ${address.message}` };
-  const query = substitutePromqlArgs(spec.query, args);
+  if (queryText === undefined) return { error: 'provider.prometheus.query is not set' };
+  const query = substitutePromqlArgs(queryText, args);
   if (!query.ok) return { error: `query: ${query.message}` };
   const headers = resolveHeaders(spec.headers, args);
   if (!headers.ok) return { error: headers.message };
@@ -121,6 +131,23 @@ function decodeResponse(status: number, text: string, contentType: string): Meas
   return decodeData(body.data ?? {});
 }
 
+function decodeLabels(metric: unknown): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (metric === null || typeof metric !== 'object') return labels;
+  for (const [key, value] of Object.entries(metric as Record<string, unknown>)) {
+    if (key !== '__name__' && typeof value === 'string') labels[key] = value;
+  }
+  return labels;
+}
+
+/** Every series of an instant vector with its labels; a scalar is one series without labels. */
+function decodeSamples(data: NonNullable<PrometheusBody['data']>): { samples: LabeledSample[] } | { error: string } {
+  if (data.resultType === 'scalar') return { samples: [{ labels: {}, value: toNumber(data.result) }] };
+  if (data.resultType !== 'vector') return { error: `a judge count query must return an instant vector, got "${String(data.resultType)}"` };
+  const series = Array.isArray(data.result) ? (data.result as { metric?: unknown; value?: unknown }[]) : [];
+  return { samples: series.map((s) => ({ labels: decodeLabels(s.metric), value: toNumber(s.value) })) };
+}
+
 interface QueryContext {
   now: Date;
   egress: EgressPolicy;
@@ -129,9 +156,9 @@ interface QueryContext {
   resolve?: DnsLookupAll;
 }
 
-async function query(request: ResolvedRequest, context: QueryContext): Promise<MeasureResult> {
+function send(request: ResolvedRequest, context: QueryContext) {
   const params = new URLSearchParams({ query: request.query, time: (context.now.getTime() / 1000).toFixed(3) });
-  const response = await sendBounded({
+  return sendBounded({
     method: 'GET',
     url: `${request.address}/api/v1/query?${params.toString()}`,
     headers: request.headers,
@@ -140,6 +167,10 @@ async function query(request: ResolvedRequest, context: QueryContext): Promise<M
     egress: { policy: context.egress, namespace: context.namespace, resolve: context.resolve },
     target: `Prometheus at ${request.address}`,
   });
+}
+
+async function query(request: ResolvedRequest, context: QueryContext): Promise<MeasureResult> {
+  const response = await send(request, context);
   if ('error' in response) return response;
   const decoded = decodeResponse(response.status, response.text, response.contentType);
   return 'value' in decoded ? { ...decoded, raw: snippet(response.text, 2000) } : decoded;
@@ -152,17 +183,43 @@ function redactResult(result: MeasureResult, sensitive: readonly string[], resol
   return { ...result, raw, resolvedQuery };
 }
 
+async function querySamples(request: ResolvedRequest, context: QueryContext): Promise<{ samples: LabeledSample[] } | { error: string }> {
+  const response = await send(request, context);
+  if ('error' in response) return response;
+  const body = parseBody(response.text);
+  const httpOk = response.status >= 200 && response.status < 300;
+  if (!httpOk || body?.status === 'error') return { error: describeErrorBody(response.status, response.text, body) };
+  if (body === undefined) return { error: `Prometheus response is not JSON (HTTP ${response.status}): ${snippet(response.text)}` };
+  return decodeSamples(body.data ?? {});
+}
+
 export function createPrometheusProvider(options: PrometheusProviderOptions): MetricProvider {
   const egress = options.egress ?? createEgressPolicy({ unmatched: 'allow' });
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const contextOf = (context: MeasureContext | undefined): QueryContext => ({
+    now: options.now(),
+    egress,
+    namespace: context?.namespace ?? 'default',
+    maxResponseBytes,
+    resolve: options.resolve,
+  });
   return {
     type: 'prometheus',
+    async sample(metric: Metric, queryText: string, args: readonly ResolvedArg[], context?: MeasureContext): Promise<SampleResult> {
+      const spec = metric.provider.prometheus;
+      if (spec === undefined) return { error: `metric "${metric.name}" has no prometheus provider` };
+      const request = resolveRequest(spec, args, options.defaultAddress, queryText);
+      if ('error' in request) return { error: redact(request.error, secretValues(args)) };
+      const resolvedQuery = redact(request.redactedQuery, request.sensitive);
+      const result = await querySamples(request, contextOf(context));
+      return 'error' in result ? { error: redact(result.error, request.sensitive), resolvedQuery } : { samples: result.samples, resolvedQuery };
+    },
     async measure(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<MeasureResult> {
       const spec = metric.provider.prometheus;
       if (spec === undefined) return { error: `metric "${metric.name}" has no prometheus provider` };
       const request = resolveRequest(spec, args, options.defaultAddress);
       if ('error' in request) return { error: redact(request.error, secretValues(args)) };
-      const result = await query(request, { now: options.now(), egress, namespace: context?.namespace ?? 'default', maxResponseBytes, resolve: options.resolve });
+      const result = await query(request, contextOf(context));
       return redactResult(result, request.sensitive, redact(request.redactedQuery, request.sensitive));
     },
   };

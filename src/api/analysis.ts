@@ -52,7 +52,8 @@ export type Header = z.infer<typeof headerSchema>;
 export const prometheusProviderSchema = z.object({
   /** Prometheus base URL; falls back to the controller's default address when absent. */
   address: z.string().optional(),
-  query: z.string().min(1),
+  /** Required, except in a metric with a `judge` block (its queries are in `judge.counts`). */
+  query: z.string().min(1).optional(),
   /** Seconds; at most 60 (one deadline covers connect, headers and body). */
   timeout: z.number().int().positive().max(60).default(30),
   headers: z.array(headerSchema).default([]),
@@ -81,7 +82,66 @@ export const metricProviderSchema = z
   });
 export type MetricProviderSpec = z.infer<typeof metricProviderSchema>;
 
-export const metricSchema = z.object({
+const positiveFinite = z.number().positive().finite();
+/** A probability strictly between 0 and 1. */
+const openProbability = z.number().gt(0, { message: 'must be between 0 and 1 (exclusive)' }).lt(1, { message: 'must be between 0 and 1 (exclusive)' });
+
+/**
+ * Where the judge's counts come from: either four PromQL queries (one per arm and count), or two
+ * queries (`requests`, `errors`) whose series carry a label (`roleLabel`) naming the arm. Args are
+ * substituted as in `query`. `counters: cumulative` (default) reads raw counter values per series
+ * and takes increases between measurements (resets and new series handled by the judge);
+ * `counters: increase` reads each query's value as the interval's increase.
+ */
+export const judgeCountsSchema = z
+  .object({
+    canaryRequests: z.string().min(1).optional(),
+    canaryErrors: z.string().min(1).optional(),
+    baselineRequests: z.string().min(1).optional(),
+    baselineErrors: z.string().min(1).optional(),
+    requests: z.string().min(1).optional(),
+    errors: z.string().min(1).optional(),
+    roleLabel: z.string().min(1).optional(),
+    canaryRole: z.string().min(1).default('canary'),
+    baselineRole: z.string().min(1).default('stable'),
+    counters: z.enum(['cumulative', 'increase']).default('cumulative'),
+  })
+  .superRefine((counts, ctx) => {
+    const four = [counts.canaryRequests, counts.canaryErrors, counts.baselineRequests, counts.baselineErrors];
+    const byRole = [counts.requests, counts.errors, counts.roleLabel];
+    const fourSet = four.every((q) => q !== undefined);
+    const roleSet = byRole.every((q) => q !== undefined);
+    const anyFour = four.some((q) => q !== undefined);
+    const anyRole = byRole.some((q) => q !== undefined);
+    if ((fourSet && !anyRole) || (roleSet && !anyFour)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors, or all of requests, errors, roleLabel (not both)',
+    });
+  });
+export type JudgeCounts = z.infer<typeof judgeCountsSchema>;
+
+/**
+ * Kanary's statistical judge (docs/analysis.md, "The statistical judge"): compares canary and
+ * baseline error rates by an anytime-valid sequential test, one step per measurement interval.
+ * The metric's `count` bounds the intervals: undecided by then is inconclusive.
+ */
+export const judgeSchema = z.object({
+  alpha: openProbability.default(0.01),
+  tolerance: z.number().min(1, { message: 'must be a ratio of at least 1 (1.1 tolerates 10% more errors than stable)' }).finite().default(1.1),
+  badRatio: positiveFinite.optional(),
+  beta: openProbability.default(0.05),
+  /** Leading intervals seen but not judged. */
+  warmup: nonNegativeInt.default(0),
+  minEvents: nonNegativeInt.default(5),
+  minPromoteIntervals: nonNegativeInt.default(10),
+  /** What an inconclusive end does: pause the Rollout for a person (default) or fail the run. Never promote. */
+  inconclusive: z.enum(['pause', 'fail']).default('pause'),
+  counts: judgeCountsSchema,
+});
+export type JudgeSpec = z.infer<typeof judgeSchema>;
+
+const baseMetricSchema = z.object({
   name: z.string().min(1),
   interval: durationWithUnitSchema.optional(),
   initialDelay: durationWithUnitSchema.optional(),
@@ -93,6 +153,32 @@ export const metricSchema = z.object({
   consecutiveErrorLimit: limitInt.default(4),
   consecutiveSuccessLimit: nonNegativeInt.default(0),
   provider: metricProviderSchema,
+  /** Kanary extension: judge canary against baseline from counts (replaces or joins the conditions). */
+  judge: judgeSchema.optional(),
+});
+
+function metricProblems(metric: z.infer<typeof baseMetricSchema>): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (metric.judge === undefined) {
+    if (metric.provider.prometheus !== undefined && metric.provider.prometheus.query === undefined) {
+      problems.push({ path: ['provider', 'prometheus', 'query'], message: 'query is required (only a metric with a judge block may leave it out)' });
+    }
+    return problems;
+  }
+  if (metric.provider.prometheus === undefined) problems.push({ path: ['provider'], message: 'a metric with a judge block reads its counts from provider.prometheus' });
+  if (metric.interval === undefined) problems.push({ path: ['interval'], message: 'a metric with a judge block needs an interval (one judged interval per measurement)' });
+  if (metric.successCondition !== undefined || metric.failureCondition !== undefined) {
+    problems.push({ path: ['judge'], message: 'a metric with a judge block has no successCondition or failureCondition: put a threshold in its own metric beside it' });
+  }
+  const judge = metric.judge;
+  if (judge.badRatio !== undefined && judge.badRatio <= judge.tolerance) {
+    problems.push({ path: ['judge', 'badRatio'], message: `badRatio must be above tolerance (${judge.tolerance})` });
+  }
+  return problems;
+}
+
+export const metricSchema = baseMetricSchema.superRefine((metric, ctx) => {
+  for (const problem of metricProblems(metric)) ctx.addIssue({ code: 'custom', ...problem });
 });
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricInput = z.input<typeof metricSchema>;
@@ -151,6 +237,73 @@ export type { AnalysisPhase };
 
 export const MEASUREMENT_HISTORY_LIMIT = 10;
 
+const count = z.number().min(0);
+
+/** One judged measurement, explained: this interval's counts and the evidence after it. */
+export const judgeMeasurementSchema = z.object({
+  /** warmup, judged, missing, invalid, firstScrape (cumulative counters: the first reading) or afterVerdict. */
+  interval: z.enum(['warmup', 'judged', 'missing', 'invalid', 'firstScrape', 'afterVerdict']),
+  /** This interval's counts per arm (absent when missing). */
+  canaryRequests: count.optional(),
+  canaryErrors: count.optional(),
+  baselineRequests: count.optional(),
+  baselineErrors: count.optional(),
+  /** Canary error rate / stable error rate over all judged intervals, e.g. `2.4`, `inf` (only the canary had bad events). */
+  observedRatio: z.string().optional(),
+  abortEvidence: z.number(),
+  abortThreshold: z.number(),
+  promoteEvidence: z.number().optional(),
+  promoteThreshold: z.number().optional(),
+  /** More canary bad events, with none in stable, that would abort. */
+  canaryErrorsToAbort: z.number().int().optional(),
+  /** More stable bad events, with none in the canary, that would promote early. */
+  baselineErrorsToPromote: z.number().int().optional(),
+});
+export type JudgeMeasurement = z.infer<typeof judgeMeasurementSchema>;
+
+export const judgeVerdictSchema = z.object({
+  outcome: z.enum(['fail', 'pass', 'inconclusive']),
+  interval: nonNegativeInt,
+  reason: z.enum(['warmup', 'noTraffic', 'noCanaryTraffic', 'noBaselineTraffic', 'missingData', 'noBadEvents', 'notEnoughEvidence']).optional(),
+  action: z.enum(['pause', 'abort']).optional(),
+});
+
+/** The judge's running state (src/core/judge/judge-process.ts): plain numbers, so a restart resumes it. */
+export const judgeStateSchema = z.object({
+  intervals: nonNegativeInt,
+  judgedIntervals: nonNegativeInt,
+  missingIntervals: nonNegativeInt,
+  invalidIntervals: nonNegativeInt,
+  canaryRequests: count,
+  canaryErrors: count,
+  baselineRequests: count,
+  baselineErrors: count,
+  informativeEvents: count,
+  abortLogLikelihoods: z.array(z.number()),
+  promoteLogLikelihoods: z.array(z.number()),
+  spikeIntervals: nonNegativeInt,
+  calmRequests: count,
+  calmEvents: count,
+  verdict: judgeVerdictSchema.optional(),
+});
+
+export const counterSampleSchema = z.object({ series: z.string(), value: z.number() });
+
+/** Last counter readings per series (cumulative counters), to take the next interval's increase. */
+export const judgeReadingsSchema = z.object({
+  canaryRequests: z.array(counterSampleSchema).default([]),
+  canaryErrors: z.array(counterSampleSchema).default([]),
+  baselineRequests: z.array(counterSampleSchema).default([]),
+  baselineErrors: z.array(counterSampleSchema).default([]),
+});
+export type JudgeReadings = z.infer<typeof judgeReadingsSchema>;
+
+export const judgeResultSchema = z.object({
+  state: judgeStateSchema,
+  readings: judgeReadingsSchema.optional(),
+});
+export type JudgeResult = z.infer<typeof judgeResultSchema>;
+
 export const measurementSchema = z.object({
   phase: measurementPhaseSchema,
   /** The measured value rendered as JSON text (`0.98`, `[0.98,0.97]`), absent when no data. */
@@ -160,6 +313,8 @@ export const measurementSchema = z.object({
   message: z.string().optional(),
   /** When the next measurement of this metric is due (set after an Error). */
   resumeAt: z.string().optional(),
+  /** A judged measurement's counts and evidence (metrics with a `judge` block). */
+  judge: judgeMeasurementSchema.optional(),
 });
 export type Measurement = z.infer<typeof measurementSchema>;
 
@@ -178,6 +333,8 @@ export const metricResultSchema = z.object({
   measurements: z.array(measurementSchema).max(MEASUREMENT_HISTORY_LIMIT).default([]),
   /** The query (or URL) after `{{args.*}}` substitution, secrets excluded. */
   resolvedQuery: z.string().optional(),
+  /** The judge's state (metrics with a `judge` block): the evidence so far and the last counter readings. */
+  judge: judgeResultSchema.optional(),
 });
 export type MetricResult = z.infer<typeof metricResultSchema>;
 

@@ -10,6 +10,7 @@ import type {
 } from '../api/analysis.js';
 import { MEASUREMENT_HISTORY_LIMIT } from '../api/analysis.js';
 import { parseDuration } from '../api/duration.js';
+import { assessJudgeVerdict, buildMetricJudgeConfig } from './judge/judge-metric.js';
 
 /** Delay before retrying a metric whose last measurement was an Error. */
 export const ERROR_RETRY_MS = 10_000;
@@ -123,10 +124,31 @@ function withLastMessage(assessment: MetricAssessment, result: MetricResult): Me
   return { ...assessment, message: `${assessment.message}: ${last}` };
 }
 
+/**
+ * A judged metric (a `judge` block) decides by the judge's verdict alone: Failed when the abort
+ * evidence reached 1/alpha, Successful on an early promotion, Inconclusive (or Failed with
+ * `inconclusive: fail`) when undecided after `count` intervals; failureLimit, inconclusiveLimit
+ * and count do not apply. Query errors still end it by consecutiveErrorLimit.
+ */
+function assessJudgedMetric(metric: Metric, result: MetricResult, terminating: boolean): MetricAssessment {
+  const config = buildMetricJudgeConfig(metric);
+  if (!config.ok) return { phase: 'Error', message: `judge: ${config.problems.join('; ')}` };
+  const verdict = assessJudgeVerdict(result, config.config);
+  if (verdict !== undefined) return verdict;
+  if (exceeds(result.consecutiveError, metric.consecutiveErrorLimit)) {
+    return withLastMessage({
+      phase: 'Error',
+      message: `consecutiveErrors (${result.consecutiveError}) > consecutiveErrorLimit (${metric.consecutiveErrorLimit})`,
+    }, result);
+  }
+  return { phase: terminating ? 'Successful' : 'Running' };
+}
+
 /** The metric's phase from its counters; `terminating` completes a running metric as Successful. */
 export function assessMetricPhase(metric: Metric, result: MetricResult, terminating: boolean): MetricAssessment {
   if (isCompletedPhase(result.phase)) return { phase: result.phase, message: result.message };
   if (result.measurements.length === 0) return { phase: terminating ? 'Successful' : 'Pending' };
+  if (metric.judge !== undefined) return assessJudgedMetric(metric, result, terminating);
   const limited = assessLimits(metric, result);
   if (limited !== undefined) return withLastMessage(limited, result);
   const completed = assessCompletion(metric, result);
