@@ -15,12 +15,13 @@ import {
   resolveKubernetesVersion,
 } from '../sandbox/cluster/cluster-paths.js';
 import { type ClusterStatus, clusterStatus } from '../sandbox/cluster/cluster-status.js';
+import { DEFAULT_EMISSARY_VERSION, EMISSARY_VERSIONS, type EmissaryVersion } from '../sandbox/cluster/mapping-crd.js';
 import { PortInUseError, parsePort } from '../sandbox/cluster/ports.js';
 import { repoRoot } from '../sandbox/cluster/repo-root.js';
 import type { CliIo, Command } from './command.js';
 import { UserError } from './command.js';
 
-const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N] [--kubernetes-version V]
+const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N] [--kubernetes-version V] [--emissary 3|4]
 
 Runs a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, built from
 their Go modules) and the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping
@@ -37,6 +38,11 @@ Flags:
   --port N    kube-apiserver port for start (default: a free port)
   --kubernetes-version V
               ${Object.keys(KUBERNETES_VERSIONS).join(' or ')} (default $KANARY_KUBERNETES_VERSION, else ${DEFAULT_KUBERNETES_VERSION})
+  --emissary 3|4
+              Emissary's getambassador.io CRDs for start (default ${DEFAULT_EMISSARY_VERSION}): 3 = Emissary 3.10's (v2
+              storage, v3alpha1 converted by kanary-emissary-conversion, which follows Emissary 3.10's
+              documented v2/v3alpha1 field mapping; not Emissary's own apiext); 4 = Emissary 4.1's
+              (v3alpha1 only, no webhook)
 
 Example:
   eval "$(kanary cluster start | tail -n 1)" && kubectl get nodes
@@ -49,6 +55,14 @@ interface Flags {
   /** The full Kubernetes version, e.g. v1.37.2. */
   version: string;
   port?: number;
+  emissary: EmissaryVersion;
+}
+
+function parseEmissary(text: string | undefined): EmissaryVersion {
+  if (text === undefined) return DEFAULT_EMISSARY_VERSION;
+  const version = EMISSARY_VERSIONS.find((v) => String(v) === text);
+  if (version === undefined) throw new UserError(`cluster: --emissary must be ${EMISSARY_VERSIONS.join(' or ')}, got "${text}"`);
+  return version;
 }
 
 function parseVersion(requested: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -65,7 +79,7 @@ function parseFlags(argv: string[], io: CliIo): Flags {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { dir: { type: 'string' }, port: { type: 'string' }, 'kubernetes-version': { type: 'string' } },
+      options: { dir: { type: 'string' }, port: { type: 'string' }, 'kubernetes-version': { type: 'string' }, emissary: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -76,10 +90,11 @@ function parseFlags(argv: string[], io: CliIo): Flags {
   if (!action || extra.length > 0) throw new UserError('cluster: expected one of build, start, stop, status');
   const dir = resolve(parsed.values.dir ?? defaultStateDir(io.env, homedir()));
   const version = parseVersion(parsed.values['kubernetes-version'], io.env);
-  if (parsed.values.port === undefined) return { action, dir, version };
+  const emissary = parseEmissary(parsed.values.emissary);
+  if (parsed.values.port === undefined) return { action, dir, version, emissary };
   const port = parsePort(parsed.values.port);
   if (port === undefined) throw new UserError(`cluster: --port must be an integer 1..65535, got "${parsed.values.port}"`);
-  return { action, dir, version, port };
+  return { action, dir, version, port, emissary };
 }
 
 /** Runs scripts/setup-cluster.sh, streaming its output; resolves to its exit code. */
@@ -114,6 +129,7 @@ async function start(flags: Flags, io: CliIo): Promise<number> {
       binDir,
       etcdBinDir: etcdDir,
       repoRoot: repoRoot(),
+      emissary: flags.emissary,
       ...(flags.port !== undefined ? { apiserverPort: flags.port } : {}),
       log: (line) => io.stdout(`${line}\n`),
     });
@@ -136,6 +152,13 @@ async function stop(flags: Flags, io: CliIo): Promise<number> {
   return 0;
 }
 
+function renderEmissary(status: ClusterStatus): string {
+  const emissary = status.state?.emissary;
+  if (!emissary) return '? (started before --emissary existed)';
+  if (emissary.version === 4) return "4 (Emissary 4.1 CRDs, v3alpha1 only)";
+  return `3 (Emissary 3.10 CRDs, v2 storage; v3alpha1 through kanary-emissary-conversion at ${emissary.conversionUrl ?? '?'})`;
+}
+
 /** Human-readable status lines. */
 export function renderStatus(status: ClusterStatus): string {
   if (!status.started) return `no cluster running in ${status.dir}\n`;
@@ -150,6 +173,7 @@ export function renderStatus(status: ClusterStatus): string {
     `cluster in ${status.dir}: ${summary}`,
     `  server      ${status.state?.server ?? '?'}`,
     `  kubeconfig  ${status.state?.kubeconfig ?? '?'}`,
+    `  emissary    ${renderEmissary(status)}`,
     ...lines,
     '',
   ].join('\n');

@@ -1,12 +1,14 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ClusterPorts } from './component-args.js';
+import type { EmissaryVersion } from './mapping-crd.js';
 
 /** The processes of a local cluster; `binary` is matched against /proc/PID/cmdline before signals. */
-export type ComponentName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kubelet';
+export type ComponentName = 'etcd' | 'kube-apiserver' | 'emissary-conversion' | 'kube-controller-manager' | 'kubelet';
 
 export const COMPONENT_ORDER: readonly ComponentName[] = [
   'etcd',
   'kube-apiserver',
+  'emissary-conversion',
   'kube-controller-manager',
   'kubelet',
 ];
@@ -26,6 +28,17 @@ export interface ClusterState {
   ports: ClusterPorts;
   startedAt: string;
   components: Partial<Record<ComponentName, ComponentRecord>>;
+  /** Which Emissary CRD set is installed (absent in states written before the choice existed). */
+  emissary?: EmissaryState;
+}
+
+/**
+ * Emissary 3: its 3.10 CRDs (v2 storage, v3alpha1 served through kanary-emissary-conversion at
+ * `conversionUrl`, component `emissary-conversion`); Emissary 4: its 4.1 CRDs, v3alpha1 only.
+ */
+export interface EmissaryState {
+  version: EmissaryVersion;
+  conversionUrl?: string;
 }
 
 export async function writeClusterState(path: string, state: ClusterState): Promise<void> {

@@ -22,8 +22,10 @@ import {
   etcdUrl,
 } from './component-args.js';
 import { installCrds } from './crd-install.js';
+import { type ConversionWebhookClient, DEFAULT_EMISSARY_VERSION, type EmissaryVersion } from './mapping-crd.js';
 import { renderKubeconfig } from './kubeconfig-yaml.js';
 import { ensurePki, readClientPems } from './pki.js';
+import type { PkiFiles } from './pki-plan.js';
 import { choosePort, distinctFreePorts } from './ports.js';
 import { isRunning, spawnDetached, stopProcess } from './processes.js';
 import { type TlsClient, get, waitReady } from './readiness.js';
@@ -41,6 +43,11 @@ export interface StartClusterOptions {
   apiserverPort?: number;
   /** Start the simulated kubelet (default true; skipped with a warning when not built). */
   kubelet?: boolean;
+  /**
+   * Emissary's CRDs: 3 (default) = 3.10, v2 storage, v3alpha1 through kanary-emissary-conversion
+   * (dist/sandbox/emissary-conversion/main.js must be built); 4 = 4.1, v3alpha1 only.
+   */
+  emissary?: EmissaryVersion;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -60,6 +67,8 @@ export class ClusterAlreadyRunningError extends Error {
 }
 
 export const KUBELET_ENTRY = join('dist', 'sandbox', 'kubelet', 'main.js');
+/** kanary-emissary-conversion, following Emissary 3.10's documented v2⇄v3alpha1 field mapping. */
+export const CONVERSION_ENTRY = join('dist', 'sandbox', 'emissary-conversion', 'main.js');
 const NODE_NAME = 'kanary-sim-node';
 
 interface Context {
@@ -67,6 +76,9 @@ interface Context {
   paths: ClusterPaths;
   state: ClusterState;
   tls: TlsClient;
+  pki: PkiFiles;
+  /** Emissary 3: where kanary-emissary-conversion listens. */
+  conversionPort?: number;
   log: (line: string) => void;
 }
 
@@ -96,6 +108,8 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
     throw new Error(`${missing.join(' and ')} not found: run \`kanary cluster build\` (npm run cluster:build) first`);
   }
   const ports = await choosePorts(options.apiserverPort);
+  const emissary = options.emissary ?? DEFAULT_EMISSARY_VERSION;
+  const [conversionPort] = emissary === 3 ? await distinctFreePorts(1, [ports.apiserver, ports.etcdClient, ports.etcdPeer]) : [];
   // A fresh etcd each start: predictable, and etcd data is tied to the previous ports.
   await rm(paths.etcdData, { recursive: true, force: true });
   await Promise.all([paths.logs, paths.apiserverCertDir].map((d) => mkdir(d, { recursive: true })));
@@ -114,14 +128,22 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
     ports,
     startedAt: new Date().toISOString(),
     components: {},
+    emissary: conversionPort === undefined ? { version: emissary } : { version: emissary, conversionUrl: conversionUrl(conversionPort) },
   };
   await writeClusterState(paths.stateFile, state);
   const tls = { ca: admin.caPem, cert: admin.certPem, key: admin.keyPem };
-  return { options, paths, state, tls, log: options.log ?? (() => undefined) };
+  const base = { options, paths, state, tls, pki: files, log: options.log ?? (() => undefined) };
+  return conversionPort === undefined ? base : { ...base, conversionPort };
+}
+
+const ENTRIES: Partial<Record<ComponentName, string>> = { kubelet: KUBELET_ENTRY, 'emissary-conversion': CONVERSION_ENTRY };
+
+function conversionUrl(port: number): string {
+  return `https://127.0.0.1:${port}/webhooks/crd-convert`;
 }
 
 async function launch(ctx: Context, name: ComponentName, command: string, args: string[]): Promise<ComponentRecord> {
-  const record = await spawnDetached({ command, args, log: join(ctx.paths.logs, `${name}.log`), binary: name === 'kubelet' ? KUBELET_ENTRY : name });
+  const record = await spawnDetached({ command, args, log: join(ctx.paths.logs, `${name}.log`), binary: ENTRIES[name] ?? name });
   ctx.state.components[name] = record;
   await writeClusterState(ctx.paths.stateFile, ctx.state);
   return record;
@@ -139,6 +161,22 @@ async function startApiserver(ctx: Context): Promise<void> {
   const record = await launch(ctx, 'kube-apiserver', join(ctx.options.binDir, 'kube-apiserver'), args);
   const check = async (): Promise<boolean> => (await get(`${ctx.state.server}/readyz`, ctx.tls)).status === 200;
   await waitReady({ name: 'kube-apiserver', process: record, check, timeoutMs: 120_000 });
+}
+
+/**
+ * Emissary 3: starts kanary-emissary-conversion (the CRD conversion webhook on 127.0.0.1, serving
+ * certificate from the cluster CA) and resolves with how the CRDs reach it; Emissary 4: undefined.
+ */
+async function startConversion(ctx: Context): Promise<ConversionWebhookClient | undefined> {
+  const port = ctx.conversionPort;
+  if (port === undefined) return undefined;
+  const entry = join(ctx.options.repoRoot, CONVERSION_ENTRY);
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run npm run build (Emissary 3 CRDs need the conversion webhook)`);
+  const args = [entry, '--cert', ctx.pki.conversionCert, '--key', ctx.pki.conversionKey, '--port', String(port), '--host', '127.0.0.1'];
+  const record = await launch(ctx, 'emissary-conversion', process.execPath, args);
+  const check = async (): Promise<boolean> => (await get(`https://127.0.0.1:${port}/healthz`, ctx.tls)).status === 200;
+  await waitReady({ name: 'kanary-emissary-conversion', process: record, check, timeoutMs: 30_000 });
+  return { url: conversionUrl(port), caPem: ctx.tls.ca };
 }
 
 async function apiOk(ctx: Context, path: string): Promise<boolean> {
@@ -182,7 +220,10 @@ async function bringUp(ctx: Context): Promise<StartedCluster> {
   // The controllers and the kubelet start while the CRDs are being installed.
   const manager = await startControllerManager(ctx);
   const kubelet = ctx.options.kubelet === false ? undefined : await launchKubelet(ctx);
-  const crds = await installCrds({ server: ctx.state.server, tls: ctx.tls, repoRoot: ctx.options.repoRoot });
+  const webhook = await startConversion(ctx);
+  if (webhook) log(`kanary-emissary-conversion ready on ${webhook.url} (${elapsed()})`);
+  const emissary = { version: ctx.state.emissary?.version ?? DEFAULT_EMISSARY_VERSION, ...(webhook ? { webhook } : {}) };
+  const crds = await installCrds({ server: ctx.state.server, tls: ctx.tls, repoRoot: ctx.options.repoRoot, emissary });
   log(`CRDs established: ${crds.join(', ')} (${elapsed()})`);
   await waitControllers(ctx, manager);
   log(`kube-controller-manager running (${elapsed()})`);

@@ -3,11 +3,17 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { type ApiAnswer, apiRequest } from './api-request.js';
-import { patchMappingCrd } from './mapping-crd.js';
+import {
+  type ConversionWebhookClient,
+  EMISSARY_CRD_FILES,
+  type EmissaryVersion,
+  pointConversionWebhook,
+  usesConversionWebhook,
+} from './mapping-crd.js';
 import type { TlsClient } from './readiness.js';
 import { waitReady } from './readiness.js';
 
-/** Installs Kanary's CRDs (crds/*.yaml) and the patched Emissary Mapping CRD, then waits for Established. */
+/** Installs Kanary's CRDs (crds/*.yaml) and Emissary's getambassador.io CRDs, then waits for Established. */
 
 type Obj = Record<string, unknown>;
 
@@ -27,16 +33,32 @@ async function loadFile(file: string): Promise<CrdSource[]> {
   return docs.filter(isCrd).map((crd) => ({ file, crd }));
 }
 
-/** Every CRD the local cluster installs: crds/*.yaml (skipped when absent) and vendor's Mapping. */
-export async function loadCrds(repoRoot: string): Promise<CrdSource[]> {
+/** Which Emissary CRD set, and (Emissary 3) where its conversion webhook listens. */
+export interface EmissaryCrdChoice {
+  version: EmissaryVersion;
+  webhook?: ConversionWebhookClient;
+}
+
+/** Emissary's vendored CRDs of one major version; 3.x ones pointed at the local conversion webhook. */
+export async function loadEmissaryCrds(repoRoot: string, choice: EmissaryCrdChoice): Promise<CrdSource[]> {
+  const sources = await loadFile(join(repoRoot, 'vendor', EMISSARY_CRD_FILES[choice.version]));
+  const webhook = choice.webhook;
+  if (!webhook) {
+    const needing = sources.filter((s) => usesConversionWebhook(s.crd)).map((s) => crdName(s.crd));
+    if (needing.length > 0) throw new Error(`Emissary ${choice.version} CRDs need a conversion webhook: ${needing.join(', ')}`);
+    return sources;
+  }
+  return sources.map((s) => ({ ...s, crd: pointConversionWebhook(s.crd, webhook) }));
+}
+
+/** Every CRD the local cluster installs: crds/*.yaml (skipped when absent) and Emissary's. */
+export async function loadCrds(repoRoot: string, emissary: EmissaryCrdChoice): Promise<CrdSource[]> {
   const crdDir = join(repoRoot, 'crds');
   const files = existsSync(crdDir)
     ? (await readdir(crdDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(crdDir, f))
     : [];
   const kanary = (await Promise.all(files.map(loadFile))).flat();
-  const mappingFile = join(repoRoot, 'vendor', 'emissary-mapping-crd.yaml');
-  const mapping = (await loadFile(mappingFile)).map((s) => ({ ...s, crd: patchMappingCrd(s.crd) }));
-  return [...kanary, ...mapping];
+  return [...kanary, ...(await loadEmissaryCrds(repoRoot, emissary))];
 }
 
 function crdName(crd: Obj): string {
@@ -70,9 +92,14 @@ async function established(server: string, tls: TlsClient, name: string): Promis
 }
 
 /** Installs every CRD and resolves once all are Established; returns their names. */
-export async function installCrds(options: { server: string; tls: TlsClient; repoRoot: string }): Promise<string[]> {
+export async function installCrds(options: {
+  server: string;
+  tls: TlsClient;
+  repoRoot: string;
+  emissary: EmissaryCrdChoice;
+}): Promise<string[]> {
   const { server, tls } = options;
-  const sources = await loadCrds(options.repoRoot);
+  const sources = await loadCrds(options.repoRoot, options.emissary);
   for (const source of sources) await createOrReplace(server, tls, source);
   const names = sources.map((s) => crdName(s.crd));
   for (const name of names) {

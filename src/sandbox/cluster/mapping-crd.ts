@@ -1,65 +1,57 @@
 /**
- * Makes Emissary's Mapping CRD installable on the local Kubernetes 1.20 API server (see
- * vendor/README.md): union-typed property schemas (`oneOf`/`anyOf`, which 1.20 rejects as
- * non-structural) become `x-kubernetes-preserve-unknown-fields: true`, conversion becomes `None`
- * (no conversion webhook runs locally), and `spec` of every version preserves unknown fields so
- * v3alpha1-only fields such as `hostname` survive being stored as v2. Pure: returns a new object.
+ * Emissary's getambassador.io CRDs as the local stack installs them (see vendor/README.md).
+ * Kubernetes 1.37 accepts both vendored sets as shipped (structural schemas); the only change is
+ * where the conversion webhook is reached: Emissary 3.x's CRDs name the in-cluster Service
+ * `emissary-apiext`, the local stack runs kanary-emissary-conversion (following Emissary 3.10's
+ * documented v2⇄v3alpha1 field mapping; not Emissary's own apiext) on 127.0.0.1, so
+ * `clientConfig` becomes `url` + `caBundle`. Pure: returns new objects.
  */
 
-type Schema = Record<string, unknown>;
+type Obj = Record<string, unknown>;
 
-const PRESERVE = 'x-kubernetes-preserve-unknown-fields';
+/** The Emissary CRD sets the local stack offers. */
+export type EmissaryVersion = 3 | 4;
+export const EMISSARY_VERSIONS: readonly EmissaryVersion[] = [3, 4];
+export const DEFAULT_EMISSARY_VERSION: EmissaryVersion = 3;
 
-function isSchema(value: unknown): value is Schema {
+/** The vendored CRD file of each Emissary major version. */
+export const EMISSARY_CRD_FILES: Readonly<Record<EmissaryVersion, string>> = {
+  3: 'emissary-3.10.0-crds.yaml',
+  4: 'emissary-4.1.0-crds.yaml',
+};
+
+export interface ConversionWebhookClient {
+  /** https://127.0.0.1:PORT/webhooks/crd-convert */
+  url: string;
+  /** The PEM of the CA that signed the webhook's serving certificate. */
+  caPem: string;
+}
+
+function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Whether the schema (or the schema of its items / map values) is a union type. */
-export function usesUnion(schema: unknown): boolean {
-  if (!isSchema(schema)) return false;
-  if ('oneOf' in schema || 'anyOf' in schema) return true;
-  return usesUnion(schema.items) || usesUnion(schema.additionalProperties);
+/** Whether the CRD converts through a webhook (Emissary 3.x: every kind but Listener). */
+export function usesConversionWebhook(crd: Obj): boolean {
+  const spec = isObj(crd.spec) ? crd.spec : {};
+  return isObj(spec.conversion) && spec.conversion.strategy === 'Webhook';
 }
 
-function preserved(schema: Schema): Schema {
-  const replacement: Schema = { [PRESERVE]: true };
-  if (typeof schema.description === 'string') replacement.description = schema.description;
-  return replacement;
-}
-
-/** Returns the schema with every union-typed property (at any depth) replaced by preserve-unknown. */
-export function structuralSchema(schema: Schema): Schema {
-  const result: Schema = { ...schema };
-  if (isSchema(schema.properties)) {
-    const properties: Schema = {};
-    for (const [name, property] of Object.entries(schema.properties)) {
-      if (!isSchema(property)) continue;
-      properties[name] = usesUnion(property) ? preserved(property) : structuralSchema(property);
-    }
-    result.properties = properties;
-  }
-  if (isSchema(schema.items)) result.items = structuralSchema(schema.items);
-  if (isSchema(schema.additionalProperties)) {
-    result.additionalProperties = structuralSchema(schema.additionalProperties);
-  }
-  return result;
-}
-
-function patchVersion(version: Schema): Schema {
-  const schema = isSchema(version.schema) ? version.schema : {};
-  const root = isSchema(schema.openAPIV3Schema) ? structuralSchema(schema.openAPIV3Schema) : {};
-  const properties = isSchema(root.properties) ? root.properties : {};
-  const spec = isSchema(properties.spec) ? properties.spec : { type: 'object' };
-  const patchedRoot = { ...root, properties: { ...properties, spec: { ...spec, [PRESERVE]: true } } };
-  return { ...version, schema: { ...schema, openAPIV3Schema: patchedRoot } };
-}
-
-/** The Mapping CRD as the local 1.20 API server accepts it. */
-export function patchMappingCrd(crd: Schema): Schema {
-  const spec = isSchema(crd.spec) ? crd.spec : {};
-  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isSchema) : [];
+/** The CRD with its conversion webhook reached at `client.url`; CRDs without a webhook unchanged. */
+export function pointConversionWebhook(crd: Obj, client: ConversionWebhookClient): Obj {
+  if (!usesConversionWebhook(crd)) return crd;
+  const spec = crd.spec as Obj;
+  const conversion = spec.conversion as Obj;
+  const webhook = isObj(conversion.webhook) ? conversion.webhook : {};
+  const caBundle = Buffer.from(client.caPem, 'utf8').toString('base64');
   return {
     ...crd,
-    spec: { ...spec, conversion: { strategy: 'None' }, versions: versions.map(patchVersion) },
+    spec: {
+      ...spec,
+      conversion: {
+        ...conversion,
+        webhook: { ...webhook, clientConfig: { url: client.url, caBundle }, conversionReviewVersions: ['v1'] },
+      },
+    },
   };
 }

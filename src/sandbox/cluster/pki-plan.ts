@@ -17,6 +17,9 @@ export interface PkiFiles {
   controllerManagerKey: string;
   serviceAccountKey: string;
   serviceAccountPub: string;
+  /** Serving certificate of kanary-emissary-conversion (the CRD conversion webhook on 127.0.0.1). */
+  conversionCert: string;
+  conversionKey: string;
 }
 
 export function pkiFiles(pkiDir: string): PkiFiles {
@@ -33,6 +36,8 @@ export function pkiFiles(pkiDir: string): PkiFiles {
     controllerManagerKey: f('controller-manager.key'),
     serviceAccountKey: f('sa.key'),
     serviceAccountPub: f('sa.pub'),
+    conversionCert: f('emissary-conversion.crt'),
+    conversionKey: f('emissary-conversion.key'),
   };
 }
 
@@ -109,6 +114,7 @@ export function opensslCommands(files: PkiFiles): string[][] {
       subject: '/O=system:masters/CN=system:kube-controller-manager',
       extensions: 'v3_client',
     },
+    { cert: files.conversionCert, key: files.conversionKey, subject: '/CN=kanary-emissary-conversion', extensions: 'v3_server' },
   ];
   return [
     [

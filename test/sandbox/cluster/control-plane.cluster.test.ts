@@ -128,7 +128,7 @@ describe('Emissary Mapping CRD', () => {
     expect(got.spec).toEqual({ prefix: '/web/', service: 'web-stable:80', weight: 10, timeout_ms: 5000 });
   }, T);
 
-  test('a v3alpha1 Mapping keeps its hostname (stored as v2)', async () => {
+  test('a v3alpha1 Mapping keeps its hostname through the conversion webhook (stored as v2)', async () => {
     const manifest = {
       apiVersion: 'getambassador.io/v3alpha1',
       kind: 'Mapping',
@@ -140,7 +140,8 @@ describe('Emissary Mapping CRD', () => {
       (await kubectl(['get', 'mappings.v3alpha1.getambassador.io', 'web-v3', '-n', ns.name, '-o', 'json'])).stdout,
     ) as { apiVersion: string; spec: Record<string, unknown> };
     expect(got.apiVersion).toBe('getambassador.io/v3alpha1');
-    expect(got.spec).toEqual({ hostname: '*', prefix: '/web3/', service: 'web-canary:80', weight: 30 });
+    // As in Emissary 3.10: v3alpha1 → v2 gives every object an ambassador_id (default), read back as-is.
+    expect(got.spec).toEqual({ hostname: '*', prefix: '/web3/', service: 'web-canary:80', weight: 30, ambassador_id: ['default'] });
   }, T);
 });
 

@@ -1,126 +1,98 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
-import { patchMappingCrd, structuralSchema, usesUnion } from '../../../src/sandbox/cluster/mapping-crd.js';
+import { loadEmissaryCrds } from '../../../src/sandbox/cluster/crd-install.js';
+import { EMISSARY_CRD_FILES, pointConversionWebhook, usesConversionWebhook } from '../../../src/sandbox/cluster/mapping-crd.js';
 
 type Obj = Record<string, unknown>;
 
-const vendored = yaml.load(readFileSync(join(process.cwd(), 'vendor', 'emissary-mapping-crd.yaml'), 'utf8')) as Obj;
-const PRESERVE = 'x-kubernetes-preserve-unknown-fields';
-
-function versions(crd: Obj): Obj[] {
-  return (crd.spec as Obj).versions as Obj[];
+function vendored(version: 3 | 4): Obj[] {
+  const text = readFileSync(join(process.cwd(), 'vendor', EMISSARY_CRD_FILES[version]), 'utf8');
+  return yaml.loadAll(text) as Obj[];
 }
 
-function root(version: Obj): Obj {
-  return (version.schema as Obj).openAPIV3Schema as Obj;
-}
+const name = (crd: Obj): string => String((crd.metadata as Obj).name);
+const spec = (crd: Obj): Obj => crd.spec as Obj;
+const versions = (crd: Obj): Obj[] => spec(crd).versions as Obj[];
+const storage = (crd: Obj): string[] => versions(crd).filter((v) => v.storage === true).map((v) => String(v.name));
+const KINDS = [
+  'authservices', 'consulresolvers', 'devportals', 'hosts', 'kubernetesendpointresolvers', 'kubernetesserviceresolvers',
+  'listeners', 'logservices', 'mappings', 'modules', 'ratelimitservices', 'tcpmappings', 'tlscontexts', 'tracingservices',
+].map((plural) => `${plural}.getambassador.io`);
+const client = { url: 'https://127.0.0.1:4443/webhooks/crd-convert', caPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n' };
 
-function specSchema(version: Obj): Obj {
-  return (root(version).properties as Obj).spec as Obj;
-}
+describe('vendored Emissary CRDs', () => {
+  test.each([3, 4] as const)('Emissary %i ships every getambassador.io kind', (version) => {
+    expect(vendored(version).map(name).sort()).toEqual(KINDS);
+  });
 
-/** Every schema node of the tree, depth first. */
-function nodes(schema: unknown): Obj[] {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [];
-  const s = schema as Obj;
-  const children = [
-    ...Object.values((s.properties as Obj | undefined) ?? {}),
-    s.items,
-    s.additionalProperties,
-    ...(((s.oneOf ?? s.anyOf) as unknown[] | undefined) ?? []),
-  ];
-  return [s, ...children.flatMap(nodes)];
-}
+  test('3.10: v2 is stored, v3alpha1 served, every kind but Listener converts through a webhook', () => {
+    for (const crd of vendored(3)) {
+      const served = versions(crd).map((v) => v.name);
+      expect(served).toContain('v3alpha1');
+      if (name(crd) === 'listeners.getambassador.io') {
+        expect(storage(crd)).toEqual(['v3alpha1']);
+        expect(usesConversionWebhook(crd)).toBe(false);
+      } else {
+        expect(storage(crd)).toEqual(['v2']);
+        expect(usesConversionWebhook(crd)).toBe(true);
+      }
+    }
+  });
 
-describe('usesUnion', () => {
-  test.each([
-    [{ type: 'string' }, false],
-    [{ oneOf: [{ type: 'string' }, { type: 'array' }] }, true],
-    [{ anyOf: [{ type: 'string' }] }, true],
-    [{ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'object' }] } }, true],
-    [{ type: 'array', items: { anyOf: [{ type: 'integer' }] } }, true],
-    [{ type: 'object', properties: { a: { oneOf: [{ type: 'string' }] } } }, false],
-  ])('%j -> %s', (schema, expected) => {
-    expect(usesUnion(schema)).toBe(expected);
+  test('4.1: v3alpha1 only, stored, no conversion', () => {
+    for (const crd of vendored(4)) {
+      expect(versions(crd).map((v) => v.name)).toEqual(['v3alpha1']);
+      expect(storage(crd)).toEqual(['v3alpha1']);
+      expect(spec(crd).conversion).toBeUndefined();
+    }
   });
 });
 
-describe('structuralSchema', () => {
-  test('replaces the innermost union-typed property and keeps its siblings and description', () => {
-    const input = {
-      type: 'object',
-      properties: {
-        cors: {
-          type: 'object',
-          properties: {
-            headers: { description: 'list or string', items: { type: 'string' }, oneOf: [{ type: 'string' }, { type: 'array' }] },
-            max_age: { type: 'string' },
-          },
-        },
-        prefix: { type: 'string' },
-      },
-    };
-    expect(structuralSchema(input)).toEqual({
-      type: 'object',
-      properties: {
-        cors: {
-          type: 'object',
-          properties: {
-            headers: { description: 'list or string', [PRESERVE]: true },
-            max_age: { type: 'string' },
-          },
-        },
-        prefix: { type: 'string' },
+describe('pointConversionWebhook', () => {
+  const mapping = vendored(3).find((crd) => name(crd) === 'mappings.getambassador.io') as Obj;
+
+  test('replaces the emissary-apiext Service with the local url and the CA bundle', () => {
+    const pointed = pointConversionWebhook(mapping, client);
+    expect(spec(pointed).conversion).toEqual({
+      strategy: 'Webhook',
+      webhook: {
+        clientConfig: { url: client.url, caBundle: Buffer.from(client.caPem).toString('base64') },
+        conversionReviewVersions: ['v1'],
       },
     });
   });
 
-  test('does not modify its input', () => {
-    const input = { type: 'object', properties: { a: { oneOf: [{ type: 'string' }] } } };
-    const copy = structuredClone(input);
-    structuralSchema(input);
-    expect(input).toEqual(copy);
+  test('leaves the schemas exactly as shipped and does not modify its input', () => {
+    const before = JSON.stringify(mapping);
+    const pointed = pointConversionWebhook(mapping, client);
+    expect(versions(pointed)).toEqual(versions(mapping));
+    expect(JSON.stringify(mapping)).toBe(before);
+  });
+
+  test('a CRD without a webhook is returned unchanged', () => {
+    const listener = vendored(3).find((crd) => name(crd) === 'listeners.getambassador.io') as Obj;
+    expect(pointConversionWebhook(listener, client)).toBe(listener);
   });
 });
 
-describe('patchMappingCrd on the vendored Emissary CRD', () => {
-  const patched = patchMappingCrd(vendored);
-
-  test('the vendored copy really contains union schemas (the reason for the patch)', () => {
-    expect(versions(vendored).flatMap((v) => nodes(root(v))).some((n) => 'oneOf' in n || 'anyOf' in n)).toBe(true);
+describe('loadEmissaryCrds', () => {
+  test('Emissary 3 without a webhook is refused', async () => {
+    await expect(loadEmissaryCrds(process.cwd(), { version: 3 })).rejects.toThrow(/need a conversion webhook: authservices/);
   });
 
-  test('no oneOf/anyOf remains in any version', () => {
-    for (const version of versions(patched)) {
-      expect(nodes(root(version)).filter((n) => 'oneOf' in n || 'anyOf' in n)).toEqual([]);
-    }
+  test('Emissary 3 with a webhook: every converting CRD points at it', async () => {
+    const sources = await loadEmissaryCrds(process.cwd(), { version: 3, webhook: client });
+    const urls = sources.filter((s) => usesConversionWebhook(s.crd)).map((s) => {
+      const webhook = (spec(s.crd).conversion as Obj).webhook as Obj;
+      return (webhook.clientConfig as Obj).url;
+    });
+    expect(urls).toHaveLength(13);
+    expect(new Set(urls)).toEqual(new Set([client.url]));
   });
 
-  test('conversion is None (no webhook)', () => {
-    expect((patched.spec as Obj).conversion).toEqual({ strategy: 'None' });
-  });
-
-  test('spec of every version preserves unknown fields', () => {
-    expect(versions(patched).map((v) => [v.name, specSchema(v)[PRESERVE]])).toEqual([
-      ['v1', true],
-      ['v2', true],
-      ['v3alpha1', true],
-    ]);
-  });
-
-  test('v2 stays the storage version and v3alpha1 is served', () => {
-    expect(versions(patched).map((v) => [v.name, v.served, v.storage])).toEqual([
-      ['v1', true, false],
-      ['v2', true, true],
-      ['v3alpha1', true, false],
-    ]);
-  });
-
-  test('typed fields outside unions keep their schema', () => {
-    const v3 = versions(patched).find((v) => v.name === 'v3alpha1') as Obj;
-    const props = specSchema(v3).properties as Obj;
-    expect(props.hostname).toEqual(expect.objectContaining({ type: 'string' }));
-    expect(props.prefix).toEqual(expect.objectContaining({ type: 'string' }));
+  test('Emissary 4 needs no webhook', async () => {
+    const sources = await loadEmissaryCrds(process.cwd(), { version: 4 });
+    expect(sources).toHaveLength(14);
   });
 });
