@@ -4,7 +4,6 @@
  * replica keeps its caches warm so a standby takes over at once.
  */
 import * as k8s from '@kubernetes/client-node';
-import { Gauge } from 'prom-client';
 import type { ControllerConfig } from '../config/controller-config.js';
 import { createAnalysisRuntime } from '../analysis/analysis-setup.js';
 import { createKubeClients, type KubeClients } from '../kube/clients.js';
@@ -123,20 +122,6 @@ async function mappingSettled(mapping: MappingParts): Promise<void> {
   await Promise.all(mapping.tracked.map((t) => t.whenSettled()));
 }
 
-/** `kanary_mapping_api_available{api_version}`: 1 while the chosen Mapping version is usable. */
-function registerMappingApiGauge(metrics: ControllerMetrics, state: MappingApiState): void {
-  new Gauge({
-    name: 'kanary_mapping_api_available',
-    help: 'Whether the Mapping API version the controller reads and writes is usable (1) or not (0); api_version is empty until discovery chose one.',
-    labelNames: ['api_version'],
-    registers: [metrics.registry],
-    collect() {
-      this.reset();
-      this.set({ api_version: state.apiVersion() ?? '' }, state.problem() === undefined ? 1 : 0);
-    },
-  });
-}
-
 function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): Parts {
   const { config, kubeConfig, clock, logger } = options;
   const onRequest = (r: { verb: string; resource: string; code: number }) => metrics.countKubernetesRequest(r);
@@ -253,7 +238,6 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   const metrics = createControllerMetrics({ collectDefaultMetrics: true });
   const parts = buildParts(options, metrics);
   wireHandlers(parts);
-  registerMappingApiGauge(metrics, parts.mapping.state);
   const informerList = allInformers(parts.informers);
   const supervisor = new InformerSupervisor({ clock, logger });
   for (const informer of informerList) supervisor.add(informer);

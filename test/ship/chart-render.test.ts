@@ -99,7 +99,7 @@ describe('default values', () => {
       metricsAddr: { host: '', port: 8090 },
       logLevel: 'info',
       prometheusAddress: 'http://prometheus.monitoring:9090',
-      ambassadorApiVersion: 'getambassador.io/v2',
+      ambassadorApiVersion: 'auto',
       workers: 10,
       analysisWorkers: 10,
       leaseDurationMs: 15_000,
