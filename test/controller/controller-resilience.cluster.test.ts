@@ -54,7 +54,10 @@ test('SIGKILLed at several moments of a promotion and restarted: the rollout com
   const done = await waitFor(async () => {
     const s = await status();
     return s.phase === 'Healthy' && s.stableRS === s.currentPodHash && s.currentStepIndex === 6 ? s : undefined;
-  }, { timeoutMs: 90_000, description: 'Healthy on v2 after the kills' });
+  }, { timeoutMs: 90_000, description: 'Healthy on v2 after the kills' }).catch(async (error: unknown) => {
+    console.error(`not Healthy after the kills; status ${JSON.stringify(await status())}\nlogs:\n${controller.logs.slice(-30).join('\n')}`);
+    throw error;
+  });
   await assertNoDuplicates();
   expect((await view.replicaSetOf(done.stableRS))?.status?.availableReplicas).toBe(4);
   await controller.stop();

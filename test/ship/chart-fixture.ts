@@ -1,16 +1,15 @@
-/** Renders charts/kanary with tools/helm-render for the ship tests. */
+/** Renders charts/kanary with the real helm CLI (`helm template`) for the ship tests. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderChart, type ManifestObject, type RenderedManifest } from '../../src/sandbox/helm/render-chart.js';
+import { renderChart, type ManifestObject, type RenderedManifest } from './helm.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chartDir = join(repoRoot, 'charts', 'kanary');
-export const rendererDir = join(repoRoot, 'tools', 'helm-render');
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function renderKanary(values: Record<string, unknown> = {}, namespace = 'kanary-system'): Promise<RenderedManifest[]> {
-  return renderChart({ chartDir, rendererDir, values, namespace, release: 'kanary' });
+  return renderChart({ chartDir, values, namespace, release: 'kanary' });
 }
 
 export function objectsOf(manifests: readonly RenderedManifest[], kind: string): Obj[] {

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
-import { renderChart, toYamlStream, type RenderedManifest } from '../../src/sandbox/helm/render-chart.js';
+import { renderChart, toYamlStream, type RenderedManifest } from './helm.js';
 import { kubectl, testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
-import { chartDir, objectsOf, rendererDir, repoRoot, type Obj } from './chart-fixture.js';
+import { chartDir, objectsOf, repoRoot, type Obj } from './chart-fixture.js';
 import { runHealthCheck } from './lua-health.js';
 import { canI, kubectlAs, readServiceAccountToken, spawnController, writeTokenKubeconfig, type Access, type RunningController } from './service-account.js';
 
@@ -122,7 +122,7 @@ let manifests: RenderedManifest[] = [];
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'kanary-ship-rbac-'));
   // Default values, released as `<namespace>` into the test namespace (unique cluster-scoped names).
-  manifests = await renderChart({ chartDir, rendererDir, values: {}, release: ns.name, namespace: ns.name });
+  manifests = await renderChart({ chartDir, values: {}, release: ns.name, namespace: ns.name });
   clusterScoped = manifests.map((m) => m.object as Obj).filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
   await kubectl(['apply', '-f', '-'], { input: toYamlStream(rbacObjects(manifests)) });
   const saName = (objectsOf(manifests, 'ServiceAccount')[0] as Obj).metadata.name as string;
@@ -269,7 +269,7 @@ describe('the controller as the chart ServiceAccount', () => {
 describe('namespaced values', () => {
   test('Roles reach only the watched namespace; ClusterAnalysisTemplates stay readable', async () => {
     const release = `${ns.name}-scoped`;
-    const scoped = await renderChart({ chartDir, rendererDir, values: { watchNamespaces: [ns.name], leaderElection: { leaseName: 'scoped' } }, release, namespace: ns.name });
+    const scoped = await renderChart({ chartDir, values: { watchNamespaces: [ns.name], leaderElection: { leaseName: 'scoped' } }, release, namespace: ns.name });
     clusterScoped.push(...scoped.map((m) => m.object as Obj).filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'));
     await kubectl(['apply', '-f', '-'], { input: toYamlStream(rbacObjects(scoped)) });
     const token = await readServiceAccountToken(ns.kc, ns.name, `${release}-kanary`);

@@ -1,5 +1,5 @@
 /**
- * charts/kanary rendered by the real Go template engine + sprig (tools/helm-render): default and
+ * charts/kanary rendered by the real helm CLI (`helm template`, built from the helm.sh/helm/v4 Go module): default and
  * namespaced values, exact least-privilege RBAC, Deployment flags accepted by the controller's own
  * flag parser, and clear messages for wrong values.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { parseControllerConfig } from '../../src/config/controller-config.js';
-import { ChartRenderError } from '../../src/sandbox/helm/render-chart.js';
+import { ChartRenderError } from './helm.js';
 import { chartDir, objectsOf, onlyObject, permissionTable, renderKanary, repoRoot, type Obj, type Rule } from './chart-fixture.js';
 
 jest.setTimeout(120_000);
@@ -205,14 +205,14 @@ describe('optional parts', () => {
 
 describe('bad values fail with a clear message', () => {
   test.each<[string, Record<string, unknown>, string]>([
-    ['wrong type', { replicas: 'two' }, 'replicas: Invalid type. Expected: integer, given: string'],
-    ['not a list', { watchNamespaces: 'team-a' }, 'watchNamespaces: Invalid type. Expected: array, given: string'],
-    ['nested wrong type', { leaderElection: { enabled: 'yes' } }, 'leaderElection.enabled: Invalid type. Expected: boolean, given: string'],
-    ['unknown value', { logLevel: 'verbose' }, 'logLevel: logLevel must be one of the following: "debug", "info", "warn", "error"'],
-    ['typo in a key', { replica: 2 }, '(root): Additional property replica is not allowed'],
-    ['port out of range', { metrics: { port: 70000 } }, 'metrics.port: Must be less than or equal to 65535'],
-    ['bad namespace name', { watchNamespaces: ['Team_A'] }, "watchNamespaces.0: Does not match pattern"],
-    ['bad duration', { leaderElection: { leaseDuration: 'fifteen' } }, 'leaderElection.leaseDuration: Does not match pattern'],
+    ['wrong type', { replicas: 'two' }, "at '/replicas': got string, want integer"],
+    ['not a list', { watchNamespaces: 'team-a' }, "at '/watchNamespaces': got string, want array"],
+    ['nested wrong type', { leaderElection: { enabled: 'yes' } }, "at '/leaderElection/enabled': got string, want boolean"],
+    ['unknown value', { logLevel: 'verbose' }, "at '/logLevel': value must be one of 'debug', 'info', 'warn', 'error'"],
+    ['typo in a key', { replica: 2 }, "additional properties 'replica' not allowed"],
+    ['port out of range', { metrics: { port: 70000 } }, "at '/metrics/port': maximum: got 70,000, want 65,535"],
+    ['bad namespace name', { watchNamespaces: ['Team_A'] }, "at '/watchNamespaces/0': 'Team_A' does not match pattern"],
+    ['bad duration', { leaderElection: { leaseDuration: 'fifteen' } }, "at '/leaderElection/leaseDuration': 'fifteen' does not match pattern"],
     ['replicas without a lease', { replicas: 2, leaderElection: { enabled: false } }, 'replicas > 1 needs leaderElection.enabled: true'],
     ['no ServiceAccount name', { serviceAccount: { create: false } }, 'serviceAccount.name is required when serviceAccount.create is false'],
   ])('%s', async (_name, values, message) => {
