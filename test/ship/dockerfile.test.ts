@@ -48,21 +48,26 @@ const runtime = dockerfile.stages[dockerfile.stages.length - 1] as Stage;
 const build = dockerfile.stages[0] as Stage;
 const ops = (stage: Stage, op: string) => stage.instructions.filter((i) => i.op === op).map((i) => i.args);
 
-test('every stage uses a pinned Node image of the supported major version', () => {
-  const major = /(\d+)/.exec(pkg.engines.node)?.[1];
+test('every stage uses a pinned Node image of a supported LTS major (24 or 26) the package allows', () => {
+  const minimum = Number(/(\d+)/.exec(pkg.engines.node)?.[1]);
   expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
   for (const stage of dockerfile.stages) {
-    expect(stage.from).toMatch(new RegExp(`^node:${major}\\.\\d+(\\.\\d+)?-[a-z]+-slim$`));
+    const major = Number(/^node:(\d+)\.\d+(\.\d+)?-[a-z]+-slim$/.exec(stage.from)?.[1]);
+    expect([24, 26]).toContain(major);
+    expect(major).toBeGreaterThanOrEqual(minimum);
   }
 });
 
-test('the build stage installs dev dependencies and compiles; the runtime stage has production dependencies only', () => {
+test('the build stage installs dev dependencies and compiles; the runtime has production dependencies only and no npm', () => {
   expect(ops(build, 'RUN').join('\n')).toMatch(/npm ci(?! --omit)/);
   expect(ops(build, 'RUN').join('\n')).toContain('npm run build');
+  const deps = dockerfile.stages.find((stage) => stage.name === 'deps') as Stage;
+  expect(ops(deps, 'RUN').join('\n')).toContain('npm ci --omit=dev');
   const runtimeRuns = ops(runtime, 'RUN').join('\n');
-  expect(runtimeRuns).toContain('npm ci --omit=dev');
-  expect(runtimeRuns).not.toContain('npm run build');
+  expect(runtimeRuns).not.toContain('npm ci');
+  expect(runtimeRuns).toContain('/usr/local/bin/npm');
   expect(ops(runtime, 'COPY')).toContain(`--from=${build.name} /src/dist ./dist`);
+  expect(ops(runtime, 'COPY')).toContain('--from=deps /app/node_modules ./node_modules');
 });
 
 test('the runtime runs as a non-root numeric user', () => {
