@@ -7,6 +7,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { analysisRunStatusSchema, type MetricResult } from '../api/analysis.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
 import { rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
+import { formatJudgeMeasurement } from '../core/judge/judge-metric.js';
 import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
 import { computePauseDurationMs } from '../core/pause.js';
@@ -48,6 +49,8 @@ export interface MetricView {
   condition?: string;
   /** Why the latest measurement has no value (no data, error message). */
   message?: string;
+  /** A judged metric's latest evidence in one line, e.g. `errors 2.4× stable, evidence 37 of 100 to abort`. */
+  judge?: string;
 }
 
 export interface AnalysisRunView {
@@ -209,10 +212,18 @@ function metricConditions(run: AnalysisRunObject): Map<string, string> {
   return conditions;
 }
 
+/** The latest judged measurement's line, even after a later query error. */
+function judgeLine(result: MetricResult): string | undefined {
+  const judged = [...result.measurements].reverse().find((m) => m.judge !== undefined)?.judge;
+  return judged === undefined ? undefined : formatJudgeMeasurement(judged);
+}
+
 function buildMetricView(result: MetricResult, condition: string | undefined): MetricView {
   const latest = result.measurements[result.measurements.length - 1];
   const view: MetricView = { name: result.name, phase: latest?.phase ?? result.phase };
   if (condition !== undefined) view.condition = condition;
+  const judge = judgeLine(result);
+  if (judge !== undefined) view.judge = judge;
   if (latest?.value !== undefined) return { ...view, value: latest.value };
   const message = latest?.message ?? result.message;
   return message === undefined ? view : { ...view, message };

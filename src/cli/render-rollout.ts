@@ -94,14 +94,21 @@ function countsInfo(style: TerminalStyle, run: AnalysisRunView): string {
   return parts.filter(([, n]) => n > 0).map(([icon, n]) => `${icon} ${n}`).join('  ');
 }
 
-function metricInfo(metric: AnalysisRunView['metrics'][number]): string {
+/** A judged metric's line; plain (ASCII) output writes `x` for `×`. */
+function judgeInfo(style: TerminalStyle, metric: AnalysisRunView['metrics'][number], judge: string): string {
+  const line = metric.phase === 'Error' && metric.message !== undefined ? `${judge}; last: ${metric.message}` : judge;
+  return style.unicode ? line : line.replaceAll('×', 'x');
+}
+
+function metricInfo(style: TerminalStyle, metric: AnalysisRunView['metrics'][number]): string {
+  if (metric.judge !== undefined) return judgeInfo(style, metric, metric.judge);
   const value = metric.value ?? metric.message ?? 'no measurement yet';
   return metric.condition ? `${value} vs ${metric.condition}` : value;
 }
 
 function runNode(style: TerminalStyle, run: AnalysisRunView): Node {
   const metrics: Node[] = run.metrics.map((m) => ({
-    row: { name: m.name, kind: 'Metric', status: statusLabel(style, m.phase), age: '', info: metricInfo(m) },
+    row: { name: m.name, kind: 'Metric', status: statusLabel(style, m.phase), age: '', info: metricInfo(style, m) },
     children: [],
   }));
   const kind = run.kind === 'background' ? 'AnalysisRun (background)' : 'AnalysisRun';

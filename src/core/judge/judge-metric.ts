@@ -241,3 +241,19 @@ export function assessJudgeVerdict(result: MetricResult, config: JudgeConfig): J
   if (verdict.outcome === 'pass') return { phase: 'Successful', message };
   return { phase: verdict.action === 'abort' ? 'Failed' : 'Inconclusive', message };
 }
+
+/**
+ * One line for a judged measurement, e.g. "errors 2.4× stable, evidence 37 of 100 to abort,
+ * 0.3 of 20 to promote" (kanary get rollout).
+ */
+export function formatJudgeMeasurement(m: JudgeMeasurement): string {
+  const ratio = m.observedRatio === undefined
+    ? 'errors: none compared yet'
+    : m.observedRatio === 'inf' ? 'errors in the canary only' : `errors ${m.observedRatio}× stable`;
+  const abort = `evidence ${formatEvidence(m.abortEvidence)} of ${formatEvidence(m.abortThreshold)} to abort`;
+  const promote = m.promoteEvidence === undefined || m.promoteThreshold === undefined
+    ? ''
+    : `, ${formatEvidence(m.promoteEvidence)} of ${formatEvidence(m.promoteThreshold)} to promote`;
+  const note = m.interval === 'firstScrape' ? ' (first counter reading)' : m.interval === 'missing' || m.interval === 'invalid' ? ` (last interval ${m.interval})` : '';
+  return `${ratio}, ${abort}${promote}${note}`;
+}
