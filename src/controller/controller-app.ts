@@ -134,7 +134,8 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
   });
   const resolver = new MappingApiResolver({
     setting: config.ambassadorApiVersion,
-    discover: (candidates) => discoverServedMappingVersions(clients, candidates),
+    // An uncounted client: discovery is counted as verb `discover`, not as a GET of an object.
+    discover: (candidates) => discoverServedMappingVersions(kubeConfig.makeApiClient(k8s.CustomObjectsApi), candidates, onRequest),
     clock,
     logger,
   });

@@ -8,7 +8,7 @@
  */
 import { AMBASSADOR_GROUP, AMBASSADOR_V2_API_VERSION, AMBASSADOR_V3ALPHA1_API_VERSION, MAPPING_PLURAL } from '../api/labels.js';
 import type { KubeClients } from '../kube/clients.js';
-import { NotFoundError, callKube } from '../kube/errors.js';
+import { KubeError, NotFoundError, callKube } from '../kube/errors.js';
 import { computeBackoffMs, type BackoffPolicy } from '../runtime/backoff.js';
 import type { Cancel, Clock } from '../runtime/clock.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -38,17 +38,29 @@ export function chooseMappingApiVersion(setting: string, served: readonly string
   return { ok: false, problem: `Mapping apiVersion ${setting} (--ambassador-api-version) is not served; the cluster serves ${describeServed(served)}` };
 }
 
-/** The getambassador.io versions that serve `mappings`, as full apiVersions (asks API discovery). */
-export async function discoverServedMappingVersions(clients: KubeClients, candidates: readonly string[]): Promise<string[]> {
+/** A discovery request, for the request counter (verb `discover`, so it is not taken for a polling GET). */
+export type OnDiscoveryRequest = (record: { verb: 'discover'; resource: string; code: number }) => void;
+
+/**
+ * The getambassador.io versions that serve `mappings`, as full apiVersions (asks API discovery;
+ * `custom` should be a client that does not count requests itself: each is reported to `onRequest`).
+ */
+export async function discoverServedMappingVersions(
+  custom: Pick<KubeClients['custom'], 'getAPIResources'>,
+  candidates: readonly string[],
+  onRequest: OnDiscoveryRequest = () => undefined,
+): Promise<string[]> {
   const served: string[] = [];
   for (const apiVersion of candidates) {
     const version = apiVersion.split('/')[1] ?? '';
     try {
       const list = await callKube({ verb: 'get', resource: 'apiresources', namespace: '', name: apiVersion }, () =>
-        clients.custom.getAPIResources({ group: AMBASSADOR_GROUP, version }),
+        custom.getAPIResources({ group: AMBASSADOR_GROUP, version }),
       );
+      onRequest({ verb: 'discover', resource: MAPPING_PLURAL, code: 200 });
       if ((list.resources ?? []).some((r) => r.name === MAPPING_PLURAL)) served.push(apiVersion);
     } catch (error) {
+      onRequest({ verb: 'discover', resource: MAPPING_PLURAL, code: error instanceof KubeError ? error.statusCode : 0 });
       if (!(error instanceof NotFoundError)) throw error;
     }
   }

@@ -1,0 +1,161 @@
+/**
+ * Issue 15 (controller side): the real controller keeps each canary Mapping in its base's Emissary
+ * group (every grouping field and label as the base has it, in the one apiVersion it reads and
+ * writes), gives it its own stats_name, writes at most once per weight change, tolerates labels
+ * others add to the canary without a write loop, and goes through promotion and abort. Each case is
+ * a base Mapping in one apiVersion with a controller choosing its version (auto or fixed).
+ */
+import { jest } from '@jest/globals';
+import { kubectl, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { readCounterTotal, startController, type ControllerProcess } from '../harness/controller-process.js';
+import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+
+jest.setTimeout(180_000);
+
+const OWN_LABEL = 'kanary.dev/canary-mapping';
+const OWN_ANNOTATIONS = ['kanary.dev/copied-from-base', 'kanary.dev/zero-weight-since'];
+const BASE_LABELS = { 'app.kubernetes.io/managed-by': 'argocd', 'emissary.example/host': 'edge' };
+
+interface Case {
+  name: string;
+  /** The version the base is written and read back in. */
+  baseVersion: 'v2' | 'v3alpha1';
+  /** `--ambassador-api-version`. */
+  setting: string;
+  /** The version the controller should choose on this stack (which serves v2 and v3alpha1). */
+  chosen: string;
+  spec: Obj;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'v2 base with a specific host, headers, v3StatsName and precedence; controller auto',
+    baseVersion: 'v2', setting: 'auto', chosen: 'getambassador.io/v2',
+    spec: { prefix: '/demo/', host: 'shop.example.com', headers: { 'x-shop-tier': 'gold' }, precedence: 7, v3StatsName: 'shop_demo', service: 'demo-stable:80', timeout_ms: 3000 },
+  },
+  {
+    name: 'v3alpha1 base with hostname "*", stats_name and precedence; controller fixed to v3alpha1',
+    baseVersion: 'v3alpha1', setting: 'getambassador.io/v3alpha1', chosen: 'getambassador.io/v3alpha1',
+    spec: { prefix: '/demo/', hostname: '*', method: 'GET', precedence: 3, stats_name: 'shop_demo', service: 'demo-stable:80', rewrite: '/' },
+  },
+  {
+    name: 'v3alpha1 base with a specific hostname and headers; controller auto (reads and writes v2)',
+    baseVersion: 'v3alpha1', setting: 'auto', chosen: 'getambassador.io/v2',
+    spec: { prefix: '/demo/', hostname: 'shop.example.com', headers: { 'x-shop-tier': 'gold' }, query_parameters: { beta: 'true' }, service: 'demo-stable:80' },
+  },
+];
+
+function baseMapping(c: Case): Obj {
+  return {
+    apiVersion: `getambassador.io/${c.baseVersion}`,
+    kind: 'Mapping',
+    metadata: { name: 'demo', labels: BASE_LABELS, annotations: { team: 'shop' } },
+    spec: c.spec,
+  };
+}
+
+/** What must equal between base and canary: everything but name, service, weight, stats_name and Kanary's metadata. */
+function groupView(mapping: Obj): Obj {
+  const { service: _s, weight: _w, stats_name: _n, v3StatsName: _v, ...spec } = mapping.spec ?? {};
+  const labels = { ...(mapping.metadata?.labels ?? {}) } as Record<string, string>;
+  delete labels[OWN_LABEL];
+  const annotations = { ...(mapping.metadata?.annotations ?? {}) } as Record<string, string>;
+  for (const key of [...OWN_ANNOTATIONS, 'kubectl.kubernetes.io/last-applied-configuration']) delete annotations[key];
+  return { spec, labels, annotations };
+}
+
+const isMappingWrite = (labels: string) => labels.includes('resource="mappings"') && /verb="(create|update|patch)"/.test(labels) && /code="2\d\d"/.test(labels);
+
+describe.each(CASES)('$name', (c) => {
+  const ns = useTestNamespace('emissary-map');
+  let controller: ControllerProcess;
+  let view: ClusterView;
+  let url = '';
+  const status = async (): Promise<Obj> => (await view.rollout()).status ?? {};
+  const canary = () => view.mapping('demo-canary', c.baseVersion);
+  const writes = () => readCounterTotal(url, 'kanary_kubernetes_requests_total', isMappingWrite);
+  const pausedAt = (step: number) => waitFor(async () => {
+    const s = await status();
+    return s.phase === 'Paused' && s.currentStepIndex === step ? s : undefined;
+  }, { timeoutMs: 60_000, description: `paused at step ${step}` });
+
+  beforeAll(async () => {
+    view = new ClusterView(ns.kc, ns.name);
+    controller = startController({ namespace: ns.name, flags: ['--mapping-propagation-delay', '1s', '--ambassador-api-version', c.setting] });
+    url = await controller.metricsUrl();
+    const steps = [{ setWeight: 30 }, { pause: {} }, { setWeight: 60 }, { pause: {} }];
+    const docs = tweakExample(loadExample('canary-ambassador'), { replicas: 2, steps, scaleDownDelaySeconds: 1, abortScaleDownDelaySeconds: 1 })
+      .map((doc) => (doc.kind === 'Mapping' ? baseMapping(c) : doc));
+    await applyDocs(ns.name, docs);
+    await waitFor(async () => (await status()).phase === 'Healthy', { timeoutMs: 60_000, description: 'Healthy' });
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+  });
+
+  test('the controller says which Mapping apiVersion it chose', () => {
+    const lines = controller.logs.flatMap((line) => { try { return [JSON.parse(line) as Obj]; } catch { return []; } });
+    expect(lines.filter((l) => l.msg === 'Mapping apiVersion chosen').map((l) => l.apiVersion)).toEqual([c.chosen]);
+    expect(lines.find((l) => l.msg === 'caches synced, starting workers')?.mappingApi).toEqual({ apiVersion: c.chosen, setting: c.setting });
+  });
+
+  test('canary at 30%: read back in the base\'s version it equals the base but for name, service, weight, stats_name and Kanary\'s metadata; one write', async () => {
+    const before = await writes();
+    await setImage(ns.name, 'kanary/demo-app:v2');
+    await pausedAt(1);
+    const base = await view.mapping('demo', c.baseVersion);
+    const got = await canary();
+    expect(got?.spec?.weight).toBe(30);
+    expect(got?.spec?.service).toBe('demo-canary:80');
+    expect(groupView(got ?? {})).toEqual(groupView(base ?? {}));
+    expect(got?.metadata?.labels).toEqual({ ...BASE_LABELS, [OWN_LABEL]: 'true' });
+    const statsField = c.spec['stats_name'] !== undefined ? 'stats_name' : c.spec['v3StatsName'] !== undefined ? 'v3StatsName' : undefined;
+    if (statsField) expect(got?.spec?.[statsField]).toBe(`${String(c.spec[statsField])}-canary`);
+    expect(got?.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'Rollout', name: 'demo', controller: true })]);
+    expect(await writes()).toBe(before + 1);
+  });
+
+  test('a label another writer adds to the canary causes no write and survives the next weight change', async () => {
+    const before = await writes();
+    await kubectl(['label', 'mappings.getambassador.io', 'demo-canary', '-n', ns.name, 'policy.example/audited=yes']);
+    await kubectl(['annotate', 'mappings.getambassador.io', 'demo-canary', '-n', ns.name, 'note=by-hand']);
+    // The label is a watch event, so the Rollout is reconciled: give it time to (not) write.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await writes()).toBe(before);
+    expect((await canary())?.spec?.weight).toBe(30);
+
+    expect((await kanary(['promote', 'demo', '-n', ns.name])).code).toBe(0);
+    await pausedAt(3);
+    const got = await canary();
+    expect(got?.spec?.weight).toBe(60);
+    expect(got?.metadata?.labels?.['policy.example/audited']).toBe('yes');
+    expect(got?.metadata?.annotations?.['note']).toBe('by-hand');
+    expect(await writes()).toBe(before + 1);
+  });
+
+  test('promote to the end: weight 100 then 0, the canary Mapping is removed, Healthy on v2; at most one write per weight', async () => {
+    const before = await writes();
+    expect((await kanary(['promote', 'demo', '-n', ns.name])).code).toBe(0);
+    await waitFor(async () => {
+      const s = await status();
+      return s.phase === 'Healthy' && s.stableRS === s.currentPodHash;
+    }, { timeoutMs: 60_000, description: 'Healthy on v2' });
+    await waitFor(async () => (await canary()) === undefined, { timeoutMs: 30_000, description: 'canary Mapping removed' });
+    // Weight 100, then 0 before the delete.
+    expect(await writes()).toBeLessThanOrEqual(before + 2);
+    expect(await view.mapping('demo', c.baseVersion)).toEqual(expect.objectContaining({ spec: expect.objectContaining({ service: 'demo-stable:80' }) }));
+  });
+
+  test('abort: the canary goes to 0 and is removed, the Rollout is Degraded; the base is untouched', async () => {
+    const baseBefore = await view.mapping('demo', c.baseVersion);
+    await setImage(ns.name, 'kanary/demo-app:v3');
+    await pausedAt(1);
+    expect((await canary())?.spec?.weight).toBe(30);
+    expect((await kanary(['abort', 'demo', '-n', ns.name])).code).toBe(0);
+    await waitFor(async () => (await status()).phase === 'Degraded', { timeoutMs: 20_000, description: 'Degraded' });
+    await waitFor(async () => (await canary()) === undefined, { timeoutMs: 30_000, description: 'canary Mapping removed' });
+    const baseAfter = await view.mapping('demo', c.baseVersion);
+    expect(baseAfter?.metadata?.resourceVersion).toBe(baseBefore?.metadata?.resourceVersion);
+  });
+});
