@@ -130,6 +130,11 @@ export type CanaryStepKind = (typeof CANARY_STEP_KINDS)[number];
 
 export const ambassadorTrafficRoutingSchema = z.strictObject({
   mappings: z.array(z.string().min(1)).min(1),
+  /**
+   * Deprecated: chooses nothing. The controller reads and writes every Mapping in one apiVersion
+   * (--ambassador-api-version); this is accepted only when it names that version, otherwise the
+   * Rollout is InvalidSpec (traffic/ambassador.ts, docs/emissary.md).
+   */
   apiVersion: z.enum(['getambassador.io/v2', 'getambassador.io/v3alpha1']).optional(),
 });
 
