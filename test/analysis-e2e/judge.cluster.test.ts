@@ -1,0 +1,87 @@
+/**
+ * Issue 17, items 1 and 4 end to end: an AnalysisTemplate metric with a `judge` block, counts read
+ * from a REAL Prometheus scraping request/error counters per arm, the REAL controller. A canary
+ * with 10× stable's error rate is aborted when the evidence reaches 1/alpha; a canary with
+ * stable's error rate is promoted early. Each measurement stores counts and evidence, and
+ * `kanary get rollout` shows them in one line.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { jest } from '@jest/globals';
+import { testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { applyDocs } from '../controller/rollout-fixtures.js';
+import { analysisStep, describeRuns, metricResult, rolloutOnly, waitForStatus } from './analysis-e2e-fixtures.js';
+import { deployStableRevision, judgeTemplate, startJudgeStack, type JudgeStack } from './judge-e2e-fixtures.js';
+
+jest.setTimeout(120_000);
+
+const ns = useTestNamespace('analysis-judge');
+let stack: JudgeStack;
+let stableHash = '';
+let latestHash = '';
+
+const templates = [judgeTemplate('judge', { alpha: 0.01, tolerance: 1.1, badRatio: 3, minPromoteIntervals: 5, minEvents: 5 })];
+
+beforeAll(async () => {
+  stack = await startJudgeStack(ns, { bad: { canary: 0.1, stable: 0.01 }, good: { canary: 0.03, stable: 0.03 } });
+  stableHash = await deployStableRevision(stack, ns.name, templates);
+  latestHash = stableHash;
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function startRevision(image: string, series: string): Promise<string> {
+  await applyDocs(ns.name, rolloutOnly({ image, steps: [{ setWeight: 50 }, analysisStep(['judge'], series)] }));
+  const status = await waitForStatus(stack.view, (s) => typeof s.currentPodHash === 'string' && s.currentPodHash !== latestHash, `new revision ${image}`);
+  latestHash = status.currentPodHash as string;
+  return latestHash;
+}
+
+async function getRollout(): Promise<string> {
+  const { stdout } = await promisify(execFile)('node', ['bin/kanary.js', 'get', 'rollout', 'demo', '-n', ns.name], { env: { ...process.env, KUBECONFIG: testKubeconfigPath() } });
+  return stdout;
+}
+
+test('a canary with 10x the error rate of stable is aborted by the judge, evidence on record', async () => {
+  const hash = await startRevision('kanary/demo-app:judge-bad', 'bad');
+  const running = await stack.runs.waitFor(hash, (r) => (metricResult(r, 'errors-vs-stable')?.measurements ?? []).some((m: { judge?: { interval?: string } }) => m.judge?.interval === 'judged'), 'a judged measurement', 30_000);
+  const shown = await getRollout().catch((error: Error) => `get rollout failed: ${error.message}`);
+  const degraded = await waitForStatus(stack.view, (s) => s.phase === 'Degraded', 'Degraded after the judge failed the run', 60_000);
+  expect(degraded.abort).toBe(true);
+  expect(degraded.stableRS).toBe(stableHash);
+  expect(degraded.message).toContain('judge: canary worse than stable');
+  const [run] = await stack.runs.ofHash(hash);
+  expect(run?.status?.phase).toBe('Failed');
+  const result = metricResult(run!, 'errors-vs-stable')!;
+  const last = result.measurements.at(-1);
+  expect(last.phase).toBe('Failed');
+  expect(last.judge.abortEvidence).toBeGreaterThanOrEqual(100);
+  expect(last.judge.abortThreshold).toBe(100);
+  expect(Number(last.judge.observedRatio)).toBeGreaterThan(3);
+  expect(last.judge.canaryRequests).toBeGreaterThan(0);
+  expect(result.judge.state.verdict).toMatchObject({ outcome: 'fail' });
+  expect(result.resolvedQuery).toContain('canaryErrors: kanary_test_errors_total{series="bad",role="canary"}');
+  console.log(`judge e2e (bad): ${last.message}\nget rollout while running (${running.metadata.name}):\n${shown}`);
+  expect(shown).toMatch(/errors-vs-stable +Metric +.*evidence [\d.e+]+ of 100 to abort/);
+  await waitFor(async () => (await stack.view.replicaSetOf(hash))?.spec?.replicas === 0, { timeoutMs: 30_000, description: 'canary ReplicaSet scaled to 0' });
+});
+
+test('a canary with the error rate of stable is promoted early by the judge', async () => {
+  const hash = await startRevision('kanary/demo-app:judge-good', 'good');
+  const healthy = await waitForStatus(stack.view, (s) => s.phase === 'Healthy' && s.stableRS === hash, 'Healthy on the canary', 90_000).catch(async (error: Error) => {
+    throw new Error(`${error.message}\n${describeRuns(await stack.runs.ofHash(hash))}`);
+  });
+  expect(healthy.abort ?? false).toBe(false);
+  const [run] = await stack.runs.ofHash(hash);
+  expect(run?.status?.phase).toBe('Successful');
+  const result = metricResult(run!, 'errors-vs-stable')!;
+  expect(result.message).toContain('promoted early');
+  expect(result.judge.state.verdict).toMatchObject({ outcome: 'pass' });
+  const last = result.measurements.at(-1);
+  expect(last.judge.promoteEvidence).toBeGreaterThanOrEqual(20);
+  expect(last.judge.abortEvidence).toBeLessThan(100);
+  console.log(`judge e2e (good): ${last.message}`);
+  stableHash = hash;
+});
