@@ -65,13 +65,16 @@ export async function startCounterTarget(): Promise<CounterTarget> {
 
 export interface JudgeStack extends Omit<AnalysisStack, 'target'> {
   target: CounterTarget;
+  /** Kills the controller (SIGKILL, a crash) and starts a fresh one; `controller` is the new one. */
+  crashAndRestartController(downMs: number): Promise<void>;
 }
 
 export async function startJudgeStack(ns: TestNamespace, series: Record<string, Record<Role, number>>): Promise<JudgeStack> {
   const target = await startCounterTarget();
   for (const [name, rates] of Object.entries(series)) target.setRates(name, rates);
   const prometheus = await startPrometheus({ targets: [target.hostPort] });
-  const controller = startController({ namespace: ns.name, flags: ['--mapping-propagation-delay', '1s', '--prometheus-address', prometheus.address] });
+  const start = () => startController({ namespace: ns.name, flags: ['--mapping-propagation-delay', '1s', '--prometheus-address', prometheus.address] });
+  let controller = start();
   const stop = async () => {
     await controller.stop();
     await prometheus.stop();
@@ -85,7 +88,22 @@ export async function startJudgeStack(ns: TestNamespace, series: Record<string, 
     await stop();
     throw error;
   }
-  return { target, prometheus, controller, view: new ClusterView(ns.kc, ns.name), runs: new RunReader(ns.kc, ns.name), stop };
+  const stack: JudgeStack = {
+    target,
+    prometheus,
+    controller,
+    view: new ClusterView(ns.kc, ns.name),
+    runs: new RunReader(ns.kc, ns.name),
+    stop,
+    crashAndRestartController: async (downMs) => {
+      await controller.kill();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      controller = start();
+      stack.controller = controller;
+      await controller.metricsUrl();
+    },
+  };
+  return stack;
 }
 
 const count = (kind: 'requests' | 'errors', role: Role) => `kanary_test_${kind}_total{series="{{args.series}}",role="${role}"}`;

@@ -20,7 +20,10 @@ let stack: JudgeStack;
 let stableHash = '';
 let latestHash = '';
 
-const templates = [judgeTemplate('judge', { alpha: 0.01, tolerance: 1.1, badRatio: 3, minPromoteIntervals: 5, minEvents: 5 })];
+const templates = [
+  judgeTemplate('judge', { alpha: 0.01, tolerance: 1.1, badRatio: 3, minPromoteIntervals: 5, minEvents: 5 }),
+  judgeTemplate('judge-no-promotion', { alpha: 0.01, tolerance: 1.1 }, { count: 8 }),
+];
 
 beforeAll(async () => {
   stack = await startJudgeStack(ns, { bad: { canary: 0.1, stable: 0.01 }, good: { canary: 0.03, stable: 0.03 } });
@@ -32,8 +35,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function startRevision(image: string, series: string): Promise<string> {
-  await applyDocs(ns.name, rolloutOnly({ image, steps: [{ setWeight: 50 }, analysisStep(['judge'], series)] }));
+async function startRevision(image: string, series: string, template = 'judge'): Promise<string> {
+  await applyDocs(ns.name, rolloutOnly({ image, steps: [{ setWeight: 50 }, analysisStep([template], series)] }));
   const status = await waitForStatus(stack.view, (s) => typeof s.currentPodHash === 'string' && s.currentPodHash !== latestHash, `new revision ${image}`);
   latestHash = status.currentPodHash as string;
   return latestHash;
@@ -84,4 +87,27 @@ test('a canary with the error rate of stable is promoted early by the judge', as
   expect(last.judge.abortEvidence).toBeLessThan(100);
   console.log(`judge e2e (good): ${last.message}`);
   stableHash = hash;
+});
+
+test('undecided after count intervals is Inconclusive: the Rollout pauses, never promotes; a controller crash mid-run resumes the judge from status', async () => {
+  const hash = await startRevision('kanary/demo-app:judge-undecided', 'good', 'judge-no-promotion');
+  const judgedTwice = (r: { status?: { metricResults?: { judge?: { state?: { judgedIntervals?: number } } }[] } }) =>
+    (r.status?.metricResults?.[0]?.judge?.state?.judgedIntervals ?? 0) >= 2;
+  const before = await stack.runs.waitFor(hash, judgedTwice, 'two judged intervals', 30_000);
+  const intervalsBefore = metricResult(before, 'errors-vs-stable')!.judge.state.intervals as number;
+  await stack.crashAndRestartController(1500);
+  const paused = await waitForStatus(stack.view, (s) => s.phase === 'Paused' || s.phase === 'Degraded' || s.stableRS === hash, 'Paused on the Inconclusive run', 60_000);
+  expect(paused.phase).toBe('Paused');
+  expect((paused.pauseConditions as { reason: string }[]).map((c) => c.reason)).toEqual(['InconclusiveAnalysisRun']);
+  expect(paused.stableRS).toBe(stableHash);
+  expect(await stack.view.canaryWeight()).toBe(50);
+  const [run] = await stack.runs.ofHash(hash);
+  expect(run?.status?.phase).toBe('Inconclusive');
+  expect(run?.status?.message).toBe('Metric "errors-vs-stable" assessed Inconclusive due to judge: inconclusive after 8 intervals: not enough evidence either way; pauses for a person');
+  const result = metricResult(run!, 'errors-vs-stable')!;
+  expect(result.judge.state.intervals).toBe(8);
+  expect(intervalsBefore).toBeGreaterThanOrEqual(2);
+  const kinds = (result.measurements as { judge?: { interval: string } }[]).map((m) => m.judge?.interval);
+  expect(kinds.filter((k) => k === 'firstScrape')).toHaveLength(1);
+  expect(kinds.filter((k) => k !== undefined)).toHaveLength(9);
 });
