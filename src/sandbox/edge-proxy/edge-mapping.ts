@@ -36,7 +36,12 @@ export interface EdgeMapping {
   /** Upstream response timeout; 0 disables it. Emissary's default is 3000. */
   timeoutMs: number;
   ambassadorIds: string[];
+  /** metadata.labels: what a Host's mappingSelector matches. */
+  labels: Record<string, string>;
 }
+
+/** The v2 `host` Emissary 3's conversion writes for a v3alpha1 Mapping with neither hostname nor host. */
+const SKIP_EMPTY_HOST = '_skip_mapping_with_empty_host_';
 
 const stringOrTrue = z.union([z.string(), z.literal(true)]);
 
@@ -59,12 +64,14 @@ const specSchema = z.looseObject({
   regex_query_parameters: z.record(z.string(), z.string()).optional(),
   precedence: z.number().int().optional(),
   stats_name: z.string().optional(),
+  /** The v2 view (Emissary 3 storage) of v3alpha1's stats_name. */
+  v3StatsName: z.string().optional(),
   timeout_ms: z.number().int().min(0).optional(),
   ambassador_id: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 const mappingObjectSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
   spec: specSchema,
 });
 
@@ -92,9 +99,10 @@ function optionalFields(spec: MappingSpecInput): Partial<EdgeMapping> {
   if (spec.weight !== undefined) fields.weight = spec.weight;
   if (spec.regex_rewrite !== undefined) fields.regexRewrite = spec.regex_rewrite;
   if (spec.method !== undefined) fields.method = spec.method;
-  if (spec.host !== undefined) fields.host = spec.host;
+  if (spec.host !== undefined && spec.host !== SKIP_EMPTY_HOST) fields.host = spec.host;
   if (spec.hostname !== undefined) fields.hostname = spec.hostname;
-  if (spec.stats_name !== undefined) fields.statsName = spec.stats_name;
+  const statsName = spec.stats_name ?? spec.v3StatsName;
+  if (statsName !== undefined) fields.statsName = statsName;
   return fields;
 }
 
@@ -129,6 +137,7 @@ export function readEdgeMapping(raw: unknown): EdgeMappingResult {
       precedence: spec.precedence ?? 0,
       timeoutMs: spec.timeout_ms ?? 3000,
       ambassadorIds: ambassadorIds(spec),
+      labels: { ...metadata.labels },
       ...optionalFields(spec),
     },
   };

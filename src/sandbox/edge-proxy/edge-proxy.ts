@@ -11,6 +11,7 @@ import { readEdgeMapping, type EdgeMapping } from './edge-mapping.js';
 import type { Endpoint } from './endpoint-resolve.js';
 import { createEnvoyMetrics, type EnvoyMetrics } from './envoy-metrics.js';
 import { forwardRequest } from './forward-request.js';
+import { readHostSelector } from './host-selector.js';
 import { createKubeRoutingSource } from './kube-routing-source.js';
 import type { RoutingSource } from './routing-source.js';
 import {
@@ -109,7 +110,8 @@ function reportProblem(state: ProxyState, problem: RoutingProblem): void {
 function rebuildTable(state: ProxyState): void {
   const seen = new Set<string>();
   const mappings = readMappings(state, seen);
-  const { table, problems } = buildRoutingTable({ mappings, previous: state.table, ...state.options });
+  const hosts = state.source.listHosts().flatMap((raw) => readHostSelector(raw) ?? []);
+  const { table, problems } = buildRoutingTable({ mappings, hosts, previous: state.table, ...state.options });
   for (const problem of problems) {
     seen.add(`group:${problem.key}`);
     reportProblem(state, problem);
@@ -265,7 +267,7 @@ export async function startEdgeProxy(options: EdgeProxyOptions): Promise<EdgePro
   };
   try {
     await state.source.start((change) => {
-      if (change === 'mappings') rebuildTable(state);
+      if (change === 'mappings' || change === 'hosts') rebuildTable(state);
     });
     rebuildTable(state);
     state.synced = true;

@@ -2,7 +2,9 @@
  * Mappings, Services and EndpointSlices from the Kubernetes API through client-node informers
  * (list, then watch; restarted after an error). Mappings are watched in getambassador.io v2 and
  * v3alpha1 (all namespaces); both views of one object are merged by namespace/name, the newer
- * resourceVersion winning. EndpointSlices come from discovery.k8s.io/v1.
+ * resourceVersion winning and, at the same resourceVersion (one object converted by Emissary 3's
+ * webhook), the v3alpha1 view, which is what Emissary 3 reads. Hosts (v3alpha1, when served) give
+ * the mappingSelectors that take part in grouping. EndpointSlices come from discovery.k8s.io/v1.
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../telemetry/logger.js';
@@ -62,6 +64,10 @@ async function buildWatched(kubeConfig: k8s.KubeConfig, logger: Logger): Promise
     const path = `/apis/getambassador.io/${version}/mappings`;
     watched.push({ name: path, change: 'mappings', informer: k8s.makeInformer(kubeConfig, path, customList(custom, 'getambassador.io', version, 'mappings')) });
   }
+  if (await isServed(custom, 'getambassador.io', 'v3alpha1', 'hosts')) {
+    const path = '/apis/getambassador.io/v3alpha1/hosts';
+    watched.push({ name: path, change: 'hosts', informer: k8s.makeInformer(kubeConfig, path, customList(custom, 'getambassador.io', 'v3alpha1', 'hosts')) });
+  }
   const slicePath = '/apis/discovery.k8s.io/v1/endpointslices';
   watched.push({ name: slicePath, change: 'endpoints', informer: k8s.makeInformer(kubeConfig, slicePath, customList(custom, 'discovery.k8s.io', 'v1', 'endpointslices')) });
   const servicesList: k8s.ListPromise<Obj> = () => core.listServiceForAllNamespaces();
@@ -69,8 +75,12 @@ async function buildWatched(kubeConfig: k8s.KubeConfig, logger: Logger): Promise
   return watched;
 }
 
+/** The newer view; at the same resourceVersion the v3alpha1 one. */
 function newer(a: Obj, b: Obj): Obj {
-  return Number(b.metadata?.resourceVersion ?? 0) > Number(a.metadata?.resourceVersion ?? 0) ? b : a;
+  const left = Number(a.metadata?.resourceVersion ?? 0);
+  const right = Number(b.metadata?.resourceVersion ?? 0);
+  if (left !== right) return right > left ? b : a;
+  return b.apiVersion === 'getambassador.io/v3alpha1' ? b : a;
 }
 
 function indexSlicesByService(slices: readonly Obj[]): Map<string, EndpointSliceLike[]> {
@@ -133,6 +143,10 @@ class KubeRoutingSource implements RoutingSource {
       }
     }
     return [...byKey.values()];
+  }
+
+  listHosts(): unknown[] {
+    return this.watched.filter((entry) => entry.change === 'hosts').flatMap((entry) => entry.informer.list());
   }
 
   resolveEndpoints(service: ServiceKey): Endpoint[] {

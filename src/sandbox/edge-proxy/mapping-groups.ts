@@ -1,9 +1,13 @@
 /**
- * Emissary groups HTTP Mappings by their match criteria (IRHTTPMapping._group_id: method, default
- * GET; prefix; headers, with `host` as `:authority` and `method` as `:method`; query parameters;
- * precedence), and, since 2.0, hostname. The Mappings of a group split its traffic by weight.
- * Groups are tried in descending route weight: precedence, then prefix length, then the length of
- * header matches, then the prefix and method themselves.
+ * Emissary groups HTTP Mappings by their match criteria (IRHTTPMapping._group_id, Emissary 3.10):
+ * the method (default GET); the prefix (or prefix_regex, the same string); the headers — exact and
+ * presence matches, regex matches, then an `:authority` made from `hostname` or else `host`
+ * (hostname wins) and `:method` —, each by name and value; the query parameters; for a Mapping
+ * without a (non-regex) host, the labels of every Host `mappingSelector.matchLabels` its metadata
+ * labels satisfy (since 3.8); and a non-zero precedence. The Mappings of a group split its traffic
+ * by weight; a Mapping in another group gets none of it. Groups are tried in descending route
+ * weight: precedence, then prefix length, then the length of header matches, then the prefix and
+ * method themselves.
  */
 import type { EdgeMapping, HeaderMatch } from './edge-mapping.js';
 
@@ -14,28 +18,63 @@ export interface MappingGroup {
   mappings: EdgeMapping[];
 }
 
-function matchKey(match: HeaderMatch): string {
-  return `${match.name}${match.regex ? '~' : '='}${match.value ?? '*'}`;
+/** What the edge proxy uses of a getambassador.io Host: its `mappingSelector.matchLabels`. */
+export interface HostSelector {
+  /** `namespace/name`, for messages. */
+  key: string;
+  matchLabels: Record<string, string>;
 }
 
-function sortedMatchKeys(matches: HeaderMatch[]): string[] {
-  return matches.map(matchKey).sort();
+/** The `:authority` match Emissary adds: `hostname` (a glob) wins over `host` (exact or regex). */
+export function computeAuthority(mapping: EdgeMapping): HeaderMatch | undefined {
+  if (mapping.hostname !== undefined && mapping.hostname !== '') return { name: ':authority', value: mapping.hostname, regex: false };
+  if (mapping.host !== undefined && mapping.host !== '') return { name: ':authority', value: mapping.host, regex: mapping.hostRegex };
+  return undefined;
 }
 
-/** The group identity of a Mapping. */
-export function computeGroupKey(mapping: EdgeMapping): string {
+function idPart(match: HeaderMatch): string[] {
+  return match.value === undefined ? [match.name] : [match.name, match.value];
+}
+
+function sortedParts(matches: HeaderMatch[]): string[][] {
+  return matches.map(idPart).sort((a, b) => compareValues(a.join('\u0000'), b.join('\u0000')));
+}
+
+/** The header part of the group id, in Emissary's order: exact, regex, :authority, :method. */
+function headerParts(mapping: EdgeMapping): string[][] {
+  const parts = [
+    ...sortedParts(mapping.headers.filter((h) => !h.regex)),
+    ...sortedParts(mapping.headers.filter((h) => h.regex)),
+  ];
+  const authority = computeAuthority(mapping);
+  if (authority) parts.push(idPart(authority));
+  if (mapping.method !== undefined) parts.push([':method', mapping.method]);
+  return parts;
+}
+
+function selectorMatches(selector: HostSelector, labels: Record<string, string>): boolean {
+  const wanted = Object.entries(selector.matchLabels);
+  return wanted.length > 0 && wanted.every(([key, value]) => labels[key] === value);
+}
+
+/** The matchLabels of every Host that selects the Mapping, when the Mapping has no exact host. */
+function hostSelectorParts(mapping: EdgeMapping, hosts: readonly HostSelector[]): string[][] {
+  const authority = computeAuthority(mapping);
+  if (authority && !authority.regex) return [];
+  return hosts
+    .filter((host) => selectorMatches(host, mapping.labels))
+    .flatMap((host) => Object.entries(host.matchLabels));
+}
+
+/** The group identity of a Mapping (given the Hosts whose mappingSelector may select it). */
+export function computeGroupKey(mapping: EdgeMapping, hosts: readonly HostSelector[] = []): string {
   return JSON.stringify([
     mapping.method ?? 'GET',
-    mapping.methodRegex,
     mapping.prefix,
-    mapping.prefixRegex,
-    mapping.caseSensitive,
-    mapping.host ?? null,
-    mapping.hostRegex,
-    mapping.hostname ?? null,
-    sortedMatchKeys(mapping.headers),
-    sortedMatchKeys(mapping.queryParameters),
-    mapping.precedence,
+    headerParts(mapping),
+    sortedParts(mapping.queryParameters),
+    hostSelectorParts(mapping, hosts),
+    mapping.precedence === 0 ? null : mapping.precedence,
   ]);
 }
 
@@ -45,7 +84,8 @@ function matchLength(match: HeaderMatch): number {
 
 function headersLength(mapping: EdgeMapping): number {
   let total = mapping.headers.reduce((sum, h) => sum + matchLength(h), 0);
-  if (mapping.host !== undefined) total += matchLength({ name: ':authority', value: mapping.host, regex: mapping.hostRegex });
+  const authority = computeAuthority(mapping);
+  if (authority) total += matchLength(authority);
   if (mapping.method !== undefined) total += matchLength({ name: ':method', value: mapping.method, regex: mapping.methodRegex });
   return total;
 }
@@ -80,10 +120,10 @@ export function compareRouteWeights(a: Array<number | string>, b: Array<number |
 }
 
 /** Groups Mappings and orders the groups as Emissary orders their routes. */
-export function buildMappingGroups(mappings: EdgeMapping[]): MappingGroup[] {
+export function buildMappingGroups(mappings: EdgeMapping[], hosts: readonly HostSelector[] = []): MappingGroup[] {
   const byKey = new Map<string, EdgeMapping[]>();
   for (const mapping of mappings) {
-    const key = computeGroupKey(mapping);
+    const key = computeGroupKey(mapping, hosts);
     byKey.set(key, [...(byKey.get(key) ?? []), mapping]);
   }
   const groups = [...byKey.entries()].map(([key, members]) => ({

@@ -1,8 +1,9 @@
 /**
  * Does a request match a Mapping group's criteria, and what path goes upstream. Matching follows
  * Envoy as Emissary configures it: prefix (string prefix, case-sensitive unless told otherwise, or
- * a full-path regex with prefix_regex), method, host (exact `:authority`, or regex), hostname
- * (exact or `*`-glob, port ignored), headers and query parameters (exact, presence, or regex).
+ * a full-path regex with prefix_regex), method, `:authority` from hostname (exact or `*`-glob,
+ * port ignored; it wins over host) or else host (exact, or regex), headers and query parameters
+ * (exact, presence, or regex).
  */
 import type { EdgeMapping, HeaderMatch } from './edge-mapping.js';
 
@@ -54,9 +55,10 @@ export function matchHostname(pattern: string, host: string): boolean {
   return bare === withoutPort(wanted);
 }
 
+/** `hostname` (a glob) wins over `host`, as Emissary folds both into one `:authority` match. */
 function matchHost(mapping: EdgeMapping, host: string): boolean {
-  if (mapping.hostname !== undefined && !matchHostname(mapping.hostname, host)) return false;
-  if (mapping.host === undefined) return true;
+  if (mapping.hostname !== undefined && mapping.hostname !== '') return matchHostname(mapping.hostname, host);
+  if (mapping.host === undefined || mapping.host === '') return true;
   if (mapping.hostRegex) return fullMatch(mapping.host, host);
   return mapping.host.toLowerCase() === host.toLowerCase() || withoutPort(mapping.host) === withoutPort(host);
 }

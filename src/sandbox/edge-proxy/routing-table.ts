@@ -5,7 +5,7 @@
  */
 import { buildEnvoyClusterName } from './cluster-name.js';
 import type { EdgeMapping } from './edge-mapping.js';
-import { buildMappingGroups } from './mapping-groups.js';
+import { type HostSelector, buildMappingGroups } from './mapping-groups.js';
 import { matchesRequest, rewriteUrl, type RequestInfo } from './route-match.js';
 import { resolveServiceTarget, type ServiceTarget } from './service-ref.js';
 import { computeWeightSplit, pickByPercent } from './weight-split.js';
@@ -43,6 +43,8 @@ export interface BuildRoutingTableInput {
   ambassadorNamespace: string;
   /** Only Mappings whose ambassador_id lists this id are used (Emissary's default: `default`). */
   ambassadorId: string;
+  /** The Hosts' mappingSelectors (they take part in grouping host-less Mappings). */
+  hosts?: readonly HostSelector[];
 }
 
 export interface RoutingTableResult {
@@ -67,7 +69,7 @@ export function buildRoutingTable(input: BuildRoutingTableInput): RoutingTableRe
   const mine = input.mappings.filter((m) => m.ambassadorIds.includes(input.ambassadorId));
   const groups: RouteGroup[] = [];
   const problems: RoutingProblem[] = [];
-  for (const group of buildMappingGroups(mine)) {
+  for (const group of buildMappingGroups(mine, input.hosts ?? [])) {
     const split = computeWeightSplit(group.mappings.map((m) => ({ name: m.key, weight: m.weight })));
     if (split.ok) {
       const entries = group.mappings.map((m, i) => buildEntry(m, split.percents[i] ?? 0, input.ambassadorNamespace));

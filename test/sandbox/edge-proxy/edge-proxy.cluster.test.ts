@@ -87,9 +87,11 @@ beforeAll(async () => {
     group: 'getambassador.io', version: 'v2', namespace: ns.name, plural: 'mappings',
     body: { apiVersion: 'getambassador.io/v2', kind: 'Mapping', metadata: { name: 'demo' }, spec: { prefix: prefix(), service: 'demo-stable:80' } },
   });
+  // Emissary 3 reads the v2 base without host as hostname "*" (an :authority match); a v3alpha1
+  // canary without hostname would be in another group and get none of the base's traffic.
   await custom.createNamespacedCustomObject({
     group: 'getambassador.io', version: 'v3alpha1', namespace: ns.name, plural: 'mappings',
-    body: { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping', metadata: { name: 'demo-canary' }, spec: { prefix: prefix(), service: 'demo-canary:80', weight: 30 } },
+    body: { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping', metadata: { name: 'demo-canary' }, spec: { hostname: '*', prefix: prefix(), service: 'demo-canary:80', weight: 30 } },
   });
   proxy = await startEdgeProxy({
     kubeConfig: ns.kc,

@@ -90,9 +90,11 @@ beforeAll(async () => {
     group: 'getambassador.io', version: 'v2', namespace: ns.name, plural: 'mappings',
     body: { apiVersion: 'getambassador.io/v2', kind: 'Mapping', metadata: { name: 'demo' }, spec: { prefix: `/${ns.name}/`, service: 'demo-stable:80' } },
   });
+  // Emissary 3 reads the v2 base without host as hostname "*" (an :authority match); a v3alpha1
+  // canary without hostname would be in another group and get none of the base's traffic.
   await customApi().createNamespacedCustomObject({
     group: 'getambassador.io', version: 'v3alpha1', namespace: ns.name, plural: 'mappings',
-    body: { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping', metadata: { name: 'demo-canary' }, spec: { prefix: `/${ns.name}/`, service: 'demo-canary:80', weight: 50 } },
+    body: { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping', metadata: { name: 'demo-canary' }, spec: { hostname: '*', prefix: `/${ns.name}/`, service: 'demo-canary:80', weight: 50 } },
   });
   proxy = await startEdgeProxy({ kubeConfig: ns.kc, logger: createLogger({ level: 'warn', sink: () => undefined }) });
 });
