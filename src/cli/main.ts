@@ -1,8 +1,8 @@
-import type { CliIo, Command } from './command.js';
+import type { CliIo } from './command.js';
 import { UserError } from './command.js';
-import { commandRegistry } from './command-registry.js';
+import { commandRegistry, type VerbEntry } from './command-registry.js';
 
-function renderHelp(commands: readonly Command[]): string {
+function renderHelp(commands: readonly VerbEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
@@ -30,11 +30,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(renderHelp(commands));
     return verb === undefined ? 1 : 0;
   }
-  const command = commands.find((c) => c.name === verb);
-  if (!command) {
+  const entry = commands.find((c) => c.name === verb);
+  if (!entry) {
     io.stderr(`kanary: unknown verb "${verb}". Run \`kanary --help\` for the list.\n`);
     return 1;
   }
+  const command = await entry.load();
   if (isHelpFlag(rest[0]) && rest.length === 1) {
     io.stdout(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;
