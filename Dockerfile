@@ -18,7 +18,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build-dashboard.mjs ./scripts/
 COPY src ./src
-RUN npm run build
+# The local stack (simulated kubelet, edge proxy, cluster scripts) is for tests and the demo only.
+RUN npm run build && rm -rf dist/sandbox
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

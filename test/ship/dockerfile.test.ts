@@ -61,6 +61,7 @@ test('every stage uses a pinned Node image of a supported LTS major (24 or 26) t
 test('the build stage installs dev dependencies and compiles; the runtime has production dependencies only and no npm', () => {
   expect(ops(build, 'RUN').join('\n')).toMatch(/npm ci(?! --omit)/);
   expect(ops(build, 'RUN').join('\n')).toContain('npm run build');
+  expect(ops(build, 'RUN').join('\n')).toContain('rm -rf dist/sandbox');
   const deps = dockerfile.stages.find((stage) => stage.name === 'deps') as Stage;
   expect(ops(deps, 'RUN').join('\n')).toContain('npm ci --omit=dev');
   const runtimeRuns = ops(runtime, 'RUN').join('\n');
