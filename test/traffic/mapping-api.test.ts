@@ -1,5 +1,6 @@
 // Choosing the one Mapping apiVersion per controller from API discovery, retrying discovery with
 // backoff while none is usable, and the Mapping informers' health as the routed Rollouts see it.
+import * as k8s from '@kubernetes/client-node';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import {
@@ -7,6 +8,7 @@ import {
   MappingApiState,
   TrackedInformer,
   chooseMappingApiVersion,
+  discoverServedMappingVersions,
   type TrackableInformer,
 } from '../../src/traffic/mapping-api.js';
 
@@ -143,5 +145,31 @@ describe('MappingApiState', () => {
     expect(state.problem()).toBeUndefined();
     expect(recoveries).toBe(2);
     expect(state.describe()).toBe('Mapping apiVersion getambassador.io/v2');
+  });
+});
+
+describe('discoverServedMappingVersions', () => {
+  const apiError = (code: number) => new k8s.ApiException(code, 'status', { kind: 'Status', code, message: `code ${code}` }, {});
+  const resources = (...names: string[]) => Promise.resolve({ kind: 'APIResourceList', groupVersion: 'x', resources: names.map((name) => ({ name, kind: 'K', namespaced: true, singularName: '', verbs: [] })) });
+
+  test('a version is served when its resource list has mappings; 404 means not served; every request is reported', async () => {
+    const answers: Record<string, () => Promise<k8s.V1APIResourceList>> = {
+      v2: () => resources('hosts', 'mappings'),
+      v3alpha1: () => resources('hosts'),
+      v9: () => Promise.reject(apiError(404)),
+    };
+    const recorded: Array<{ verb: string; code: number }> = [];
+    const served = await discoverServedMappingVersions(
+      { getAPIResources: ({ version }: { group: string; version: string }) => (answers[version] ?? (() => Promise.reject(apiError(404))))() },
+      ['getambassador.io/v9', V2, V3],
+      (r) => recorded.push({ verb: r.verb, code: r.code }),
+    );
+    expect(served).toEqual([V2]);
+    expect(recorded).toEqual([{ verb: 'discover', code: 404 }, { verb: 'discover', code: 200 }, { verb: 'discover', code: 200 }]);
+  });
+
+  test('any other failure is thrown (and retried by the resolver), not taken for "not served"', async () => {
+    const custom = { getAPIResources: () => Promise.reject(apiError(503)) };
+    await expect(discoverServedMappingVersions(custom, [V2])).rejects.toMatchObject({ statusCode: 503 });
   });
 });
