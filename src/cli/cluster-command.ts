@@ -24,8 +24,8 @@ import { UserError } from './command.js';
 const USAGE = `Usage: kanary cluster build|start|stop|status [--dir DIR] [--port N] [--kubernetes-version V] [--emissary 3|4]
 
 Runs a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, built from
-their Go modules) and the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's Mapping
-CRD installed.
+their Go modules) and the simulated kubelet on 127.0.0.1, with Kanary's CRDs and Emissary's
+getambassador.io CRDs installed (see --emissary).
   build    build and cache etcd, kube-apiserver, kube-controller-manager and kubectl from their Go
            modules (once per version, 10-20 min on 2 cores; needs Go >= 1.26 and the Go module
            proxy; no-op afterwards)
