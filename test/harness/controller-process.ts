@@ -18,6 +18,10 @@ export interface ControllerOptions {
   identity?: string;
   /** Credentials (default: the test cluster's admin kubeconfig). */
   kubeconfig?: string;
+  /** --analysis-egress-allow rules (default: all of loopback, `127.0.0.0/8,::1`). */
+  egressAllow?: string;
+  /** Lease namespace (default: `namespace`, which must then be a single namespace). */
+  leaseNamespace?: string;
 }
 
 export interface ControllerProcess {
@@ -38,7 +42,7 @@ function waitExit(child: ChildProcess): Promise<number | null> {
 
 export function startController(options: ControllerOptions): ControllerProcess {
   const election = options.identity
-    ? ['--leader-elect=true', '--identity', options.identity, '--lease-namespace', options.namespace]
+    ? ['--leader-elect=true', '--identity', options.identity, '--lease-namespace', options.leaseNamespace ?? options.namespace]
     : ['--leader-elect=false'];
   const args = [
     // Node flags for the controller alone (e.g. a heap cap in the scale bench).
@@ -49,7 +53,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
     '--metrics-addr', '127.0.0.1:0',
     '--log-level', 'debug',
     // The test workloads, Prometheus and metric servers all live on loopback (docs/security.md).
-    '--analysis-egress-allow', '127.0.0.0/8,::1',
+    '--analysis-egress-allow', options.egressAllow ?? '127.0.0.0/8,::1',
     ...election,
     ...(options.flags ?? []),
   ];
