@@ -13,6 +13,12 @@ import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { readServiceAccountToken, writeTokenKubeconfig } from '../ship/service-account.js';
 import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+import { autoMappingVersion } from './served-mapping-versions.js';
+
+/** The Ambassador example, its base Mapping in a version this cluster serves. */
+function exampleDocs(tweaks: Parameters<typeof tweakExample>[1]): Obj[] {
+  return tweakExample(loadExample('canary-ambassador'), tweaks).map((doc) => (doc.kind === 'Mapping' ? { ...doc, apiVersion: autoMappingVersion() } : doc));
+}
 
 jest.setTimeout(180_000);
 
@@ -37,7 +43,7 @@ beforeAll(async () => {
   await writeTokenKubeconfig(ns.kc, token, kubeconfig);
   controller = startController({ namespace: ns.name, kubeconfig, flags: ['--mapping-propagation-delay', '1s'] });
   await controller.metricsUrl();
-  await applyDocs(ns.name, tweakExample(loadExample('canary-ambassador'), { replicas: 2, steps: [{ setWeight: 50 }, { pause: {} }] }));
+  await applyDocs(ns.name, exampleDocs({ replicas: 2, steps: [{ setWeight: 50 }, { pause: {} }] }));
 });
 
 afterAll(async () => {
@@ -51,7 +57,9 @@ test('while Mappings cannot be listed the routed Rollout says so, and nothing is
     const conditions = ((await status()).conditions ?? []) as Obj[];
     return conditions.find((c) => c.type === 'InvalidSpec' && c.status === 'True');
   }, { timeoutMs: 60_000, description: 'InvalidSpec condition' });
-  expect(condition.message).toMatch(/^Mapping API getambassador\.io\/v2 unavailable: listing or watching mappings\.getambassador\.io\/v2 in \S+ fails \(.*403.*\)/);
+  const version = autoMappingVersion();
+  expect(condition.message).toContain(`Mapping API ${version} unavailable: listing or watching mappings.${version} in ${ns.name} fails (`);
+  expect(condition.message).toMatch(/fails \(.*403.*\)/);
   expect(await view.replicaSets()).toEqual([]);
 });
 
@@ -73,5 +81,6 @@ test('once Mappings can be listed again the Rollout continues by itself: Healthy
     const s = await status();
     return s.phase === 'Paused' && s.currentStepIndex === 1;
   }, { timeoutMs: 60_000, description: 'paused at 50%' });
-  expect(await view.canaryWeight()).toBe(50);
+  const version = autoMappingVersion().split('/')[1];
+  expect((await view.mapping('demo-canary', version))?.spec?.weight).toBe(50);
 });

@@ -9,6 +9,12 @@ import * as k8s from '@kubernetes/client-node';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { readCounterTotal, startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+import { autoMappingVersion, servedMappingVersions } from './served-mapping-versions.js';
+
+/** The Ambassador example, its base Mapping in a version this cluster serves. */
+function exampleDocs(tweaks: Parameters<typeof tweakExample>[1]): Obj[] {
+  return tweakExample(loadExample('canary-ambassador'), tweaks).map((doc) => (doc.kind === 'Mapping' ? { ...doc, apiVersion: autoMappingVersion() } : doc));
+}
 
 jest.setTimeout(120_000);
 
@@ -20,8 +26,8 @@ let url = '';
 beforeAll(async () => {
   controller = startController({ namespace: plainNs.name, flags: ['--namespace', routedNs.name, '--ambassador-api-version', 'getambassador.io/v9'] });
   url = await controller.metricsUrl();
-  await applyDocs(plainNs.name, tweakExample(loadExample('canary-ambassador'), { replicas: 2, trafficRouting: false, steps: [{ setWeight: 50 }] }));
-  await applyDocs(routedNs.name, tweakExample(loadExample('canary-ambassador'), { replicas: 2 }));
+  await applyDocs(plainNs.name, exampleDocs({ replicas: 2, trafficRouting: false, steps: [{ setWeight: 50 }] }));
+  await applyDocs(routedNs.name, exampleDocs({ replicas: 2 }));
 });
 
 afterAll(async () => {
@@ -56,7 +62,7 @@ test('the routed Rollout gets a condition and an Event naming the unserved versi
     return conditions.find((c) => c.type === 'InvalidSpec' && c.status === 'True');
   }, { timeoutMs: 60_000, description: 'InvalidSpec condition' });
   expect(condition.message).toContain('Mapping apiVersion getambassador.io/v9 (--ambassador-api-version) is not served');
-  expect(condition.message).toContain('the cluster serves getambassador.io/v2, getambassador.io/v3alpha1');
+  expect(condition.message).toContain(`the cluster serves ${servedMappingVersions().join(', ')}`);
   expect((await view.rollout()).status?.phase).toBe('Degraded');
   const core = routedNs.kc.makeApiClient(k8s.CoreV1Api);
   const event = await waitFor(async () => {
