@@ -21,22 +21,19 @@ export interface DemoController {
   stop(): Promise<void>;
 }
 
-export function startDemoController(options: DemoControllerOptions): DemoController {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [
-    join(options.repoRoot, 'bin', 'kanary.js'), 'controller',
-    '--kubeconfig', options.kubeconfig,
-    '--namespace', options.namespace,
-    '--metrics-addr', '127.0.0.1:0',
-    '--leader-elect=false',
-    '--mapping-propagation-delay', '1s',
-    // The demo's pods, edge proxy and Prometheus all live on loopback (docs/security.md).
-    '--analysis-egress-allow', '127.0.0.0/8,::1',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface DemoProcess extends DemoController {
+  child: ChildProcess;
+}
+
+/** `node bin/kanary.js ARGS` as a child process logging to a file; stop() is SIGTERM, then SIGKILL after 10 s. */
+export function spawnKanary(repoRoot: string, args: string[], logFile: string): DemoProcess {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kanary.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
   return {
+    child,
     pid: child.pid,
     running,
     async stop() {
@@ -49,4 +46,17 @@ export function startDemoController(options: DemoControllerOptions): DemoControl
       log.end();
     },
   };
+}
+
+export function startDemoController(options: DemoControllerOptions): DemoController {
+  return spawnKanary(options.repoRoot, [
+    'controller',
+    '--kubeconfig', options.kubeconfig,
+    '--namespace', options.namespace,
+    '--metrics-addr', '127.0.0.1:0',
+    '--leader-elect=false',
+    '--mapping-propagation-delay', '1s',
+    // The demo's pods, edge proxy and Prometheus all live on loopback (docs/security.md).
+    '--analysis-egress-allow', '127.0.0.0/8,::1',
+  ], options.logFile);
 }

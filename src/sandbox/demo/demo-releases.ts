@@ -1,5 +1,6 @@
 /** The three releases the demo plays, each judged from the Rollout's state and real traffic. */
 import { execFile } from 'node:child_process';
+import * as http from 'node:http';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { demoImage, MANUAL_STEPS } from './demo-manifests.js';
@@ -157,8 +158,31 @@ export async function playManual(ctx: ReleaseContext, toVersion = 'v4'): Promise
 }
 
 /** Resolves once the first release's version serves the traffic with the Rollout Healthy. */
+/** One GET through the edge proxy: the stable version's answer, else undefined. */
+function answeringVersion(url: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as { version?: string }).version : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
 export async function waitInitialDeploy(ctx: ReleaseContext): Promise<void> {
   await waitUntil(() => (isPromoted(facts(ctx), demoImage(ctx.stableVersion)) ? true : undefined), { description: 'the first deploy to be Healthy', timeoutMs: 180_000, signal: ctx.signal });
+  // The steady traffic starts only once the stable version answers through the edge proxy.
+  await waitUntil(async () => ((await answeringVersion(ctx.stack.appUrl)) === ctx.stableVersion ? true : undefined), { description: `${ctx.stableVersion} to answer through the edge proxy`, timeoutMs: 60_000, signal: ctx.signal, intervalMs: 250 });
+  ctx.stack.startTraffic();
   await waitUntil(() => ((ctx.stack.traffic.tally().byVersion[ctx.stableVersion] ?? 0) > 0 ? true : undefined), { description: 'traffic to reach the app', timeoutMs: 60_000, signal: ctx.signal });
   const { kubeconfig, ns } = kubectlBase(ctx);
   await runKubectl({ kubeconfig, args: ['get', 'rollouts.kanary.dev', ...ns] });

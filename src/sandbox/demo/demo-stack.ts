@@ -28,6 +28,7 @@ export function createEvenSpread(start = 0): () => number {
   };
 }
 import { startDemoController } from './demo-controller.js';
+import { startDemoDashboard } from './demo-dashboard.js';
 import { buildDemoManifests, TEMPLATE_FILES } from './demo-manifests.js';
 import { applyObjects, runKubectl } from './kubectl.js';
 import { isAtCanaryStep, observeRollout, type RolloutFacts, type RolloutObserver } from './rollout-observer.js';
@@ -58,10 +59,15 @@ export interface DemoStack {
   metrics: MetricsSource;
   /** Set when `metrics` is prometheus. */
   prometheus?: PrometheusHandle;
+  /** The steady traffic; idle (an empty tally) until startTraffic(). */
   traffic: TrafficGenerator;
+  /** Starts the steady traffic (once the stable version answers, so no request fails for want of it). */
+  startTraffic(): void;
   ledger: TrafficLedger;
   observer: RolloutObserver;
   appUrl: string;
+  /** `kanary dashboard` for the demo's namespace. */
+  dashboardUrl: string;
   /** The label traffic is tallied under. */
   release: string;
   /** Percentage the edge proxy sends to the canary Mapping right now. */
@@ -142,12 +148,23 @@ async function resetNamespace(options: DemoStackOptions): Promise<void> {
   await runKubectl({ kubeconfig, args: ['delete', kinds, '--all', '-n', namespace, '--wait=true', '--timeout=60s'] });
 }
 
-function startProcesses(options: DemoStackOptions, cleanup: CleanupStack): void {
+/** The controller, and the dashboard (served for the whole demo); resolves with the dashboard's URL. */
+async function startProcesses(options: DemoStackOptions, cleanup: CleanupStack): Promise<string> {
   const logs = join(options.dir, 'logs');
   mkdirSync(logs, { recursive: true });
   const controller = startDemoController({ repoRoot: options.repoRoot, kubeconfig: options.kubeconfig, namespace: options.namespace, logFile: join(logs, 'controller.log') });
   cleanup.push('the controller', () => controller.stop());
   options.say(`controller started (pid ${controller.pid ?? '?'}, log ${join(logs, 'controller.log')})`);
+  const dashboard = await startDemoDashboard({ repoRoot: options.repoRoot, kubeconfig: options.kubeconfig, namespace: options.namespace, logFile: join(logs, 'dashboard.log') });
+  cleanup.push('the dashboard', () => dashboard.stop());
+  options.say(`dashboard: ${dashboard.url} (open it to watch the releases live)`);
+  return dashboard.url;
+}
+
+/** Traffic that has not started: an empty tally. */
+function idleTraffic(): TrafficGenerator {
+  const tally = { sent: 0, completed: 0, errors: 0, byStatus: {}, byVersion: {}, failed: 0 };
+  return { tally: () => tally, stop: () => Promise.resolve(tally), done: Promise.resolve(tally) };
 }
 
 function trafficKey(stack: DemoStack): SegmentKey {
@@ -164,7 +181,7 @@ export async function startDemoStack(options: DemoStackOptions, cleanup: Cleanup
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(options.kubeconfig);
   await resetNamespace(options);
-  startProcesses(options, cleanup);
+  const dashboardUrl = await startProcesses(options, cleanup);
   const ambassadorId = `kanary-demo-${options.namespace}`;
   const proxy = await startEdgeProxy({ kubeConfig, logger: createSilentLogger(), ambassadorNamespace: options.namespace, ambassadorId, random: createEvenSpread() });
   cleanup.push('the edge proxy', () => proxy.stop());
@@ -174,20 +191,23 @@ export async function startDemoStack(options: DemoStackOptions, cleanup: Cleanup
   const ledger = new TrafficLedger();
   const stack = {
     kubeconfig: options.kubeconfig, kubeConfig, namespace: options.namespace, proxy, metrics, ...(prometheus ? { prometheus } : {}),
-    ledger, appUrl: `${proxy.url}/demo/`, release: 'setup',
+    ledger, appUrl: `${proxy.url}/demo/`, dashboardUrl, release: 'setup',
   } as DemoStack;
   stack.appliedCanaryWeight = () => canaryPercent(proxy, options.namespace);
   stack.observer = observeRollout({ kubeConfig, namespace: options.namespace, name: ROLLOUT_NAME, onChange: (facts) => options.onRolloutChange?.(facts, stack) });
   cleanup.push('the Rollout observer', async () => stack.observer.stop());
-  stack.traffic = startTrafficGenerator({
-    url: stack.appUrl,
-    rps: options.rps,
-    timeoutMs: 10_000,
-    onResult: (_tally, last) => {
-      const failed = last.status === undefined || last.status >= 500;
-      stack.ledger.record(trafficKey(stack), { failed, version: last.version });
-    },
-  });
+  stack.traffic = idleTraffic();
+  stack.startTraffic = () => {
+    stack.traffic = startTrafficGenerator({
+      url: stack.appUrl,
+      rps: options.rps,
+      timeoutMs: 10_000,
+      onResult: (_tally, last) => {
+        const failed = last.status === undefined || last.status >= 500;
+        stack.ledger.record(trafficKey(stack), { failed, version: last.version });
+      },
+    });
+  };
   cleanup.push('the traffic generator', async () => { await stack.traffic.stop(); });
   return stack;
 }

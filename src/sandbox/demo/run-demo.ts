@@ -58,6 +58,7 @@ function whereToLook(stack: DemoStack): string[] {
   const ns = stack.namespace;
   return [
     'Where to look:',
+    `  dashboard (live, in a browser): ${stack.dashboardUrl}`,
     `  app through the edge proxy:  ${stack.appUrl}   (reload it: the version and colour shift)`,
     `  edge proxy routes / metrics: http://${stack.proxy.host}:${stack.proxy.metricsPort}/routes  ${stack.proxy.metricsUrl}`,
     `  ${metricsWhereToLook(stack)}`,

@@ -54,6 +54,15 @@ describe('npm run demo -- --no-tty', () => {
     expect(t.failed / t.total).toBeLessThan(0.05);
   });
 
+  test('the dashboard is served for the whole demo, and no request fails before v1 answers', () => {
+    expect(output).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/ /);
+    // The running tally in each status line counts from the first request: until the faulty v3
+    // arrives, it must show no failure (traffic began only once v1 answered).
+    const beforeV3 = output.slice(0, output.indexOf('demo-app:v3'));
+    expect(beforeV3).toMatch(/failed:0/);
+    expect(beforeV3).not.toMatch(/failed:[1-9]/);
+  });
+
   test('nothing is left running', () => {
     const after = childPids().filter((pid) => !before.includes(pid));
     // `ps` itself is the only new child
