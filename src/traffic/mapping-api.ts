@@ -11,6 +11,7 @@ import type { KubeClients } from '../kube/clients.js';
 import { KubeError, NotFoundError, callKube } from '../kube/errors.js';
 import { computeBackoffMs, type BackoffPolicy } from '../runtime/backoff.js';
 import type { Cancel, Clock } from '../runtime/clock.js';
+import type { SupervisedInformer } from '../runtime/informer-supervisor.js';
 import type { Logger } from '../telemetry/logger.js';
 
 export const AUTO_MAPPING_API_VERSION = 'auto';
@@ -160,15 +161,8 @@ export class MappingApiResolver {
   }
 }
 
-/** What the health tracker needs of an informer (ResourceInformer satisfies it). */
-export interface TrackableInformer {
-  readonly name: string;
-  readonly synced: boolean;
-  whenSynced(): Promise<void>;
-  onError(handler: (error: unknown) => void): void;
-  start(): Promise<{ ok: boolean; error?: unknown }>;
-  stop(): Promise<void>;
-}
+/** What the health tracker needs of an informer: what the supervisor needs (ResourceInformer satisfies both). */
+export type TrackableInformer = SupervisedInformer;
 
 function errorText(error: unknown): string {
   const status = (error as { statusCode?: unknown; code?: unknown } | undefined);
