@@ -110,19 +110,26 @@ export const TREE_SELECTORS = {
   mappings: `${CANARY_MAPPING_LABEL}=${CANARY_MAPPING_LABEL_VALUE}`,
 } as const;
 
+async function listMappingsIn(client: RolloutClient, namespace: string, version: string): Promise<MappingObject[]> {
+  const result = await client.call(() => callKube({ verb: 'list', resource: MAPPING_PLURAL, namespace }, () =>
+    client.clients.custom.listNamespacedCustomObject({
+      group: AMBASSADOR_GROUP, version, plural: MAPPING_PLURAL, namespace, labelSelector: TREE_SELECTORS.mappings,
+    }),
+  )) as { items?: MappingObject[] };
+  return result.items ?? [];
+}
+
+/** The canary Mappings in the Rollout's version, or in the other one where that is not served (Emissary 4.x serves v3alpha1 only). */
 async function listMappings(client: RolloutClient, namespace: string, apiVersion: string): Promise<MappingObject[]> {
   const version = apiVersion.split('/')[1] ?? 'v2';
-  try {
-    const result = await client.call(() => callKube({ verb: 'list', resource: MAPPING_PLURAL, namespace }, () =>
-      client.clients.custom.listNamespacedCustomObject({
-        group: AMBASSADOR_GROUP, version, plural: MAPPING_PLURAL, namespace, labelSelector: TREE_SELECTORS.mappings,
-      }),
-    )) as { items?: MappingObject[] };
-    return result.items ?? [];
-  } catch (error) {
-    if (error instanceof NotFoundError) return []; // the Mapping CRD is not installed
-    throw error;
+  for (const candidate of [version, version === 'v2' ? 'v3alpha1' : 'v2']) {
+    try {
+      return await listMappingsIn(client, namespace, candidate);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
   }
+  return []; // the Mapping CRD is not installed
 }
 
 async function listAnalysisRuns(client: RolloutClient, namespace: string, name: string): Promise<AnalysisRunObject[]> {
