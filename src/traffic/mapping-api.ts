@@ -178,6 +178,8 @@ function errorText(error: unknown): string {
  */
 export class TrackedInformer implements TrackableInformer {
   private lastError: unknown = undefined;
+  /** Whether the last (re)start failed: a watch cut alone is not a problem while the cache serves and the supervisor relists. */
+  private lastStartFailed = false;
   private settledOnce = false;
   private resolveSettled: () => void = () => undefined;
   private readonly settledPromise = new Promise<void>((resolve) => { this.resolveSettled = resolve; });
@@ -213,6 +215,7 @@ export class TrackedInformer implements TrackableInformer {
   async start(): Promise<{ ok: boolean; error?: unknown }> {
     const outcome = await this.inner.start();
     const recovered = outcome.ok && this.lastError !== undefined;
+    this.lastStartFailed = !outcome.ok;
     if (outcome.ok) this.lastError = undefined;
     this.markSettled();
     if (recovered) this.onRecovered();
@@ -223,9 +226,15 @@ export class TrackedInformer implements TrackableInformer {
     return this.inner.stop();
   }
 
-  /** The failure since the last successful start, or a note that the first list has not landed. */
+  /**
+   * The failure of the last start (list or watch could not be set up again), or a note that the first
+   * list has not landed. A watch that breaks after a good start is not a problem by itself: the cache
+   * still serves, and the supervisor lists and watches again; only if that fails does it become one.
+   */
   problem(): string | undefined {
-    if (this.lastError !== undefined) return `listing or watching ${this.inner.name} fails (${errorText(this.lastError)})`;
+    if (this.lastError !== undefined && (this.lastStartFailed || !this.inner.synced)) {
+      return `listing or watching ${this.inner.name} fails (${errorText(this.lastError)})`;
+    }
     return this.inner.synced ? undefined : `the ${this.inner.name} cache is not synced yet`;
   }
 

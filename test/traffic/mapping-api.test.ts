@@ -124,7 +124,7 @@ describe('MappingApiState', () => {
     expect(state.describe()).toContain('not chosen');
   });
 
-  test('a failing informer is the problem until a start succeeds; recovery is announced once', async () => {
+  test('a failing start is the problem until a start succeeds; a watch cut alone is not; recovery is announced once', async () => {
     const inner = new StubInformer();
     const webhookDown = Object.assign(new Error('conversion webhook for getambassador.io/v3alpha1, Kind=Mapping failed'), { statusCode: 500 });
     inner.outcomes = [{ ok: false, error: webhookDown }, { ok: true }];
@@ -139,8 +139,13 @@ describe('MappingApiState', () => {
     await tracked.start();
     expect(state.problem()).toBeUndefined();
     expect(recoveries).toBe(1);
+    // A watch cut after a good start is no problem while the cache serves and the supervisor relists ...
     inner.fail(new Error('watch closed'));
-    expect(state.problem()).toContain('fails (watch closed)');
+    expect(state.problem()).toBeUndefined();
+    // ... unless listing and watching again fails too.
+    inner.outcomes = [{ ok: false, error: new Error('socket hang up') }];
+    await tracked.start();
+    expect(state.problem()).toContain('fails (socket hang up)');
     await tracked.start();
     expect(state.problem()).toBeUndefined();
     expect(recoveries).toBe(2);

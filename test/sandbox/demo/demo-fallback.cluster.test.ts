@@ -139,10 +139,12 @@ describe('the demo stack with metrics: edge-proxy while Prometheus is installed'
   });
 
   test('/stats/window answers for the live traffic to the stable Service', async () => {
+    // As the demo does: the steady traffic starts once the stable version answers.
+    await waitUntil(async () => ((await fetch(stack.appUrl).then((r) => r.status, () => 0)) === 200 ? true : undefined), { description: 'v1 answering through the edge proxy', timeoutMs: 180_000, signal: new AbortController().signal, intervalMs: 500 });
+    stack.startTraffic();
     const body = await waitUntil(async () => {
       const response = await fetch(`${stack.proxy.adminUrl}/stats/window?cluster=demo_stable_80&seconds=10&minRequests=20`);
       const json = response.status === 200 ? await response.json() as Record<string, unknown> : undefined;
-      // the requests sent before the pods were ready (503 no healthy upstream) age out of the window
       return json?.['successRate'] === 1 ? json : undefined;
     }, { description: '10 s of successful traffic to the stable Service', timeoutMs: 180_000, signal: new AbortController().signal, intervalMs: 1000 });
     expect(body).toMatchObject({ cluster: 'demo_stable_80', windowSeconds: 10 });
