@@ -13,9 +13,6 @@ export interface ClusterPaths {
   controllerManagerKubeconfig: string;
   /** kube-apiserver's --admission-control-config-file (Pod Security defaults). */
   admissionConfig: string;
-  /** kube-apiserver's --audit-policy-file and --audit-log-path (ServiceAccount requests only). */
-  auditPolicy: string;
-  auditLog: string;
   stateFile: string;
 }
 
@@ -55,8 +52,6 @@ export function clusterPaths(dir: string): ClusterPaths {
     kubeconfig: join(dir, 'kubeconfig'),
     controllerManagerKubeconfig: join(dir, 'controller-manager.kubeconfig'),
     admissionConfig: join(dir, 'admission.json'),
-    auditPolicy: join(dir, 'audit-policy.json'),
-    auditLog: join(dir, 'logs', 'audit.log'),
     stateFile: join(dir, 'state.json'),
   };
 }

@@ -15,7 +15,6 @@ import {
   type ClusterPorts,
   admissionConfiguration,
   apiserverArgs,
-  auditPolicy,
   apiserverUrl,
   controllerManagerArgs,
   etcdArgs,
@@ -119,7 +118,6 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
   const manager = await readClientPems(files, 'controller-manager');
   await writeFile(paths.kubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...admin }), { mode: 0o600 });
   await writeFile(paths.admissionConfig, JSON.stringify(admissionConfiguration(), null, 2));
-  await writeFile(paths.auditPolicy, JSON.stringify(auditPolicy(), null, 2));
   await writeFile(paths.controllerManagerKubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...manager }), { mode: 0o600 });
   const state: ClusterState = {
     dir: options.dir,

@@ -66,23 +66,6 @@ export function admissionConfiguration(): object {
 
 const LOOPBACK = '127.0.0.1';
 
-/**
- * kube-apiserver's audit policy: requests made with ServiceAccount tokens (how Kanary runs in a
- * cluster, and how tests run it to check what it asks for) at Metadata level, which records the
- * user, verb, resource and the `k8s.io/deprecated` annotation; nothing else, so the log stays small.
- */
-export function auditPolicy(): object {
-  return {
-    apiVersion: 'audit.k8s.io/v1',
-    kind: 'Policy',
-    omitStages: ['RequestReceived'],
-    rules: [
-      { level: 'Metadata', userGroups: ['system:serviceaccounts'] },
-      { level: 'None' },
-    ],
-  };
-}
-
 export function etcdUrl(ports: ClusterPorts): string {
   return `http://${LOOPBACK}:${ports.etcdClient}`;
 }
@@ -130,10 +113,6 @@ export function apiserverArgs({ paths, ports }: ComponentArgsInput): string[] {
     '--endpoint-reconciler-type=none',
     `--enable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
     `--admission-control-config-file=${paths.admissionConfig}`,
-    `--audit-policy-file=${paths.auditPolicy}`,
-    `--audit-log-path=${paths.auditLog}`,
-    '--audit-log-format=json',
-    '--audit-log-maxsize=100',
     '--profiling=false',
     '--v=1',
   ];
