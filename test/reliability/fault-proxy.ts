@@ -59,8 +59,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   await options.kc.applyToHTTPSOptions(httpsOptions);
   const fwd: Forwarding = {
     target: new URL(options.kc.getCurrentCluster()?.server ?? ''),
-    // A fresh connection per request: a pooled keep-alive socket the API server already closed answers "socket hang up".
-    agent: new Agent({ ca: httpsOptions.ca, cert: httpsOptions.cert, key: httpsOptions.key, keepAlive: false }),
+    agent: new Agent({ ca: httpsOptions.ca, cert: httpsOptions.cert, key: httpsOptions.key, keepAlive: true }),
   };
   const faults: Record<FaultKind, number> = { conflict: 0, internal: 0, lostResponse: 0, watchCut: 0 };
   let forwarded = 0;
