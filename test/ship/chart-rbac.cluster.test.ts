@@ -104,13 +104,14 @@ function setImage(image: string): Promise<unknown> {
   return kubectl(['patch', 'rollouts.kanary.dev', 'demo', '-n', ns.name, '--type', 'json', '-p', patch]);
 }
 
-/** The Deployment's flags from the chart, with a loopback metrics port and this test's namespace. */
+/** The Deployment's flags from the chart, with loopback metrics and probe ports and this test's namespace. */
 function controllerArgs(manifests: readonly RenderedManifest[]): string[] {
   const deployment = objectsOf(manifests, 'Deployment')[0] as Obj;
-  const args = (deployment.spec.template.spec.containers[0].args as string[]).filter((a) => !a.startsWith('--metrics-addr='));
+  const args = (deployment.spec.template.spec.containers[0].args as string[])
+    .filter((a) => !a.startsWith('--metrics-addr=') && !a.startsWith('--health-probe-addr='));
   // The default chart watches every namespace; the scope flag keeps this run off other test files' Rollouts.
   // The analysis web check's server is on loopback, which the egress policy refuses unless allowed.
-  return [...args, '--metrics-addr=127.0.0.1:0', `--namespace=${ns.name}`, '--identity=chart-rbac-test', '--mapping-propagation-delay=1s', '--analysis-egress-allow=127.0.0.0/8'];
+  return [...args, '--metrics-addr=127.0.0.1:0', '--health-probe-addr=127.0.0.1:0', `--namespace=${ns.name}`, '--identity=chart-rbac-test', '--mapping-propagation-delay=1s', '--analysis-egress-allow=127.0.0.0/8'];
 }
 
 function forbiddenLogLines(logs: readonly string[]): string[] {
@@ -121,8 +122,10 @@ let manifests: RenderedManifest[] = [];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'kanary-ship-rbac-'));
-  // Default values, released as `<namespace>` into the test namespace (unique cluster-scoped names).
-  manifests = await renderChart({ chartDir, values: {}, release: ns.name, namespace: ns.name });
+  // Default values but for the one Secret the analysis reads (the chart grants no Secret access by
+  // default), released as `<namespace>` into the test namespace (unique cluster-scoped names).
+  const values = { rbac: { analysisSecrets: { enabled: true, resourceNames: ['analysis-token'] } } };
+  manifests = await renderChart({ chartDir, values, release: ns.name, namespace: ns.name });
   clusterScoped = manifests.map((m) => m.object as Obj).filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
   await kubectl(['apply', '-f', '-'], { input: toYamlStream(rbacObjects(manifests)) });
   const saName = (objectsOf(manifests, 'ServiceAccount')[0] as Obj).metadata.name as string;
@@ -149,7 +152,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-test('the rendered default RBAC applies and binds the chart ServiceAccount', () => {
+test('the rendered RBAC applies and binds the chart ServiceAccount', () => {
   expect(objectsOf(manifests, 'ClusterRole').map((o) => o.metadata.name)).toEqual([`${ns.name}-kanary`]);
   expect(objectsOf(manifests, 'ServiceAccount')[0]?.metadata.namespace).toBe(ns.name);
 });
@@ -179,6 +182,7 @@ describe('what the ServiceAccount may do', () => {
     { verb: 'list', resource: 'endpoints', namespace: ns.name },
     { verb: 'update', group: 'discovery.k8s.io', resource: 'endpointslices', namespace: ns.name, name: 'demo-canary-x' },
     { verb: 'list', resource: 'secrets' },
+    { verb: 'get', resource: 'secrets', namespace: ns.name, name: 'some-other-secret' },
     { verb: 'list', resource: 'secrets', namespace: ns.name },
     { verb: 'watch', resource: 'secrets', namespace: ns.name },
     { verb: 'update', resource: 'secrets', namespace: ns.name, name: 'analysis-token' },
@@ -282,6 +286,8 @@ describe('namespaced values', () => {
       [{ verb: 'list', group: 'kanary.dev', resource: 'rollouts', namespace: 'default' }, false],
       [{ verb: 'patch', resource: 'services', namespace: 'default' }, false],
       [{ verb: 'get', resource: 'secrets', namespace: 'kube-system', name: 'any' }, false],
+      // Default values grant no Secret access, not even in the watched namespace.
+      [{ verb: 'get', resource: 'secrets', namespace: ns.name, name: 'analysis-token' }, false],
     ];
     for (const [access, expected] of cases) expect({ access, allowed: await canI(kc, access) }).toEqual({ access, allowed: expected });
   });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { parseControllerConfig } from '../../src/config/controller-config.js';
-import { ChartRenderError } from './helm.js';
+import { ChartRenderError, helm } from './helm.js';
 import { chartDir, objectsOf, onlyObject, permissionTable, renderKanary, repoRoot, type Obj, type Rule } from './chart-fixture.js';
 
 jest.setTimeout(120_000);
@@ -18,7 +18,6 @@ const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
   'core/events': ['create', 'patch'],
   'core/pods': ['list', 'watch'],
-  'core/secrets': ['get'],
   'core/services': ['list', 'patch', 'watch'],
   'discovery.k8s.io/endpointslices': ['list', 'watch'],
   'getambassador.io/mappings': ['create', 'delete', 'list', 'update', 'watch'],
@@ -41,6 +40,20 @@ function parsedArgs(container: Obj) {
   return parseControllerConfig({ argv: container.args, env: {}, hostname: 'pod', pid: 1 });
 }
 
+/** Every rule of every Role and ClusterRole that names Secrets, with the object it is in. */
+function secretRules(manifests: Awaited<ReturnType<typeof renderKanary>>): Array<{ in: string; rule: Rule }> {
+  return [...objectsOf(manifests, 'ClusterRole'), ...objectsOf(manifests, 'Role')].flatMap((role) =>
+    (role.rules as Rule[])
+      .filter((rule) => rule.resources.some((r) => r === 'secrets' || r.startsWith('secrets/') || r === '*'))
+      .map((rule) => ({ in: `${role.kind}/${role.metadata.namespace ?? ''}/${role.metadata.name}`, rule })));
+}
+
+async function renderFailure(values: Record<string, unknown>): Promise<Error> {
+  const failure = await renderKanary(values).then(() => undefined, (error: unknown) => error);
+  expect(failure).toBeInstanceOf(ChartRenderError);
+  return failure as Error;
+}
+
 describe('default values', () => {
   let manifests: Awaited<ReturnType<typeof renderKanary>>;
   beforeAll(async () => {
@@ -58,6 +71,10 @@ describe('default values', () => {
       'Service/kanary-metrics',
       'ServiceAccount/kanary',
     ]);
+  });
+
+  test('no Role or ClusterRole grants anything on Secrets', () => {
+    expect(secretRules(manifests)).toEqual([]);
   });
 
   test('the ClusterRole grants exactly the verbs the controller uses, no wildcards', () => {
@@ -97,6 +114,8 @@ describe('default values', () => {
       leaseName: 'kanary-controller',
       leaseNamespace: 'kanary-system',
       metricsAddr: { host: '', port: 8090 },
+      probeAddr: { host: '', port: 8081 },
+      metricsMeasuredValues: true,
       logLevel: 'info',
       prometheusAddress: 'http://prometheus.monitoring:9090',
       ambassadorApiVersion: 'auto',
@@ -109,13 +128,19 @@ describe('default values', () => {
     });
   });
 
-  test('probes hit /healthz and /readyz on the metrics port the controller listens on', () => {
+  test('probes hit /healthz and /readyz on the probes port; the metrics port and Service carry /metrics only', () => {
     const container = controllerContainer(manifests);
-    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8090, protocol: 'TCP' }]);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    expect(container.ports).toEqual([
+      { name: 'metrics', containerPort: 8090, protocol: 'TCP' },
+      { name: 'probes', containerPort: 8081, protocol: 'TCP' },
+    ]);
+    expect(container.args).toContain('--metrics-addr=:8090');
+    expect(container.args).toContain('--health-probe-addr=:8081');
+    expect(container.args.filter((a: string) => a.startsWith('--metrics-measured-values'))).toEqual([]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'probes' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'probes' });
     const service = onlyObject(manifests, 'Service');
-    expect(service.spec.ports[0]).toMatchObject({ port: 8090, targetPort: 'metrics' });
+    expect(service.spec.ports).toEqual([{ name: 'metrics', port: 8090, targetPort: 'metrics', protocol: 'TCP' }]);
     expect(service.spec.selector).toEqual(onlyObject(manifests, 'Deployment').spec.selector.matchLabels);
   });
 
@@ -161,6 +186,10 @@ describe('namespaced values (watchNamespaces)', () => {
     expect(permissionTable(onlyObject(manifests, 'ClusterRole').rules)).toEqual(CLUSTER_ONLY_PERMISSIONS);
   });
 
+  test('no Role or ClusterRole grants anything on Secrets', () => {
+    expect(secretRules(manifests)).toEqual([]);
+  });
+
   test('the controller watches exactly those namespaces and leases in the release namespace', () => {
     const config = parsedArgs(controllerContainer(manifests));
     expect(config.namespaces).toEqual(['team-a', 'team-b']);
@@ -180,16 +209,6 @@ describe('optional parts', () => {
     expect(monitor.spec.selector.matchLabels).toEqual(onlyObject(manifests, 'Service').spec.selector);
   });
 
-  test.each([
-    [{ enabled: false }, undefined],
-    [{ enabled: true, resourceNames: ['analysis-token'] }, ['analysis-token']],
-  ])('analysisSecrets %j: secrets rule %j', async (analysisSecrets, resourceNames) => {
-    const manifests = await renderKanary({ rbac: { analysisSecrets } });
-    const secretRules = (onlyObject(manifests, 'ClusterRole').rules as Rule[]).filter((r) => r.resources.includes('secrets'));
-    if (resourceNames === undefined) expect(secretRules).toEqual([]);
-    else expect(secretRules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames }]);
-  });
-
   test('leader election off: no Lease Role and --leader-elect=false', async () => {
     const manifests = await renderKanary({ leaderElection: { enabled: false } });
     expect(objectsOf(manifests, 'Role')).toEqual([]);
@@ -200,6 +219,155 @@ describe('optional parts', () => {
     const manifests = await renderKanary({ rbac: { create: false }, serviceAccount: { create: false, name: 'ops-kanary' } });
     expect(manifests.map((m) => m.object.kind).sort()).toEqual(['Deployment', 'Service']);
     expect(onlyObject(manifests, 'Deployment').spec.template.spec.serviceAccountName).toBe('ops-kanary');
+  });
+});
+
+describe('rbac.analysisSecrets', () => {
+  const names = ['analysis-token', 'prometheus-auth'];
+  const secretRule = { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: names };
+
+  test('enabled without resourceNames is refused by Helm\'s schema check', async () => {
+    const failure = await renderFailure({ rbac: { analysisSecrets: { enabled: true } } });
+    expect(failure.message).toContain("values don't meet the specifications of the schema");
+    expect(failure.message).toContain("at '/rbac/analysisSecrets/resourceNames': minItems: got 0, want 1");
+  });
+
+  test('an empty name is refused by the schema', async () => {
+    const failure = await renderFailure({ rbac: { analysisSecrets: { enabled: true, resourceNames: [''] } } });
+    expect(failure.message).toContain("at '/rbac/analysisSecrets/resourceNames/0'");
+  });
+
+  test('with the schema check skipped, the template still refuses a rule without names', async () => {
+    const result = await helm(['template', 'kanary', chartDir, '--skip-schema-validation', '--set', 'rbac.analysisSecrets.enabled=true']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('rbac.analysisSecrets.enabled needs rbac.analysisSecrets.resourceNames');
+  });
+
+  test('namespaced mode: get on the named Secrets in each watched namespace\'s Role only', async () => {
+    const manifests = await renderKanary({ watchNamespaces: ['team-a', 'team-b'], rbac: { analysisSecrets: { enabled: true, resourceNames: names } } }, 'platform');
+    expect(secretRules(manifests)).toEqual([
+      { in: 'Role/team-a/kanary', rule: secretRule },
+      { in: 'Role/team-b/kanary', rule: secretRule },
+    ]);
+    for (const role of objectsOf(manifests, 'Role').filter((r) => r.metadata.name === 'kanary')) {
+      expect(permissionTable(role.rules)).toEqual(sorted({ ...NAMESPACED_PERMISSIONS, 'core/secrets': ['get'] }));
+    }
+  });
+
+  test('cluster-wide mode: the rule is in the ClusterRole (every namespace is watched), still by name', async () => {
+    const manifests = await renderKanary({ rbac: { analysisSecrets: { enabled: true, resourceNames: names } } });
+    expect(secretRules(manifests)).toEqual([{ in: 'ClusterRole//kanary', rule: secretRule }]);
+  });
+
+  test('resourceNames without enabled grants nothing', async () => {
+    const manifests = await renderKanary({ rbac: { analysisSecrets: { resourceNames: names } } });
+    expect(secretRules(manifests)).toEqual([]);
+  });
+});
+
+describe('probes and metrics endpoints', () => {
+  test('probes.port moves the probes port and --health-probe-addr, not /metrics', async () => {
+    const manifests = await renderKanary({ probes: { port: 9440 } });
+    const container = controllerContainer(manifests);
+    expect(container.ports).toContainEqual({ name: 'probes', containerPort: 9440, protocol: 'TCP' });
+    expect(container.livenessProbe.httpGet.port).toBe('probes');
+    expect(parsedArgs(container)).toMatchObject({ probeAddr: { host: '', port: 9440 }, metricsAddr: { host: '', port: 8090 } });
+  });
+
+  test('the same port for probes and metrics fails', async () => {
+    const failure = await renderFailure({ probes: { port: 8090 } });
+    expect(failure.message).toContain('metrics.port and probes.port must differ (both are 8090)');
+  });
+
+  test('metrics.bindAddress 127.0.0.1: /metrics on loopback only and no metrics Service', async () => {
+    const manifests = await renderKanary({ metrics: { bindAddress: '127.0.0.1' } });
+    const container = controllerContainer(manifests);
+    expect(container.args).toContain('--metrics-addr=127.0.0.1:8090');
+    expect(container.args).toContain('--health-probe-addr=:8081');
+    expect(parsedArgs(container).metricsAddr).toEqual({ host: '127.0.0.1', port: 8090 });
+    expect(objectsOf(manifests, 'Service')).toEqual([]);
+    expect(objectsOf(manifests, 'ServiceMonitor')).toEqual([]);
+  });
+
+  test.each(['::1', '[::1]'])('metrics.bindAddress %s: an IPv6 address in brackets', async (bindAddress) => {
+    const container = controllerContainer(await renderKanary({ metrics: { bindAddress } }));
+    expect(container.args).toContain('--metrics-addr=[::1]:8090');
+    expect(parsedArgs(container).metricsAddr).toEqual({ host: '::1', port: 8090 });
+  });
+
+  test('metrics.bindAddress 0.0.0.0 is every interface: the Service stays', async () => {
+    const manifests = await renderKanary({ metrics: { bindAddress: '0.0.0.0' } });
+    expect(controllerContainer(manifests).args).toContain('--metrics-addr=0.0.0.0:8090');
+    expect(onlyObject(manifests, 'Service').spec.ports).toEqual([{ name: 'metrics', port: 8090, targetPort: 'metrics', protocol: 'TCP' }]);
+  });
+
+  test('a ServiceMonitor for loopback-bound metrics fails with a clear message', async () => {
+    const failure = await renderFailure({ metrics: { bindAddress: '127.0.0.1', serviceMonitor: { enabled: true } } });
+    expect(failure.message).toContain('metrics.serviceMonitor.enabled cannot scrape /metrics bound to metrics.bindAddress 127.0.0.1');
+  });
+
+  test('metrics.measuredValues false passes --metrics-measured-values=false', async () => {
+    const container = controllerContainer(await renderKanary({ metrics: { measuredValues: false } }));
+    expect(container.args.filter((a: string) => a.startsWith('--metrics-measured-values'))).toEqual(['--metrics-measured-values=false']);
+    expect(parsedArgs(container).metricsMeasuredValues).toBe(false);
+  });
+});
+
+describe('networkPolicy', () => {
+  const monitoring = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  };
+  const scraper = { ipBlock: { cidr: '10.0.0.0/24', except: ['10.0.0.5/32'] } };
+
+  test('off by default', async () => {
+    expect(objectsOf(await renderKanary(), 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('ingress only to the metrics port from metricsFrom and to the probes port; egress untouched', async () => {
+    const manifests = await renderKanary({ networkPolicy: { enabled: true, metricsFrom: [monitoring, scraper] } }, 'platform');
+    const policy = onlyObject(manifests, 'NetworkPolicy');
+    expect(policy.apiVersion).toBe('networking.k8s.io/v1');
+    expect(policy.metadata.namespace).toBe('platform');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: onlyObject(manifests, 'Deployment').spec.selector.matchLabels });
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.egress).toBeUndefined();
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ port: 8081, protocol: 'TCP' }] },
+      { from: [monitoring, scraper], ports: [{ port: 8090, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('follows custom ports', async () => {
+    const policy = onlyObject(await renderKanary({ probes: { port: 9440 }, metrics: { port: 9100 }, networkPolicy: { enabled: true, metricsFrom: [monitoring] } }), 'NetworkPolicy');
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ port: 9440, protocol: 'TCP' }] },
+      { from: [monitoring], ports: [{ port: 9100, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('empty metricsFrom: no metrics ingress at all, probes only', async () => {
+    const policy = onlyObject(await renderKanary({ networkPolicy: { enabled: true } }), 'NetworkPolicy');
+    expect(policy.spec.ingress).toEqual([{ ports: [{ port: 8081, protocol: 'TCP' }] }]);
+  });
+});
+
+describe('helm lint', () => {
+  test.each<[string, string[]]>([
+    ['default values', []],
+    ['every new option on', [
+      '--set', 'watchNamespaces={team-a}',
+      '--set', 'rbac.analysisSecrets.enabled=true',
+      '--set', 'rbac.analysisSecrets.resourceNames={analysis-token}',
+      '--set', 'metrics.bindAddress=127.0.0.1',
+      '--set', 'metrics.measuredValues=false',
+      '--set', 'networkPolicy.enabled=true',
+      '--set-json', 'networkPolicy.metricsFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}}}]',
+    ]],
+  ])('--strict passes with %s', async (_name, args) => {
+    const result = await helm(['lint', chartDir, '--strict', ...args]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
   });
 });
 
@@ -215,6 +383,16 @@ describe('bad values fail with a clear message', () => {
     ['bad duration', { leaderElection: { leaseDuration: 'fifteen' } }, "at '/leaderElection/leaseDuration': 'fifteen' does not match pattern"],
     ['replicas without a lease', { replicas: 2, leaderElection: { enabled: false } }, 'replicas > 1 needs leaderElection.enabled: true'],
     ['no ServiceAccount name', { serviceAccount: { create: false } }, 'serviceAccount.name is required when serviceAccount.create is false'],
+    ['probes port out of range', { probes: { port: 0 } }, "at '/probes/port': minimum: got 0, want 1"],
+    ['typo under probes', { probes: { prot: 8081 } }, "additional properties 'prot' not allowed"],
+    ['measuredValues not a boolean', { metrics: { measuredValues: 'no' } }, "at '/metrics/measuredValues': got string, want boolean"],
+    ['bindAddress with a port', { metrics: { bindAddress: '127.0.0.1:9000' } }, "at '/metrics/bindAddress'"],
+    ['bindAddress IPv6 with a port', { metrics: { bindAddress: '[::1]:9000' } }, "at '/metrics/bindAddress'"],
+    ['bindAddress unbalanced bracket', { metrics: { bindAddress: '[::1' } }, "at '/metrics/bindAddress'"],
+    ['networkPolicy.enabled not a boolean', { networkPolicy: { enabled: 'true' } }, "at '/networkPolicy/enabled': got string, want boolean"],
+    ['metricsFrom not a list', { networkPolicy: { metricsFrom: { namespaceSelector: {} } } }, "at '/networkPolicy/metricsFrom': got object, want array"],
+    ['metricsFrom peer with an unknown key', { networkPolicy: { metricsFrom: [{ namespaceSelectors: {} }] } }, "additional properties 'namespaceSelectors' not allowed"],
+    ['metricsFrom ipBlock without cidr', { networkPolicy: { metricsFrom: [{ ipBlock: {} }] } }, "at '/networkPolicy/metricsFrom/0/ipBlock': missing property 'cidr'"],
   ])('%s', async (_name, values, message) => {
     const failure = await renderKanary(values).then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(ChartRenderError);

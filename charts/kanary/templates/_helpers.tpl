@@ -37,9 +37,32 @@ app.kubernetes.io/component: controller
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
+{{/* metrics.bindAddress as the HOST of --metrics-addr: an IPv6 address goes in brackets. */}}
+{{- define "kanary.metricsHost" -}}
+{{- $host := .Values.metrics.bindAddress | default "" -}}
+{{- if and (contains ":" $host) (not (hasPrefix "[" $host)) -}}
+{{- printf "[%s]" $host -}}
+{{- else -}}
+{{- $host -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when /metrics listens on every pod interface (bindAddress empty, 0.0.0.0 or ::), so a
+Service can reach it; empty when it is bound to one address (loopback, for an in-pod scraper).
+*/}}
+{{- define "kanary.metricsExposed" -}}
+{{- $host := .Values.metrics.bindAddress | default "" | trimPrefix "[" | trimSuffix "]" -}}
+{{- if has $host (list "" "0.0.0.0" "::") -}}true{{- end -}}
+{{- end -}}
+
 {{/* The `kanary controller` flags (the image's entrypoint is `node bin/kanary.js controller`). */}}
 {{- define "kanary.args" -}}
-- {{ printf "--metrics-addr=:%v" .Values.metrics.port | quote }}
+- {{ printf "--metrics-addr=%s:%v" (include "kanary.metricsHost" .) .Values.metrics.port | quote }}
+- {{ printf "--health-probe-addr=:%v" .Values.probes.port | quote }}
+{{- if not .Values.metrics.measuredValues }}
+- "--metrics-measured-values=false"
+{{- end }}
 - {{ printf "--log-level=%s" .Values.logLevel | quote }}
 - {{ printf "--workers=%v" .Values.workers | quote }}
 - {{ printf "--analysis-workers=%v" .Values.analysisWorkers | quote }}
@@ -125,14 +148,16 @@ watched namespace, so the two modes cannot drift apart.
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- if .Values.rbac.analysisSecrets.enabled }}
-# Secrets: `get` of one named Secret when an AnalysisTemplate arg uses valueFrom.secretKeyRef.
-# Never list or watch.
+{{- /* values.schema.json already refuses this; kept for renders with --skip-schema-validation. */}}
+{{- if not .Values.rbac.analysisSecrets.resourceNames }}
+{{- fail "rbac.analysisSecrets.enabled needs rbac.analysisSecrets.resourceNames: the Secrets analysis may read" }}
+{{- end }}
+# Secrets (only with rbac.analysisSecrets.enabled): `get` of the named Secrets, which AnalysisTemplate
+# args read through valueFrom.secretKeyRef. Never list or watch, never an unnamed Secret.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
-{{- with .Values.rbac.analysisSecrets.resourceNames }}
-  resourceNames: {{ toJson . }}
-{{- end }}
+  resourceNames: {{ toJson .Values.rbac.analysisSecrets.resourceNames }}
 {{- end }}
 {{- end -}}
 
