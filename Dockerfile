@@ -47,5 +47,5 @@ COPY bin ./bin
 COPY --from=build /src/dist ./dist
 # 65532: the conventional "nonroot" uid/gid; numeric so runAsNonRoot can verify it.
 USER 65532:65532
-EXPOSE 8090
+EXPOSE 8090 8081
 ENTRYPOINT ["node", "bin/kanary.js", "controller"]

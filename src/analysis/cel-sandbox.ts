@@ -1,9 +1,7 @@
 // Evaluates CEL conditions off the main thread under a wall-clock limit. The library cannot be
 // interrupted, so each evaluation runs in a worker thread (cel-worker.ts); one that overruns the
 // limit is terminated and its worker replaced. The controller's event loop never runs tenant CEL.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Environment } from '@marcbachmann/cel-js';
 import {
   compileCondition,
@@ -14,6 +12,7 @@ import {
   type ConditionOutcome,
   type ConditionVariables,
 } from './cel-condition.js';
+import { spawnWorker } from '../runtime/spawn-worker.js';
 import { CEL_LIMITS } from './cel-limits.js';
 import type { CelWorkerMessage, CelWorkerRequest, CelWorkerSettings } from './cel-worker.js';
 
@@ -46,18 +45,9 @@ interface Slot {
   startTimer?: NodeJS.Timeout;
 }
 
-/**
- * The worker's entry: the compiled `cel-worker.js` beside this file, or, when running from the
- * TypeScript sources (tests, scripts/run-ts.mjs), `cel-worker.ts` through the run-ts module hooks.
- */
-function spawnWorker(maxHeapMb: number, settings: CelWorkerSettings): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, workerData: settings };
-  const compiled = new URL('./cel-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, options);
-  const source = new URL('./cel-worker.ts', import.meta.url);
-  const hooks = new URL('../../scripts/run-ts.mjs', import.meta.url);
-  const bootstrap = `import('node:module').then((m) => { m.register(${JSON.stringify(hooks.href)}); return import(${JSON.stringify(source.href)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+/** The worker's entry: cel-worker beside this file (compiled, or its TypeScript source). */
+function spawnCelWorker(maxHeapMb: number, settings: CelWorkerSettings) {
+  return spawnWorker(new URL('./cel-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, workerData: settings });
 }
 
 export class CelSandbox implements ConditionEngine {
@@ -115,7 +105,7 @@ export class CelSandbox implements ConditionEngine {
   }
 
   private start(slot: Slot): void {
-    const worker = spawnWorker(this.maxHeapMb, { maxCost: this.maxCost });
+    const worker = spawnCelWorker(this.maxHeapMb, { maxCost: this.maxCost });
     worker.unref();
     slot.worker = worker;
     slot.ready = false;

@@ -16,14 +16,14 @@ Runs the controller against the cluster of the current kubeconfig context (or in
 ${CONTROLLER_FLAGS_USAGE}
 
 Example:
-  kanary controller --kubeconfig ~/.kanary/cluster/kubeconfig --namespace demo --metrics-addr 127.0.0.1:8090
+  kanary controller --kubeconfig ~/.kanary/cluster/kubeconfig --namespace demo --metrics-addr 127.0.0.1:8090 --health-probe-addr 127.0.0.1:8081
 `,
   async run(argv, io) {
     const config = parseControllerConfig({ argv, env: io.env });
     const kubeConfig = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context }, io.env);
     const logger = createLogger({ level: config.logLevel, sink: (line: string) => io.stdout(`${line}\n`) });
     const app = await startControllerApp({ config, kubeConfig, clock: createSystemClock(), logger });
-    logger.info('controller started', { metrics: app.telemetry.url, namespaces: config.namespaces, identity: config.identity });
+    logger.info('controller started', { metrics: app.telemetry.url, probes: app.probes.url, namespaces: config.namespaces, identity: config.identity });
     const onSignal = (signal: string) => { void app.stop(`signal ${signal}`); };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));

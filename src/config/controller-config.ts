@@ -28,6 +28,10 @@ export interface ControllerConfig {
   ambassadorApiVersion: AmbassadorApiVersion;
   logLevel: LogLevel;
   metricsAddr: ListenAddress;
+  /** Where /healthz and /readyz listen (their own port, answered off the main thread). */
+  probeAddr: ListenAddress;
+  /** Whether /metrics carries measured analysis values (`kanary_analysis_metric_value`). */
+  metricsMeasuredValues: boolean;
   leaderElect: boolean;
   leaseName: string;
   leaseNamespace: string;
@@ -66,7 +70,9 @@ export const CONTROLLER_FLAGS_USAGE = `Flags:
   --ambassador-api-version V        Mapping apiVersion: auto (default: v2 when served, else v3alpha1),
                                     getambassador.io/v2 or getambassador.io/v3alpha1
   --log-level L                     debug, info (default), warn, error
-  --metrics-addr [HOST]:PORT        /metrics /healthz /readyz address (default :8090)
+  --metrics-addr [HOST]:PORT        /metrics address (default :8090)
+  --health-probe-addr [HOST]:PORT   /healthz and /readyz address (default :8081)
+  --metrics-measured-values[=true|false]  export measured analysis values in /metrics (default true)
   --leader-elect[=true|false]       run leader election (default true)
   --lease-name NAME                 Lease name (default kanary-controller)
   --lease-namespace NS              Lease namespace (default $POD_NAMESPACE or default)
@@ -91,6 +97,8 @@ const FLAG_OPTIONS = {
   'ambassador-api-version': { type: 'string' },
   'log-level': { type: 'string' },
   'metrics-addr': { type: 'string' },
+  'health-probe-addr': { type: 'string' },
+  'metrics-measured-values': { type: 'string' },
   'leader-elect': { type: 'string' },
   'lease-name': { type: 'string' },
   'lease-namespace': { type: 'string' },
@@ -121,21 +129,21 @@ const duration = (flag: string) =>
     return z.NEVER;
   });
 
-const listenAddress = z.string().transform((text, ctx): ListenAddress => {
+const listenAddress = (flag: string) => z.string().transform((text, ctx): ListenAddress => {
   const match = /^(\[[^\]]*\]|[^:[\]]*):(\d{1,5})$/.exec(text);
   const port = Number(match?.[2]);
   if (!match || port > 65535) {
-    ctx.addIssue({ code: 'custom', message: `--metrics-addr must look like HOST:PORT or :PORT, got "${text}"` });
+    ctx.addIssue({ code: 'custom', message: `--${flag} must look like HOST:PORT or :PORT, got "${text}"` });
     return z.NEVER;
   }
   return { host: (match[1] ?? '').replace(/^\[(.*)\]$/, '$1'), port };
 });
 
-const booleanFlag = z.string().transform((text, ctx) => {
+const booleanFlag = (flag: string) => z.string().transform((text, ctx) => {
   const value = text.toLowerCase();
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
-  ctx.addIssue({ code: 'custom', message: `--leader-elect takes true or false, got "${text}"` });
+  ctx.addIssue({ code: 'custom', message: `--${flag} takes true or false, got "${text}"` });
   return z.NEVER;
 });
 
@@ -175,8 +183,10 @@ const rawSchema = z.object({
     message: `--ambassador-api-version must be auto or a getambassador.io apiVersion such as ${AMBASSADOR_API_VERSIONS.join(', ')}`,
   }),
   'log-level': z.enum(LOG_LEVELS, { message: `--log-level must be one of ${LOG_LEVELS.join(', ')}` }),
-  'metrics-addr': listenAddress,
-  'leader-elect': booleanFlag,
+  'metrics-addr': listenAddress('metrics-addr'),
+  'health-probe-addr': listenAddress('health-probe-addr'),
+  'metrics-measured-values': booleanFlag('metrics-measured-values'),
+  'leader-elect': booleanFlag('leader-elect'),
   'lease-name': z.string().regex(DNS_SUBDOMAIN, '--lease-name must be a valid object name'),
   'lease-namespace': z.string().regex(DNS_LABEL, '--lease-namespace must be a valid namespace name'),
   identity: z.string().min(1, '--identity must not be empty'),
@@ -205,6 +215,8 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
     'ambassador-api-version': 'auto',
     'log-level': 'info',
     'metrics-addr': ':8090',
+    'health-probe-addr': ':8081',
+    'metrics-measured-values': 'true',
     'leader-elect': 'true',
     'lease-name': 'kanary-controller',
     'lease-namespace': input.env.POD_NAMESPACE || 'default',
@@ -222,18 +234,31 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
 
 const BOOLEAN_WORDS = new Set(['true', 'false']);
 
-/** `--leader-elect` alone means true (`--leader-elect false` also works); `--no-leader-elect` false. */
+const BOOLEAN_FLAGS = new Set(['leader-elect', 'metrics-measured-values']);
+
+/**
+ * A boolean flag alone means true (`--leader-elect false` also works); `--no-leader-elect` means
+ * false. The same for every flag in BOOLEAN_FLAGS.
+ */
+/** `--no-NAME` → `--NAME=false`, or undefined when `arg` is no negated boolean flag. */
+function negatedBoolean(arg: string): string | undefined {
+  const name = /^--no-(.+)$/.exec(arg)?.[1];
+  return name !== undefined && BOOLEAN_FLAGS.has(name) ? `--${name}=false` : undefined;
+}
+
 function normaliseArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
+    const name = /^--([^=]+)$/.exec(arg)?.[1] ?? '';
+    if (!BOOLEAN_FLAGS.has(name)) {
+      out.push(negatedBoolean(arg) ?? arg);
+      continue;
+    }
     const next = argv[i + 1];
-    if (arg === '--no-leader-elect') out.push('--leader-elect=false');
-    else if (arg !== '--leader-elect') out.push(arg);
-    else if (next !== undefined && BOOLEAN_WORDS.has(next.toLowerCase())) {
-      out.push(`--leader-elect=${next}`);
-      i += 1;
-    } else out.push('--leader-elect=true');
+    const explicit = next !== undefined && BOOLEAN_WORDS.has(next.toLowerCase());
+    out.push(`--${name}=${explicit ? next : 'true'}`);
+    if (explicit) i += 1;
   }
   return out;
 }
@@ -269,6 +294,12 @@ function checkLeaseTimings(config: ControllerConfig): void {
   if (config.retryPeriodMs <= 0) throw new UserError('controller: --retry-period must be above 0');
 }
 
+function checkListeners(config: ControllerConfig): void {
+  if (config.metricsAddr.port !== 0 && config.metricsAddr.port === config.probeAddr.port) {
+    throw new UserError(`controller: --metrics-addr and --health-probe-addr must use different ports (both ${config.probeAddr.port})`);
+  }
+}
+
 function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
   return {
     kubeconfig: flags.kubeconfig,
@@ -280,6 +311,8 @@ function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
     ambassadorApiVersion: flags['ambassador-api-version'],
     logLevel: flags['log-level'],
     metricsAddr: flags['metrics-addr'],
+    probeAddr: flags['health-probe-addr'],
+    metricsMeasuredValues: flags['metrics-measured-values'],
     leaderElect: flags['leader-elect'],
     leaseName: flags['lease-name'],
     leaseNamespace: flags['lease-namespace'],
@@ -310,5 +343,6 @@ export function parseControllerConfig(input: ParseControllerConfigInput): Contro
   }
   const config = toConfig(parsed.data);
   checkLeaseTimings(config);
+  checkListeners(config);
   return config;
 }

@@ -13,7 +13,8 @@ import { InformerSupervisor } from '../runtime/informer-supervisor.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import { runWorkers } from '../runtime/run-workers.js';
 import { namespaceOfKey, WorkQueue } from '../runtime/workqueue.js';
-import { startTelemetryServer, type TelemetryServer } from '../telemetry/http-server.js';
+import { startMetricsServer } from '../telemetry/metrics-server.js';
+import { startProbeServer, type ListeningServer } from '../telemetry/probe-server.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createControllerMetrics, type ControllerMetrics } from '../telemetry/metrics.js';
 import { AmbassadorTrafficRouter } from '../traffic/ambassador.js';
@@ -37,7 +38,10 @@ export interface ControllerAppOptions {
 }
 
 export interface ControllerApp {
-  readonly telemetry: TelemetryServer;
+  /** /metrics. */
+  readonly telemetry: ListeningServer;
+  /** /healthz and /readyz. */
+  readonly probes: ListeningServer;
   readonly metrics: ControllerMetrics;
   /** Resolves when the app stopped (shutdown, or leadership lost). */
   readonly done: Promise<{ reason: string }>;
@@ -236,7 +240,7 @@ function startWorkers(options: ControllerAppOptions, parts: Parts, metrics: Cont
 /** Starts the controller; resolves once telemetry is listening (caches sync in the background). */
 export async function startControllerApp(options: ControllerAppOptions): Promise<ControllerApp> {
   const { config, clock, logger } = options;
-  const metrics = createControllerMetrics({ collectDefaultMetrics: true });
+  const metrics = createControllerMetrics({ collectDefaultMetrics: true, measuredValues: config.metricsMeasuredValues });
   const parts = buildParts(options, metrics);
   wireHandlers(parts);
   const informerList = allInformers(parts.informers);
@@ -247,10 +251,10 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   const unsynced = () => informerList.filter((i) => !i.synced).map((i) => i.name).join(', ');
   // Readiness never waits for the Mapping informers: a missing or unserved Mapping API stops only
   // the Rollouts that route through Ambassador (they report it), not the controller.
-  const telemetry = await startTelemetryServer({
-    host: config.metricsAddr.host,
-    port: config.metricsAddr.port,
-    registry: metrics.registry,
+  const telemetry = await startMetricsServer({ host: config.metricsAddr.host, port: config.metricsAddr.port, registry: metrics.registry });
+  const probes = await startProbeServer({
+    host: config.probeAddr.host,
+    port: config.probeAddr.port,
     isReady: () => (synced() ? { ready: true } : { ready: false, reason: `waiting for caches: ${unsynced()} (${parts.mapping.state.describe()})` }),
   });
   await supervisor.start();
@@ -265,7 +269,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
       if (stopping) return;
       const mappingApi = { apiVersion: parts.mapping.state.apiVersion(), problem: parts.mapping.state.problem(), setting: config.ambassadorApiVersion };
       logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers, mappingApi });
-      workers = startWorkers(options, parts, metrics, [config.metricsAddr.port, telemetry.port]);
+      workers = startWorkers(options, parts, metrics, [...new Set([config.metricsAddr.port, telemetry.port, config.probeAddr.port, probes.port])]);
     });
   };
 
@@ -302,10 +306,11 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     await elector?.stop({ release: true });
     await supervisor.stop();
     await telemetry.close();
+    await probes.close();
     resolveDone({ reason });
   }
 
   if (elector) elector.start();
   else beginLeading();
-  return { telemetry, metrics, done, stop };
+  return { telemetry, probes, metrics, done, stop };
 }

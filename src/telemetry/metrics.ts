@@ -36,7 +36,7 @@ export interface ControllerMetrics {
 
 const RECONCILE_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-function buildMetrics(registry: Registry) {
+function buildMetrics(registry: Registry, measuredValues: boolean) {
   const registers = [registry];
   return {
     reconcileDuration: new Histogram({
@@ -81,7 +81,8 @@ function buildMetrics(registry: Registry) {
     }),
     analysisMetricValue: new Gauge({
       name: 'kanary_analysis_metric_value', help: 'Latest measured value of an analysis metric.',
-      labelNames: ['namespace', 'analysis_run', 'metric'] as const, registers,
+      // Left out of the registry when measured values must not be exported (they are tenants' data).
+      labelNames: ['namespace', 'analysis_run', 'metric'] as const, registers: measuredValues ? registers : [],
     }),
   };
 }
@@ -183,10 +184,16 @@ function operationAccessors(m: Metrics) {
   };
 }
 
+export interface ControllerMetricsOptions {
+  collectDefaultMetrics?: boolean;
+  /** Export `kanary_analysis_metric_value` (default true); false keeps measured values out of /metrics. */
+  measuredValues?: boolean;
+}
+
 /** Creates a fresh registry (never prom-client's global one) holding the controller metrics. */
-export function createControllerMetrics(options: { collectDefaultMetrics?: boolean } = {}): ControllerMetrics {
+export function createControllerMetrics(options: ControllerMetricsOptions = {}): ControllerMetrics {
   const registry = new Registry();
-  const m = buildMetrics(registry);
+  const m = buildMetrics(registry, options.measuredValues ?? true);
   if (options.collectDefaultMetrics) {
     collectDefaultMetrics({ register: registry });
   }

@@ -26,6 +26,8 @@ describe('parseControllerConfig', () => {
       ambassadorApiVersion: 'auto',
       logLevel: 'info',
       metricsAddr: { host: '', port: 8090 },
+      probeAddr: { host: '', port: 8081 },
+      metricsMeasuredValues: true,
       leaderElect: true,
       leaseName: 'kanary-controller',
       leaseNamespace: 'default',
@@ -54,7 +56,7 @@ describe('parseControllerConfig', () => {
       '--kubeconfig=/k', '--context', 'kind', '--namespace', 'a,b', '-n', 'c', '--namespace=a',
       '--workers', '8', '--analysis-workers=2', '--prometheus-address', 'https://prom:9090',
       '--ambassador-api-version', 'getambassador.io/v3alpha1', '--log-level', 'debug',
-      '--metrics-addr', '127.0.0.1:0', '--leader-elect=false', '--lease-name', 'my-lease',
+      '--metrics-addr', '127.0.0.1:0', '--health-probe-addr', '[::1]:9443', '--metrics-measured-values=false', '--leader-elect=false', '--lease-name', 'my-lease',
       '--identity', 'me', '--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '500ms',
       '--mapping-propagation-delay', '1500ms',
       '--analysis-egress-allow', '127.0.0.0/8,*.example.com', '--analysis-egress-allow=api.{namespace}.svc',
@@ -64,7 +66,8 @@ describe('parseControllerConfig', () => {
     expect(config).toEqual<ControllerConfig>({
       kubeconfig: '/k', context: 'kind', namespaces: ['a', 'b', 'c'], workers: 8, analysisWorkers: 2,
       prometheusAddress: 'https://prom:9090', ambassadorApiVersion: 'getambassador.io/v3alpha1',
-      logLevel: 'debug', metricsAddr: { host: '127.0.0.1', port: 0 }, leaderElect: false,
+      logLevel: 'debug', metricsAddr: { host: '127.0.0.1', port: 0 }, probeAddr: { host: '::1', port: 9443 },
+      metricsMeasuredValues: false, leaderElect: false,
       leaseName: 'my-lease', leaseNamespace: 'default', identity: 'me', leaseDurationMs: 6_000,
       renewDeadlineMs: 4_000, retryPeriodMs: 500, mappingPropagationDelayMs: 1_500,
       analysisEgressAllow: ['127.0.0.0/8', '*.example.com', 'api.{namespace}.svc'], analysisEgressDeny: ['10.0.0.0/8'],
@@ -80,6 +83,21 @@ describe('parseControllerConfig', () => {
     [['--leader-elect', 'false'], false],
   ])('%j -> leaderElect %p', (argv, expected) => {
     expect(parse(argv).leaderElect).toBe(expected);
+  });
+
+  test.each<[string[], boolean]>([
+    [[], true],
+    [['--metrics-measured-values'], true],
+    [['--metrics-measured-values', 'false'], false],
+    [['--no-metrics-measured-values'], false],
+    [['--metrics-measured-values=0'], false],
+  ])('%j -> metricsMeasuredValues %p', (argv, expected) => {
+    expect(parse(argv).metricsMeasuredValues).toBe(expected);
+  });
+
+  test('probes and metrics listen apart: the same fixed port for both is refused', () => {
+    expect(parse(['--metrics-addr', ':0', '--health-probe-addr', ':0'])).toMatchObject({ metricsAddr: { port: 0 }, probeAddr: { port: 0 } });
+    expect(errorOf(['--metrics-addr', ':9000', '--health-probe-addr', '127.0.0.1:9000'])).toContain('--metrics-addr and --health-probe-addr must use different ports');
   });
 
   test.each<[string, ControllerConfig['metricsAddr']]>([
@@ -104,6 +122,8 @@ describe('parseControllerConfig', () => {
     [['--metrics-addr', '8090'], '--metrics-addr must look like HOST:PORT'],
     [['--metrics-addr', ':70000'], '--metrics-addr must look like HOST:PORT'],
     [['--leader-elect=maybe'], '--leader-elect takes true or false'],
+    [['--health-probe-addr', 'localhost'], '--health-probe-addr must look like HOST:PORT'],
+    [['--metrics-measured-values=some'], '--metrics-measured-values takes true or false'],
     [['--prometheus-address', 'prometheus:9090'], '--prometheus-address must be an http:// or https:// URL'],
     [['--namespace', 'Bad_NS'], 'valid namespace name'],
     [['--mapping-propagation-delay', 'soon'], '--mapping-propagation-delay'],

@@ -25,7 +25,7 @@ let url = '';
 
 beforeAll(async () => {
   controller = startController({ namespace: plainNs.name, flags: ['--namespace', routedNs.name, '--ambassador-api-version', 'getambassador.io/v9'] });
-  url = await controller.metricsUrl();
+  url = await controller.probesUrl();
   await applyDocs(plainNs.name, exampleDocs({ replicas: 2, trafficRouting: false, steps: [{ setWeight: 50 }] }));
   await applyDocs(routedNs.name, exampleDocs({ replicas: 2 }));
 });

@@ -28,6 +28,8 @@ export interface ControllerProcess {
   readonly child: ChildProcess;
   readonly logs: string[];
   metricsUrl(): Promise<string>;
+  /** Where /healthz and /readyz answer (their own port). */
+  probesUrl(): Promise<string>;
   /** SIGTERM and wait for exit (graceful). */
   stop(): Promise<number | null>;
   /** SIGKILL and wait for exit (a crash). */
@@ -38,6 +40,19 @@ export interface ControllerProcess {
 function waitExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** An address the 'controller started' log line names (`metrics` or `probes`). */
+function startedAddress(logs: string[], exited: () => boolean, field: 'metrics' | 'probes'): Promise<string> {
+  return waitFor(() => {
+    for (const line of logs) {
+      if (!line.includes('controller started')) continue;
+      const url = (JSON.parse(line) as Record<string, unknown>)[field];
+      if (typeof url === 'string') return url;
+    }
+    if (exited()) throw new Error(`controller exited: ${logs.slice(-5).join('\n')}`);
+    return undefined;
+  }, { timeoutMs: 60_000, description: `controller ${field} address` });
 }
 
 export function startController(options: ControllerOptions): ControllerProcess {
@@ -51,6 +66,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
     '--kubeconfig', options.kubeconfig ?? testKubeconfigPath(),
     '--namespace', options.namespace,
     '--metrics-addr', '127.0.0.1:0',
+    '--health-probe-addr', '127.0.0.1:0',
     '--log-level', 'debug',
     // The test workloads, Prometheus and metric servers all live on loopback (docs/security.md).
     '--analysis-egress-allow', options.egressAllow ?? '127.0.0.0/8,::1',
@@ -73,17 +89,8 @@ export function startController(options: ControllerOptions): ControllerProcess {
     child,
     logs,
     exited,
-    async metricsUrl() {
-      return waitFor(() => {
-        for (const line of logs) {
-          if (!line.includes('controller started')) continue;
-          const parsed = JSON.parse(line) as { metrics?: string };
-          if (parsed.metrics) return parsed.metrics;
-        }
-        if (exited()) throw new Error(`controller exited: ${logs.slice(-5).join('\n')}`);
-        return undefined;
-      }, { timeoutMs: 60_000, description: 'controller telemetry address' });
-    },
+    metricsUrl: () => startedAddress(logs, exited, 'metrics'),
+    probesUrl: () => startedAddress(logs, exited, 'probes'),
     async stop() {
       if (exited()) return child.exitCode;
       child.kill('SIGTERM');

@@ -153,7 +153,7 @@ test(`${CORPUS.length} malformed Rollouts: each refused naming the field, or Inv
     const s = (await view.rollout()).status;
     return s?.phase === 'Healthy' && s.stableRS === s.currentPodHash;
   }, { timeoutMs: 90_000, description: 'the valid rollout completes' });
-  const health = await fetch(`${await controller.metricsUrl()}/healthz`);
+  const health = await fetch(`${await controller.probesUrl()}/healthz`);
   expect(health.status).toBe(200);
   expect(controller.exited()).toBe(false);
 });

@@ -65,6 +65,7 @@ let target: MetricsTarget;
 let prometheus: PrometheusHandle;
 let controller: ControllerProcess;
 let metricsUrl = '';
+let probesUrl = '';
 let goodView: ClusterView;
 
 const FAILED = /Metric "[^"]+" assessed Failed due to failed \(1\) > failureLimit \(0\)/;
@@ -129,7 +130,7 @@ function longConditionCases(base: string): HostileCase[] {
   ];
 }
 
-function egressCases(ownPort: number, denied: string, goodNs: string): HostileCase[] {
+function egressCases(ownPort: number, probePort: number, denied: string, goodNs: string): HostileCase[] {
   const refused = (name: string, cls: string, url: string, message: RegExp) =>
     runCase(name, cls, webMetric('m', url, { successCondition: 'true' }), { phases: ['Error'], message });
   const linkLocal = /169\.254\.0\.0\/16 \(link-local \/ cloud metadata\), denied by default/;
@@ -142,7 +143,7 @@ function egressCases(ownPort: number, denied: string, goodNs: string): HostileCa
     refused('metadata-alibaba', 'metadata / link-local URL', 'http://100.100.100.200/latest/meta-data/', /100\.100\.100\.200\/32 \(link-local/),
     refused('metadata-gcp-name', 'metadata / link-local URL', 'http://metadata.google.internal/computeMetadata/v1/', /"metadata\.google\.internal" is a cloud metadata name/),
     refused('own-metrics', "the controller's own ports", `http://127.0.0.1:${ownPort}/metrics`, /port \d+ is one of the controller's own listeners/),
-    refused('own-healthz-by-name', "the controller's own ports", `http://localhost:${ownPort}/healthz`, /port \d+ is one of the controller's own listeners/),
+    refused('own-healthz-by-name', "the controller's own ports", `http://localhost:${probePort}/healthz`, /port \d+ is one of the controller's own listeners/),
     refused('own-unspecified', "the controller's own ports", `http://0.0.0.0:${ownPort}/metrics`, /port \d+ is one of the controller's own listeners/),
     runCase('own-as-prometheus', "the controller's own ports", promMetric('m', 'up', { address: `http://127.0.0.1:${ownPort}`, successCondition: 'true' }), { phases: ['Error'], message: /one of the controller's own listeners/ }),
     refused('other-ns-service', "another namespace's Service", `http://demo-stable.${goodNs}.svc/`, /refused by the egress policy|cannot resolve host "demo-stable\./),
@@ -259,6 +260,7 @@ beforeAll(async () => {
   });
   await waitForQuery(prometheus.address, 'kanary_test_value', (r) => Array.isArray(r) && r.length === 1);
   metricsUrl = await controller.metricsUrl();
+  probesUrl = await controller.probesUrl();
   goodView = new ClusterView(good.kc, good.name);
   await kubectl(['create', 'secret', 'generic', 'tenant-token', '-n', tenant.name, `--from-literal=token=${SECRET}`]);
   const built = rolloutCases(servers.allowed);
@@ -348,10 +350,11 @@ async function everythingWritten(): Promise<string> {
 
 test('hostile tenant: every hostile run ends bounded and named, the other team promotes, the controller stays live and leaks no secret', async () => {
   const ownPort = Number(new URL(metricsUrl).port);
+  const probePort = Number(new URL(probesUrl).port);
   const base = servers.allowed;
   const batches: HostileCase[][] = [
     [...regexCases(base), ...comprehensionCases(base)],
-    [...longConditionCases(base), ...egressCases(ownPort, servers.denied, good.name)],
+    [...longConditionCases(base), ...egressCases(ownPort, probePort, servers.denied, good.name)],
     [...responseCases(base), ...limitNameCases(servers.denied), ...tenantRollouts],
     [...secretCases(base), ...injectionCases(base)],
   ];
@@ -359,7 +362,7 @@ test('hostile tenant: every hostile run ends bounded and named, the other team p
   expect(all.length).toBeGreaterThanOrEqual(40);
   expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
 
-  const health = probeHealth(metricsUrl);
+  const health = probeHealth(probesUrl);
   const lease = watchLease(good.kc, good.name, 'kanary-controller', IDENTITY);
   const steps = watchSteps(goodView);
   const outcomes: Outcome[] = [];

@@ -54,6 +54,7 @@ export function startDemoController(options: DemoControllerOptions): DemoControl
     '--kubeconfig', options.kubeconfig,
     '--namespace', options.namespace,
     '--metrics-addr', '127.0.0.1:0',
+    '--health-probe-addr', '127.0.0.1:0',
     '--leader-elect=false',
     '--mapping-propagation-delay', '1s',
     // The demo's pods, edge proxy and Prometheus all live on loopback (docs/security.md).

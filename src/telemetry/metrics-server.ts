@@ -1,42 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { ListeningServer } from './probe-server.js';
 
-/** `{ ready: true }` or why not, e.g. `{ ready: false, reason: 'informer rollouts not synced' }`. */
-export type Readiness = { ready: true } | { ready: false; reason: string };
-
-export interface TelemetryServerOptions {
+export interface MetricsServerOptions {
   /** Interface to bind (e.g. `127.0.0.1`); empty means every interface. */
   host: string;
   /** Port to bind; 0 picks a free one. */
   port: number;
   registry: Registry;
-  isReady: () => Readiness;
-  /** Optional liveness check; the default says the process is alive. */
-  isHealthy?: () => Readiness;
-}
-
-export interface TelemetryServer {
-  /** The bound address, e.g. `http://127.0.0.1:43817`. */
-  readonly url: string;
-  readonly port: number;
-  close(): Promise<void>;
 }
 
 function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
   res.end(body);
-}
-
-function sendCheck(res: ServerResponse, check: () => Readiness): void {
-  let result: Readiness;
-  try {
-    result = check();
-  } catch (error) {
-    result = { ready: false, reason: `check failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (result.ready) sendText(res, 200, 'ok\n');
-  else sendText(res, 503, `${result.reason}\n`);
 }
 
 async function sendMetrics(res: ServerResponse, registry: Registry): Promise<void> {
@@ -48,19 +25,13 @@ async function sendMetrics(res: ServerResponse, registry: Registry): Promise<voi
   }
 }
 
-function route(options: TelemetryServerOptions, req: IncomingMessage, res: ServerResponse): void {
+function route(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendText(res, 405, 'method not allowed\n');
     return;
   }
   switch (path) {
-    case '/healthz':
-      sendCheck(res, options.isHealthy ?? (() => ({ ready: true })));
-      return;
-    case '/readyz':
-      sendCheck(res, options.isReady);
-      return;
     case '/metrics':
       void sendMetrics(res, options.registry);
       return;
@@ -79,8 +50,8 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
-/** Serves /healthz, /readyz and /metrics; resolves once listening. */
-export async function startTelemetryServer(options: TelemetryServerOptions): Promise<TelemetryServer> {
+/** Serves /metrics (probes have their own server: probe-server.ts); resolves once listening. */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<ListeningServer> {
   const server = createServer((req, res) => route(options, req, res));
   const address = await listen(server, options.host, options.port);
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
