@@ -2,12 +2,16 @@
  * Validates a Rollout as written by a user (or read from the API server): the zod schema, made
  * readable, plus the semantic rules a schema cannot express. Used by `kanary lint` and by the
  * controller (which turns problems into an InvalidSpec condition).
+ *
+ * The semantic rules read the document as written, not the parsed Rollout, so that they also run
+ * on a document the schema rejects: every problem is reported at once. Each rule reads only the
+ * fields it needs and skips a field of the wrong shape (the schema already reports that field).
  */
 import { parseDuration } from './duration.js';
 import type { Problem } from './problems.js';
-import { problemsFromZod } from './problems.js';
-import type { CanaryStep, CanaryStrategy, LabelSelector, Rollout } from './rollout.js';
-import { CANARY_STEP_KINDS, rolloutSchema } from './rollout.js';
+import { problemsFromZod, uniqueProblems } from './problems.js';
+import type { LabelSelector, Rollout } from './rollout.js';
+import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema } from './rollout.js';
 
 export interface RolloutValidation {
   /** The parsed Rollout with defaults applied; present only when there are no problems. */
@@ -18,25 +22,39 @@ export interface RolloutValidation {
 const CANARY = 'spec.strategy.canary';
 const KIND_LIST = CANARY_STEP_KINDS.join(', ');
 
-function stepKinds(step: CanaryStep): string[] {
-  return CANARY_STEP_KINDS.filter((kind) => step[kind] !== undefined);
+type Fields = Record<string, unknown>;
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkStepKind(step: CanaryStep, path: string): Problem[] {
-  const kinds = stepKinds(step);
-  if (kinds.length === 1) return [];
-  if (kinds.length === 0) {
-    return [{ path, message: `is empty: a step must set exactly one of ${KIND_LIST}.` }];
+/** The value at `keys` inside plain objects; undefined as soon as a level is not an object. */
+function at(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (!isFields(current)) return undefined;
+    current = current[key];
   }
-  return [{ path, message: `sets ${kinds.join(' and ')}: a step must set exactly one of ${KIND_LIST}.` }];
+  return current;
 }
 
-function checkSetCanaryScale(step: CanaryStep, path: string, routed: boolean): Problem[] {
-  const scale = step.setCanaryScale;
-  if (!scale) return [];
+function definedKeys(fields: Fields, keys: readonly string[]): string[] {
+  return keys.filter((key) => fields[key] !== undefined);
+}
+
+function checkStepKind(step: Fields, path: string): Problem[] {
+  const kinds = definedKeys(step, CANARY_STEP_KINDS);
+  if (kinds.length === 1) return [];
+  if (kinds.length > 1) return [{ path, message: `sets ${kinds.join(' and ')}: a step must set exactly one of ${KIND_LIST}.` }];
+  // A step with only unknown fields is already reported field by field.
+  if (Object.keys(step).length > 0) return [];
+  return [{ path, message: `is empty: a step must set exactly one of ${KIND_LIST}.` }];
+}
+
+function checkSetCanaryScale(scale: unknown, path: string, routed: boolean): Problem[] {
+  if (!isFields(scale)) return [];
   const problems: Problem[] = [];
-  const set = (['replicas', 'weight', 'matchTrafficWeight'] as const).filter((k) => scale[k] !== undefined);
-  if (set.length !== 1) {
+  if (definedKeys(scale, ['replicas', 'weight', 'matchTrafficWeight']).length !== 1) {
     problems.push({ path: `${path}.setCanaryScale`, message: 'must set exactly one of replicas, weight, matchTrafficWeight.' });
   }
   if (!routed) {
@@ -45,39 +63,45 @@ function checkSetCanaryScale(step: CanaryStep, path: string, routed: boolean): P
   return problems;
 }
 
-function checkStep(step: CanaryStep, index: number, routed: boolean): Problem[] {
-  const path = `${CANARY}.steps[${index}]`;
-  const problems = [...checkStepKind(step, path), ...checkSetCanaryScale(step, path, routed)];
-  const duration = step.pause?.duration;
-  if (duration !== undefined) {
-    const parsed = parseDuration(duration);
-    if (!parsed.ok) problems.push({ path: `${path}.pause.duration`, message: parsed.message });
-  }
-  return problems;
+/** Only an integer or a string can be a duration; anything else is the schema's to report. */
+function checkPauseDuration(duration: unknown, path: string): Problem[] {
+  if (typeof duration !== 'string' && !Number.isInteger(duration)) return [];
+  const parsed = parseDuration(duration as string | number);
+  return parsed.ok ? [] : [{ path: `${path}.pause.duration`, message: parsed.message }];
 }
 
-function checkServices(canary: CanaryStrategy): Problem[] {
+function checkStep(step: unknown, index: number, routed: boolean): Problem[] {
+  if (!isFields(step)) return [];
+  const path = `${CANARY}.steps[${index}]`;
+  return [...checkStepKind(step, path), ...checkSetCanaryScale(step.setCanaryScale, path, routed), ...checkPauseDuration(at(step, 'pause', 'duration'), path)];
+}
+
+function checkSteps(canary: Fields): Problem[] {
+  const steps = canary.steps;
+  if (!Array.isArray(steps)) return [];
+  const routed = canary.trafficRouting !== undefined;
+  return steps.flatMap((step, index) => checkStep(step, index, routed));
+}
+
+function checkServices(canary: Fields): Problem[] {
   const problems: Problem[] = [];
-  if (canary.trafficRouting) {
-    if (!canary.stableService) problems.push({ path: `${CANARY}.stableService`, message: 'is required with trafficRouting.' });
-    if (!canary.canaryService) problems.push({ path: `${CANARY}.canaryService`, message: 'is required with trafficRouting.' });
+  if (canary.trafficRouting !== undefined) {
+    if (canary.stableService === undefined) problems.push({ path: `${CANARY}.stableService`, message: 'is required with trafficRouting.' });
+    if (canary.canaryService === undefined) problems.push({ path: `${CANARY}.canaryService`, message: 'is required with trafficRouting.' });
   }
-  if (canary.stableService !== undefined && canary.stableService === canary.canaryService) {
-    problems.push({
-      path: `${CANARY}.canaryService`,
-      message: `must differ from stableService (both are "${canary.stableService}").`,
-    });
+  if (typeof canary.stableService === 'string' && canary.stableService === canary.canaryService) {
+    problems.push({ path: `${CANARY}.canaryService`, message: `must differ from stableService (both are "${canary.stableService}").` });
   }
   return problems;
 }
 
 const PERCENT = /^\d+%$/;
 
-function checkIntOrPercent(value: number | string, field: string): Problem[] {
+function checkIntOrPercent(value: unknown, field: string): Problem[] {
   if (typeof value === 'number') {
     return value < 0 ? [{ path: `${CANARY}.${field}`, message: `must not be negative, got ${value}.` }] : [];
   }
-  if (PERCENT.test(value)) return [];
+  if (typeof value !== 'string' || PERCENT.test(value)) return [];
   return [{ path: `${CANARY}.${field}`, message: `must be an integer or a percentage such as "25%", not "${value}".` }];
 }
 
@@ -85,15 +109,11 @@ function isZero(value: unknown): boolean {
   return value === 0 || value === '0' || value === '0%';
 }
 
-/** Both explicitly 0 is invalid (the defaults never are); read from the raw input. */
-function checkSurge(canary: CanaryStrategy, raw: unknown): Problem[] {
+/** Both explicitly 0 is invalid (the defaults, 25%, never are). */
+function checkSurge(canary: Fields): Problem[] {
   const problems = [...checkIntOrPercent(canary.maxSurge, 'maxSurge'), ...checkIntOrPercent(canary.maxUnavailable, 'maxUnavailable')];
-  const rawCanary = (raw as { spec?: { strategy?: { canary?: Record<string, unknown> } } }).spec?.strategy?.canary;
-  if (rawCanary && isZero(rawCanary.maxSurge) && isZero(rawCanary.maxUnavailable)) {
-    problems.push({
-      path: `${CANARY}.maxUnavailable`,
-      message: 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod.',
-    });
+  if (isZero(canary.maxSurge) && isZero(canary.maxUnavailable)) {
+    problems.push({ path: `${CANARY}.maxUnavailable`, message: 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod.' });
   }
   return problems;
 }
@@ -119,56 +139,63 @@ export function selectorMatchesLabels(selector: LabelSelector, labels: Record<st
   return plain && (selector.matchExpressions ?? []).every((expr) => matchesExpression(labels, expr));
 }
 
-function checkSelector(rollout: Rollout): Problem[] {
-  const { selector, template } = rollout.spec;
-  const empty = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-  if (empty) {
+function selectorProblem(selector: LabelSelector, labels: Record<string, string>): Problem[] {
+  if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
     return [{ path: 'spec.selector', message: 'must not be empty: set matchLabels that the pod template labels carry.' }];
   }
-  const labels = template.metadata?.labels ?? {};
   if (selectorMatchesLabels(selector, labels)) return [];
   const wanted = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
   const suffix = wanted ? ` (selector wants ${wanted})` : '';
   return [{ path: 'spec.selector', message: `does not match the labels in spec.template.metadata.labels${suffix}.` }];
 }
 
-function checkBackgroundAnalysis(canary: CanaryStrategy): Problem[] {
-  const start = canary.analysis?.startingStep;
-  const count = canary.steps?.length ?? 0;
-  if (start === undefined || start <= count) return [];
-  return [{ path: `${CANARY}.analysis.startingStep`, message: `is ${start} but there are only ${count} steps.` }];
+/** Needs a well-formed selector and well-formed template labels; skipped otherwise. */
+function checkSelector(raw: unknown): Problem[] {
+  const selector = labelSelectorSchema.safeParse(at(raw, 'spec', 'selector'));
+  const labels = stringMapSchema.optional().safeParse(at(raw, 'spec', 'template', 'metadata', 'labels'));
+  if (!selector.success || !labels.success) return [];
+  return selectorProblem(selector.data, labels.data ?? {});
 }
 
-function checkContainers(rollout: Rollout): Problem[] {
+function checkBackgroundAnalysis(canary: Fields): Problem[] {
+  const start = at(canary, 'analysis', 'startingStep');
+  const steps = canary.steps ?? [];
+  if (typeof start !== 'number' || !Array.isArray(steps) || start <= steps.length) return [];
+  return [{ path: `${CANARY}.analysis.startingStep`, message: `is ${start} but there are only ${steps.length} steps.` }];
+}
+
+function checkContainers(raw: unknown): Problem[] {
+  const containers = at(raw, 'spec', 'template', 'spec', 'containers');
+  if (!Array.isArray(containers)) return [];
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  rollout.spec.template.spec.containers.forEach((container, index) => {
-    if (seen.has(container.name)) {
-      problems.push({ path: `spec.template.spec.containers[${index}].name`, message: `"${container.name}" is used by two containers.` });
-    }
-    seen.add(container.name);
+  containers.forEach((container, index) => {
+    const name = at(container, 'name');
+    if (typeof name !== 'string') return;
+    if (seen.has(name)) problems.push({ path: `spec.template.spec.containers[${index}].name`, message: `"${name}" is used by two containers.` });
+    seen.add(name);
   });
   return problems;
 }
 
-/** Semantic checks on a Rollout that already satisfies the schema. */
-export function checkRolloutSemantics(rollout: Rollout, raw: unknown): Problem[] {
-  const canary = rollout.spec.strategy.canary;
-  const routed = canary.trafficRouting !== undefined;
-  return [
-    ...checkSelector(rollout),
-    ...checkContainers(rollout),
-    ...(canary.steps ?? []).flatMap((step, index) => checkStep(step, index, routed)),
-    ...checkServices(canary),
-    ...checkSurge(canary, raw),
-    ...checkBackgroundAnalysis(canary),
-  ];
+/** The semantic rules on a Rollout document as written; never throws, whatever its shape. */
+export function rolloutSemanticProblems(raw: unknown): Problem[] {
+  const canary = at(raw, 'spec', 'strategy', 'canary');
+  const canaryProblems = isFields(canary)
+    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary)]
+    : [];
+  return [...checkSelector(raw), ...checkContainers(raw), ...canaryProblems];
 }
 
-/** Schema + semantic validation. Never throws. */
+/** Semantic checks on a Rollout that satisfies the schema (`raw`: the document it was parsed from). */
+export function checkRolloutSemantics(rollout: Rollout, raw?: unknown): Problem[] {
+  return rolloutSemanticProblems(raw ?? rollout);
+}
+
+/** Schema + semantic validation: every problem at once, each path and message once. Never throws. */
 export function validateRollout(raw: unknown): RolloutValidation {
   const parsed = rolloutSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { problems: problemsFromZod(parsed.error, rolloutSchema) };
-  const problems = checkRolloutSemantics(parsed.data, raw);
-  return problems.length === 0 ? { rollout: parsed.data, problems } : { problems };
+  const schemaProblems = parsed.success ? [] : problemsFromZod(parsed.error, rolloutSchema);
+  const problems = uniqueProblems([...schemaProblems, ...rolloutSemanticProblems(raw)]);
+  return parsed.success && problems.length === 0 ? { rollout: parsed.data, problems } : { problems };
 }

@@ -11,7 +11,8 @@ const USAGE = `Usage: kanary lint FILE|DIR...
 Validates Rollout, AnalysisTemplate, ClusterAnalysisTemplate, Service and Ambassador Mapping
 manifests (multi-document YAML; a directory means its *.yaml and *.yml files) without a cluster,
 including cross-document checks: the Rollout's Services, Mappings and AnalysisTemplates must be
-among the given files. Each problem is printed as \`file:docN path: message\`.
+among the given files. Each problem is printed as \`file:docN path: message\`: every problem of
+every document in one run, schema and semantic alike, in the order of the fields in the file.
 Exit code: 0 when there is no error (warnings allowed), 1 otherwise.
 
 Example:

@@ -3,14 +3,14 @@
  * returns findings. No I/O: the command reads the files and prints the report.
  */
 import * as yaml from 'js-yaml';
-import { analysisTemplateSchema, clusterAnalysisTemplateSchema } from '../api/analysis.js';
+import { validateAnalysisTemplate } from '../api/analysis-validate.js';
 import { ARGO_API_VERSION, KANARY_API_VERSION } from '../api/labels.js';
 import { mappingSchema } from '../api/mapping.js';
-import type { Mapping } from '../api/mapping.js';
 import type { Problem } from '../api/problems.js';
 import { describeValue, problemsFromZod } from '../api/problems.js';
-import type { Rollout } from '../api/rollout.js';
 import { validateRollout } from '../api/validate-rollout.js';
+import type { Inventory } from './lint-inventory.js';
+import { isFields, mappingInfo, rolloutRefs, serviceInfo, templateInfo } from './lint-inventory.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -37,30 +37,8 @@ export interface YamlDocument {
   value: unknown;
 }
 
-export interface TemplateInfo {
-  name: string;
-  cluster: boolean;
-  /** Arguments with neither value nor valueFrom: the Rollout must pass them. */
-  requiredArgs: string[];
-}
-
-export interface ServiceInfo {
-  name: string;
-  selector: Record<string, string>;
-}
-
-/** What the documents of one invocation declare, for the cross-document checks. */
-export interface Inventory {
-  rollouts: { doc: YamlDocument; rollout: Rollout }[];
-  services: { doc: YamlDocument; service: ServiceInfo }[];
-  mappings: { doc: YamlDocument; mapping: Mapping }[];
-  templates: TemplateInfo[];
-  sawTemplates: boolean;
-}
-
-export function emptyInventory(): Inventory {
-  return { rollouts: [], services: [], mappings: [], templates: [], sawTemplates: false };
-}
+export type { Inventory } from './lint-inventory.js';
+export { emptyInventory } from './lint-inventory.js';
 
 const SEPARATOR = /^---(?:\s.*)?$/;
 
@@ -113,10 +91,6 @@ export function findingAt(doc: YamlDocument, problem: Problem, severity: Severit
 
 type Obj = Record<string, unknown>;
 
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function checkRollout(doc: YamlDocument, inventory: Inventory): Finding[] {
   const raw = doc.value as Obj;
   const notes: Finding[] = [];
@@ -125,19 +99,13 @@ function checkRollout(doc: YamlDocument, inventory: Inventory): Finding[] {
     notes.push(findingAt(doc, { path: 'apiVersion', message: `${ARGO_API_VERSION} Rollout: it runs unchanged under ${KANARY_API_VERSION} (change only apiVersion).` }, 'note'));
     input = { ...raw, apiVersion: KANARY_API_VERSION };
   }
-  const result = validateRollout(input);
-  if (result.rollout) inventory.rollouts.push({ doc, rollout: result.rollout });
-  return [...notes, ...result.problems.map((p) => findingAt(doc, p))];
-}
-
-function templateInfo(value: { metadata: { name: string }; spec: { args: { name: string; value?: string; valueFrom?: unknown }[] } }, cluster: boolean): TemplateInfo {
-  const requiredArgs = value.spec.args.filter((a) => a.value === undefined && a.valueFrom === undefined).map((a) => a.name);
-  return { name: value.metadata.name, cluster, requiredArgs };
+  // Every Rollout takes part in the cross-document checks, valid or not: all problems at once.
+  inventory.rollouts.push(rolloutRefs(doc));
+  return [...notes, ...validateRollout(input).problems.map((p) => findingAt(doc, p))];
 }
 
 function checkTemplate(doc: YamlDocument, inventory: Inventory, cluster: boolean): Finding[] {
   const raw = doc.value as Obj;
-  const schema = cluster ? clusterAnalysisTemplateSchema : analysisTemplateSchema;
   const notes: Finding[] = [];
   let input: unknown = raw;
   if (raw.apiVersion === ARGO_API_VERSION) {
@@ -145,15 +113,14 @@ function checkTemplate(doc: YamlDocument, inventory: Inventory, cluster: boolean
     input = { ...raw, apiVersion: KANARY_API_VERSION };
   }
   inventory.sawTemplates = true;
-  const parsed = schema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return [...notes, ...problemsFromZod(parsed.error, schema).map((p) => findingAt(doc, p))];
-  inventory.templates.push(templateInfo(parsed.data, cluster));
-  return notes;
+  const info = templateInfo(input, cluster);
+  if (info) inventory.templates.push(info);
+  return [...notes, ...validateAnalysisTemplate(input).problems.map((p) => findingAt(doc, p))];
 }
 
 function checkStringMap(value: unknown, path: string): Problem[] {
   if (value === undefined) return [];
-  if (!isObj(value)) return [{ path, message: `must be a map of label keys to values, not ${describeValue(value)}.` }];
+  if (!isFields(value)) return [{ path, message: `must be a map of label keys to values, not ${describeValue(value)}.` }];
   return Object.entries(value)
     .filter(([, v]) => typeof v !== 'string')
     .map(([k, v]) => ({ path: `${path}.${k}`, message: `must be a string, not ${describeValue(v)} (quote it).` }));
@@ -161,22 +128,21 @@ function checkStringMap(value: unknown, path: string): Problem[] {
 
 function checkService(doc: YamlDocument, inventory: Inventory): Finding[] {
   const raw = doc.value as Obj;
-  const metadata = isObj(raw.metadata) ? raw.metadata : {};
-  const spec = isObj(raw.spec) ? raw.spec : {};
+  const metadata = isFields(raw.metadata) ? raw.metadata : {};
+  const spec = isFields(raw.spec) ? raw.spec : {};
   const problems: Problem[] = [];
   if (typeof metadata.name !== 'string' || metadata.name === '') problems.push({ path: 'metadata.name', message: 'is required.' });
   problems.push(...checkStringMap(spec.selector, 'spec.selector'));
-  if (problems.length === 0 && typeof metadata.name === 'string') {
-    inventory.services.push({ doc, service: { name: metadata.name, selector: (spec.selector as Record<string, string> | undefined) ?? {} } });
-  }
+  const service = serviceInfo(raw);
+  if (service) inventory.services.push({ doc, service });
   return problems.map((p) => findingAt(doc, p));
 }
 
 function checkMapping(doc: YamlDocument, inventory: Inventory): Finding[] {
+  const mapping = mappingInfo(doc.value);
+  if (mapping) inventory.mappings.push({ doc, mapping });
   const parsed = mappingSchema.safeParse(doc.value, { reportInput: true });
-  if (!parsed.success) return problemsFromZod(parsed.error, mappingSchema).map((p) => findingAt(doc, p));
-  inventory.mappings.push({ doc, mapping: parsed.data });
-  return [];
+  return parsed.success ? [] : problemsFromZod(parsed.error, mappingSchema).map((p) => findingAt(doc, p));
 }
 
 type Checker = (doc: YamlDocument, inventory: Inventory) => Finding[];
@@ -196,7 +162,7 @@ const CHECKERS: Readonly<Record<string, Checker>> = {
 /** Checks one document on its own and records what it declares in `inventory`. */
 export function checkDocument(doc: YamlDocument, inventory: Inventory): Finding[] {
   const value = doc.value;
-  if (!isObj(value)) {
+  if (!isFields(value)) {
     return [findingAt(doc, { path: '', message: `is not a Kubernetes object (found ${describeValue(value)}).` })];
   }
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {

@@ -1,7 +1,9 @@
 /** Pure part of `kanary lint`: runs every check over the given sources and renders the report. */
 import { crossCheck } from './lint-cross-checks.js';
 import type { Finding, SourceFile } from './lint-documents.js';
+import type { YamlDocument } from './lint-documents.js';
 import { checkDocument, emptyInventory, parseYamlFile } from './lint-documents.js';
+import { orderFindings, uniqueFindings } from './lint-order.js';
 
 export interface LintResult {
   findings: Finding[];
@@ -9,19 +11,23 @@ export interface LintResult {
   files: number;
 }
 
-/** Lints every document of every source, then the cross-document rules. */
+/**
+ * Lints every document of every source, then the cross-document rules: every problem of every
+ * document at once, each once, by file, document and field position in the document.
+ */
 export function lintSources(sources: readonly SourceFile[]): LintResult {
   const inventory = emptyInventory();
   const findings: Finding[] = [];
-  let documents = 0;
+  const docs: YamlDocument[] = [];
   for (const source of sources) {
     const parsed = parseYamlFile(source);
     findings.push(...parsed.findings);
-    documents += parsed.docs.length;
+    docs.push(...parsed.docs);
     for (const doc of parsed.docs) findings.push(...checkDocument(doc, inventory));
   }
   findings.push(...crossCheck(inventory));
-  return { findings, documents, files: sources.length };
+  const ordered = orderFindings(uniqueFindings(findings), sources.map((s) => s.name), docs);
+  return { findings: ordered, documents: docs.length, files: sources.length };
 }
 
 /** `file:docN path: message`; warnings and notes say so after the path. */
