@@ -255,7 +255,9 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   const probes = await startProbeServer({
     host: config.probeAddr.host,
     port: config.probeAddr.port,
-    isReady: () => (synced() ? { ready: true } : { ready: false, reason: `waiting for caches: ${unsynced()} (${parts.mapping.state.describe()})` }),
+    isReady: () => (synced()
+      ? { ready: true, detail: parts.mapping.state.describe() }
+      : { ready: false, reason: `waiting for caches: ${unsynced()} (${parts.mapping.state.describe()})` }),
   });
   await supervisor.start();
 

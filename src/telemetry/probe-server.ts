@@ -5,8 +5,11 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../runtime/spawn-worker.js';
 import type { ProbeStateMessage, ProbeWorkerMessage, ProbeWorkerSettings } from './probe-worker.js';
 
-/** `{ ready: true }` or why not, e.g. `{ ready: false, reason: 'informer rollouts not synced' }`. */
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/**
+ * `{ ready: true }` (with an optional detail for the body, e.g. the Mapping apiVersion in use) or
+ * why not, e.g. `{ ready: false, reason: 'informer rollouts not synced' }`.
+ */
+export type Readiness = { ready: true; detail?: string } | { ready: false; reason: string };
 
 export interface ProbeServerOptions {
   /** Interface to bind (e.g. `127.0.0.1`); empty means every interface. */
@@ -45,7 +48,7 @@ function stateOf(options: ProbeServerOptions): ProbeStateMessage {
     healthy: health.ready,
     healthReason: health.ready ? '' : health.reason,
     ready: ready.ready,
-    readyReason: ready.ready ? '' : ready.reason,
+    readyReason: ready.ready ? ready.detail ?? '' : ready.reason,
   };
 }
 

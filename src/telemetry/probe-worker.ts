@@ -13,6 +13,7 @@ export interface ProbeWorkerSettings {
 
 /** Main thread → worker: the controller's state now, or stop. */
 export type ProbeStateMessage =
+  /** `readyReason`: why not ready, or a detail of the ready state (may be empty). */
   | { kind: 'state'; healthy: boolean; healthReason: string; ready: boolean; readyReason: string }
   | { kind: 'stop' };
 
@@ -47,7 +48,8 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   if (path === '/readyz') {
     const [status, body] = health();
     if (status !== 200) return send(res, status, body);
-    return state.ready ? send(res, 200, 'ok\n') : send(res, 503, `${state.readyReason}\n`);
+    if (!state.ready) return send(res, 503, `${state.readyReason}\n`);
+    return send(res, 200, state.readyReason === '' ? 'ok\n' : `ok: ${state.readyReason}\n`);
   }
   send(res, 404, 'not found\n');
 }

@@ -98,7 +98,10 @@ describe.each(CASES)('$name', (c) => {
     await controller?.stop();
   });
 
-  test('the controller says which Mapping apiVersion it chose', () => {
+  test('the controller says which Mapping apiVersion it chose, in its log and /readyz', async () => {
+    const ready = await fetch(`${await controller.probesUrl()}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toBe(`ok: Mapping apiVersion ${c.chosen}\n`);
     const lines = controller.logs.flatMap((line) => { try { return [JSON.parse(line) as Obj]; } catch { return []; } });
     expect(lines.filter((l) => l.msg === 'Mapping apiVersion chosen').map((l) => l.apiVersion)).toEqual([c.chosen]);
     expect(lines.find((l) => l.msg === 'caches synced, starting workers')?.mappingApi).toEqual({ apiVersion: c.chosen, setting: c.setting });

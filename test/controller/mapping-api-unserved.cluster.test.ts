@@ -40,6 +40,7 @@ test('ready, although the Mapping informer can never start', async () => {
     return response.status === 200 ? response : undefined;
   }, { timeoutMs: 30_000, description: '/readyz 200' });
   expect(ready.status).toBe(200);
+  expect(await ready.text()).toMatch(/^ok: Mapping apiVersion not chosen \(.*v9.*\)\n$/);
 });
 
 test('a Rollout without traffic routing is reconciled: Healthy, then a new revision rolls out', async () => {

@@ -45,6 +45,9 @@ describe('probe server (worker thread)', () => {
     const after = await get('/readyz');
     expect(after.status).toBe(200);
     expect(await after.text()).toBe('ok\n');
+    readiness = { ready: true, detail: 'Mapping apiVersion getambassador.io/v2' };
+    await settle();
+    expect(await (await get('/readyz')).text()).toBe('ok: Mapping apiVersion getambassador.io/v2\n');
   });
 
   test('a failing or throwing liveness check makes /healthz 503 with its reason', async () => {
