@@ -4,15 +4,20 @@
 # `npm run test:unit` (--unit) runs only the tests that need nothing but Node.
 # `npm run test:compat` (--compat) is the compatibility leg on Kubernetes 1.35: the controller
 # scenarios, analysis end to end, the CLI and a full canary with promote and abort.
+# A full `npm test` (no arguments) also runs the Emissary 4 leg: the Mapping tests again on a
+# second cluster with Emissary 4's CRDs (v3alpha1 only, no conversion webhook).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unit_only=false
+compat=false
 jest_args=()
+explicit_args=$#
 for arg in "$@"; do
   case "$arg" in
     --unit) unit_only=true ;;
     --compat)
       export KANARY_KUBERNETES_VERSION=1.35
+      compat=true
       jest_args+=(--selectProjects cluster --testPathPatterns 'test/(controller|analysis-e2e|cli)/')
       ;;
     *) jest_args+=("$arg") ;;
@@ -34,11 +39,29 @@ fi
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 status=0
-NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --maxWorkers=2 \
-  --json --outputFile="$results" "${jest_args[@]}" || status=$?
-node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
-' "$results" || status=1
+passed=0
+failed=0
+total=0
+# run_jest ARGS...: one jest run; adds its counts to the totals.
+run_jest() {
+  local code=0 counts
+  NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --maxWorkers=2 \
+    --json --outputFile="$results" "$@" || code=$?
+  counts=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`${r.numPassedTests} ${r.numFailedTests} ${r.numTotalTests}`);
+  ' "$results") || { status=1; return; }
+  read -r p f t <<<"$counts"
+  passed=$((passed + p)); failed=$((failed + f)); total=$((total + t))
+  [ "$code" -eq 0 ] || status=$code
+}
+
+run_jest "${jest_args[@]}"
+if [ "$unit_only" = false ] && [ "$compat" = false ] && [ "$explicit_args" -eq 0 ] && [ -z "${KANARY_TEST_KUBECONFIG:-}" ]; then
+  echo "==> Emissary 4 leg: the Mapping tests on a cluster with Emissary 4's CRDs"
+  KANARY_TEST_EMISSARY=4 run_jest --selectProjects cluster \
+    --testPathPatterns 'test/controller/(emissary-mappings|mapping-api-)|test/traffic/'
+fi
+echo "$passed passed, $failed failed"
+if [ "$total" -eq 0 ]; then echo "no test ran" >&2; status=1; fi
 exit "$status"

@@ -88,7 +88,9 @@ export default async function globalSetup() {
   let cluster;
   try {
     const binDir = kubernetesBinDir(process.env, homedir());
-    cluster = await startCluster({ dir, binDir, etcdBinDir: etcdBinDir(process.env, homedir()), repoRoot: root });
+    // KANARY_TEST_EMISSARY=4 installs Emissary 4's CRDs (v3alpha1 only) instead of Emissary 3's.
+    const emissary = process.env.KANARY_TEST_EMISSARY === '4' ? 4 : 3;
+    cluster = await startCluster({ dir, binDir, etcdBinDir: etcdBinDir(process.env, homedir()), repoRoot: root, emissary });
     // The tests run kubectl of the cluster's own version.
     process.env.PATH = `${binDir}:${process.env.PATH ?? ''}`;
   } catch (error) {
@@ -96,7 +98,7 @@ export default async function globalSetup() {
     throw error;
   }
   for (const warning of cluster.warnings) console.warn(`cluster tests: ${warning}`);
-  console.log(`\nlocal cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+  console.log(`\nlocal cluster (Emissary ${process.env.KANARY_TEST_EMISSARY === '4' ? 4 : 3} CRDs) ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
   process.env.KANARY_TEST_KUBECONFIG = cluster.kubeconfig;
   process.env.KANARY_TEST_CLUSTER_DIR = dir;
 }

@@ -1,12 +1,14 @@
 // The Ambassador router against the real local API server with Emissary's Mapping CRD, in both
 // apiVersions. The router reads from a MappingCache; here the cache is a snapshot of the live
 // Mappings taken right before each call (what a synced informer holds), or deliberately stale.
+// Each apiVersion runs where the cluster serves it (Emissary 3 CRDs: both; Emissary 4: v3alpha1).
 import { AMBASSADOR_GROUP } from '../../src/api/labels.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import { ConflictError } from '../../src/kube/errors.js';
 import type { MappingObject } from '../../src/traffic/ambassador-mapping.js';
 import { AmbassadorTrafficRouter, type MappingCache } from '../../src/traffic/ambassador.js';
 import { TrafficRoutingError } from '../../src/traffic/traffic-router.js';
+import { autoMappingVersion, servedMappingVersions } from '../controller/served-mapping-versions.js';
 import { createKubeFixture, createTestRollout, deleteKubeFixture, type KubeFixture } from '../kube/kube-fixture.js';
 
 const NOW_MS = Date.parse('2026-11-27T10:00:00.000Z');
@@ -61,10 +63,12 @@ async function createBase(apiVersion: string, name: string, spec: Record<string,
   });
 }
 
-describe.each([
+const VERSION_CASES: Array<[string, string, Record<string, unknown>]> = [
   ['getambassador.io/v2', 'ro-v2', { prefix: '/v2/', host: 'shop.example.com', service: 'http://ro-v2-stable.SHOPNS:80', timeout_ms: 3000, precedence: 3 }],
   ['getambassador.io/v3alpha1', 'ro-v3', { prefix: '/v3/', hostname: 'shop.example.com', service: 'ro-v3-stable:8080', rewrite: '/', ambassador_id: ['edge'] }],
-])('%s', (apiVersion, name, baseSpecTemplate) => {
+];
+
+describe.each(VERSION_CASES.filter(([apiVersion]) => servedMappingVersions().includes(apiVersion)))('%s', (apiVersion, name, baseSpecTemplate) => {
   let rollout: Rollout;
   const canaryName = `${name}-canary`;
   const names = [name, canaryName];
@@ -154,7 +158,7 @@ describe.each([
 });
 
 describe('foreign and invalid Mappings', () => {
-  const apiVersion = 'getambassador.io/v2';
+  const apiVersion = autoMappingVersion();
   let rollout: Rollout;
 
   beforeAll(async () => {
