@@ -28,11 +28,7 @@ export default {
       ...shared,
       displayName: 'cluster',
       testMatch: ['<rootDir>/test/**/*.cluster.test.ts'],
-      // KNOWN REGRESSION, out of `npm test` until fixed (see the closing note of stop 13): through the
-      // fault proxy, every informer's watch starts failing with "socket hang up" after about a dozen
-      // cuts in about half the runs, and the rollout stalls. Run it alone with
-      // `npx jest test/reliability/api-faults --selectProjects cluster --testPathIgnorePatterns=/node_modules/`.
-      testPathIgnorePatterns: ['/node_modules/', '/test/reliability/api-faults\\.cluster\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/'],
       globalSetup: '<rootDir>/test/harness/global-setup.mjs',
       globalTeardown: '<rootDir>/test/harness/global-teardown.mjs',
     },

@@ -6,8 +6,8 @@
 import { INVALID_SPEC_RECHECK_MS } from '../core/snapshot.js';
 import { planCanary } from '../core/plan-canary.js';
 import { rolloutSchema, type Rollout, type RolloutStatus } from '../api/rollout.js';
-import { checkRolloutSemantics } from '../api/validate-rollout.js';
-import { problemsFromZod } from '../api/problems.js';
+import { checkRolloutSemantics, validateRollout } from '../api/validate-rollout.js';
+import type { Problem } from '../api/problems.js';
 import type { KubeClients } from '../kube/clients.js';
 import type { JsonObject } from '../kube/merge-patch.js';
 import { patchRolloutStatus } from '../kube/rollout-status.js';
@@ -79,13 +79,15 @@ async function reconcileUnparseable(deps: RolloutReconciler, raw: KubeObject, pr
   return { requeueAfterMs: INVALID_SPEC_RECHECK_MS };
 }
 
+/**
+ * The Rollout when it satisfies the schema, with its semantic problems (the plan reports them);
+ * else every schema and semantic problem at once, as `kanary lint` lists them.
+ */
 function parseRollout(raw: KubeObject): { rollout?: Rollout; problems: string[] } {
+  const text = (problems: Problem[]) => problems.map((p) => `${p.path}: ${p.message}`);
   const parsed = rolloutSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { problems: problemsFromZod(parsed.error, rolloutSchema).map((p) => `${p.path}: ${p.message}`) };
-  }
-  const semantic = checkRolloutSemantics(parsed.data, raw).map((p) => `${p.path}: ${p.message}`);
-  return { rollout: parsed.data, problems: semantic };
+  if (!parsed.success) return { problems: text(validateRollout(raw).problems) };
+  return { rollout: parsed.data, problems: text(checkRolloutSemantics(parsed.data, raw)) };
 }
 
 function recordMetrics(deps: RolloutReconciler, rollout: Rollout, status: RolloutStatus): void {

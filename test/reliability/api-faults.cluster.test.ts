@@ -53,12 +53,12 @@ test('canaries with analysis complete through injected 409/500/lost responses an
     await setImage(ns.name, image);
     await waitFor(() => healthyOn(image), { timeoutMs: 120_000, description: `Healthy on ${image} through faults ${JSON.stringify(proxy.faults)}` }).catch(async (error: unknown) => {
       // What the controller saw and did last, to tell a stuck rollout from a slow one.
-      console.error(`not Healthy on ${image}; status ${JSON.stringify((await view.rollout()).status)}\nlast controller log lines:\n${controller?.logs.slice(-40).join('\n')}`);
+      console.error(`not Healthy on ${image}; status ${JSON.stringify((await view.rollout()).status)}\nproxy upstream errors ${JSON.stringify(proxy.upstreamErrors())}\nlast controller log lines:\n${controller?.logs.slice(-40).join('\n')}`);
       throw error;
     });
   }
   await invariants.stop();
-  console.log(`api-faults: ${proxy.forwarded()} requests forwarded, faults ${JSON.stringify(proxy.faults)}`);
+  console.log(`api-faults: ${proxy.forwarded()} requests forwarded, faults ${JSON.stringify(proxy.faults)}, upstream errors ${JSON.stringify(proxy.upstreamErrors())}`);
   expect(invariants.violations).toEqual([]);
   expect(controller.exited()).toBe(false);
   expect(proxy.faults.conflict + proxy.faults.internal + proxy.faults.lostResponse).toBeGreaterThan(3);

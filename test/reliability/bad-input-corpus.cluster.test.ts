@@ -82,6 +82,8 @@ const INVALID: BadCase[] = [
   ['Service selecting other labels', (ro: Obj) => { canary(ro).stableService = 'other-selector'; }, /other-selector/],
   ['pause duration 1x5', step({ pause: { duration: '1x5' } }), /duration/],
   ['trafficRouting without ambassador', (ro: Obj) => { canary(ro).trafficRouting = {}; }, /ambassador/],
+  // The schema problem does not hide the step problem: both at once, as `kanary lint` shows them.
+  ['a schema problem and a step problem together', (ro: Obj) => { canary(ro).maxSurge = 'lots'; canary(ro).steps = [{ setWeight: 20, pause: {} }]; }, /maxSurge[^]*exactly one|exactly one[^]*maxSurge/],
   ['step analysis with an arg without value', step({ analysis: { templates: [{ templateName: 'good-template' }], args: [{ name: 'x' }] } }), /./],
 ].map(([name, mutate, message]) => ({ name: name as string, mutate: mutate as Mutation, outcome: 'invalid' as const, message: message as RegExp }));
 

@@ -26,6 +26,8 @@ export interface FaultProxy {
   readonly url: string;
   readonly faults: Record<FaultKind, number>;
   readonly forwarded: () => number;
+  /** Errors of requests to the API server (not the injected faults), counted by code and message. */
+  readonly upstreamErrors: () => Record<string, number>;
   /** Writes a kubeconfig for the proxy to `path` (no credentials: the proxy adds them). */
   writeKubeconfig(path: string): void;
   close(): Promise<void>;
@@ -63,14 +65,27 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const faults: Record<FaultKind, number> = { conflict: 0, internal: 0, lostResponse: 0, watchCut: 0 };
   let forwarded = 0;
+  const upstreamErrors: Record<string, number> = {};
+  const noteError = (kind: string) => (error: NodeJS.ErrnoException) => {
+    const key = `${kind}: ${error.code ?? ''} ${error.message}`;
+    upstreamErrors[key] = (upstreamErrors[key] ?? 0) + 1;
+  };
 
   const pass = (req: IncomingMessage, res: ServerResponse): void => {
     forwarded += 1;
     const upstream = forward(fwd, req, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
+      // Pass the headers on at once, as the API server sent them: Node would hold them back until
+      // the first body byte, and a quiet watch then cut would reach the client as a connection
+      // closed before any response (a failed start, retried with growing backoff), not as a watch
+      // that ended.
+      res.flushHeaders();
       up.pipe(res);
     });
-    upstream.on('error', () => res.destroy());
+    upstream.on('error', (error) => {
+      if (!res.destroyed) noteError(isWatch(req) ? 'watch' : 'request')(error);
+      res.destroy();
+    });
     res.on('close', () => upstream.destroy());
   };
 
@@ -115,6 +130,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     url,
     faults,
     forwarded: () => forwarded,
+    upstreamErrors: () => ({ ...upstreamErrors }),
     writeKubeconfig(path: string) {
       writeFileSync(path, JSON.stringify({
         apiVersion: 'v1', kind: 'Config', 'current-context': 'proxy',

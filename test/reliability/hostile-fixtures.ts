@@ -5,6 +5,7 @@
  * AnalysisTemplates and Rollouts, and the probes that watch the controller meanwhile (/healthz,
  * its Lease, the other team's step latency). Every server and probe is stopped by its `close()`.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -269,31 +270,60 @@ export interface HealthProbe {
   stop(): Promise<void>;
 }
 
-/** GETs `${url}/healthz` every 100 ms until stop(); each probe has a 5 s deadline. */
+/**
+ * The probe loop of the separate prober process: GETs URL/healthz every 100 ms, one JSON line per
+ * probe ({ms, status} or {ms, error}), until stdin closes. The first probe only warms up the
+ * prober's own HTTP client (its first request loads it) and is not reported.
+ */
+const PROBER = `
+const url = process.argv[1];
+let running = true;
+let warm = false;
+process.stdin.on('end', () => { running = false; }).resume();
+(async () => {
+  while (running) {
+    const started = performance.now();
+    try {
+      const response = await fetch(url + '/healthz', { signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      if (warm) process.stdout.write(JSON.stringify({ ms: performance.now() - started, status: response.status }) + '\\n');
+      warm = true;
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ ms: performance.now() - started, error: String(error.message) }) + '\\n');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+})();
+`;
+
+/**
+ * Probes `${url}/healthz` every 100 ms from a process of its own, as a kubelet would (the test's
+ * own busy event loop does not add to the latencies), until stop(); each probe has a 5 s deadline.
+ */
 export function probeHealth(url: string): HealthProbe {
   const latenciesMs: number[] = [];
   const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
-        await response.arrayBuffer();
-        if (response.status !== 200) failures.push(`${new Date().toISOString()} HTTP ${response.status}`);
-      } catch (error) {
-        failures.push(`${new Date().toISOString()} ${(error as Error).message}`);
-      }
-      latenciesMs.push(performance.now() - started);
-      await sleep(100);
+  const child = spawn(process.execPath, ['-e', PROBER, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const probe = JSON.parse(line) as { ms: number; status?: number; error?: string };
+      latenciesMs.push(probe.ms);
+      if (probe.status !== 200) failures.push(`${new Date().toISOString()} ${probe.error ?? `HTTP ${probe.status}`}`);
     }
-  })();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     latenciesMs,
     failures,
     async stop() {
-      running = false;
-      await loop;
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -48,6 +48,13 @@ const SECRET_ARG = { name: 'token', valueFrom: { secretKeyRef: { name: 'tenant-t
 const MARGIN_MS = 30_000;
 
 type Phase = 'Failed' | 'Error' | 'Inconclusive';
+
+/** The longest measurement of a run (finishedAt - startedAt), 0 without measurements. */
+function longestMeasurementMs(status: Obj): number {
+  const measurements = ((status.metricResults ?? []) as Obj[]).flatMap((r) => (r.measurements ?? []) as Obj[]);
+  const durations = measurements.map((m) => Date.parse(String(m.finishedAt)) - Date.parse(String(m.startedAt))).filter(Number.isFinite);
+  return Math.max(0, ...durations);
+}
 interface HostileCase {
   /** The AnalysisRun's name, or the Rollout's whose step creates the run. */
   name: string;
@@ -393,10 +400,14 @@ test('hostile tenant: every hostile run ends bounded and named, the other team p
     const status = (o.run?.status ?? {}) as Obj;
     const elapsedMs = (o.completedMs ?? 0) - o.createdMs;
     const message = String(status.message);
-    report.push(`${o.c.cls} | ${o.c.name.slice(0, 40)}: ${String(status.phase)} in ${elapsedMs} ms: ${message.slice(0, 220)}`);
+    report.push(`${o.c.cls} | ${o.c.name.slice(0, 40)}: ${String(status.phase)} in ${elapsedMs} ms (longest measurement ${longestMeasurementMs(status)} ms): ${message.slice(0, 220)}`);
     if (!o.c.phases.includes(status.phase as Phase)) problems.push(`${o.c.name}: phase ${String(status.phase)}, expected ${o.c.phases.join(' or ')}`);
     if (!o.c.message.test(message)) problems.push(`${o.c.name}: message ${JSON.stringify(message)} does not match ${String(o.c.message)}`);
     if (elapsedMs > o.c.deadlineMs + MARGIN_MS) problems.push(`${o.c.name}: took ${elapsedMs} ms, deadline ${o.c.deadlineMs} ms + margin ${MARGIN_MS} ms`);
+    // Each measurement itself (provider call and condition) ends within the deadline plus 1 s; the
+    // margin above covers only the wait for a worker of the tenant's share.
+    const longest = longestMeasurementMs(status);
+    if (longest > o.c.deadlineMs + 1_000) problems.push(`${o.c.name}: a measurement took ${longest} ms, deadline ${o.c.deadlineMs} ms + 1 s`);
     const leaked = leakedForms(JSON.stringify(status), SECRET);
     if (leaked.length > 0) problems.push(`${o.c.name}: status holds the secret as ${leaked.join(', ')}`);
   }
