@@ -149,7 +149,22 @@ class RulePolicy implements EgressPolicy {
     if (builtIn !== undefined && !unlocked) {
       return { allowed: false, reason: `"${hostname}" is a cloud metadata name, denied by default (${HOW_TO_ALLOW} ${hostname})` };
     }
-    return { allowed: true };
+    return this.checkServiceNamespace(hostname, namespace);
+  }
+
+  /**
+   * A Service DNS name (`NAME.NS.svc`, `NAME.NS.svc.cluster.local`) of another namespace is refused
+   * by name, before any lookup, unless an operator hostname rule allows it: whatever address it
+   * resolves to, it names a destination outside the tenant's namespace.
+   */
+  private checkServiceNamespace(hostname: string, namespace: string): EgressDecision {
+    const other = /^[^.]+(?:\.[^.]+)*?\.([^.]+)\.svc(?:\.cluster\.local)?$/.exec(hostname)?.[1];
+    if (other === undefined || other === namespace) return { allowed: true };
+    if (this.allow.some((r) => r.kind === 'host' && hostMatches(r.pattern, hostname, namespace))) return { allowed: true };
+    return {
+      allowed: false,
+      reason: `"${hostname}" is a Service of namespace ${other}; analysis in namespace ${namespace} may reach only its own namespace's Services (${HOW_TO_ALLOW} ${hostname})`,
+    };
   }
 
   check(target: EgressTarget): EgressDecision {

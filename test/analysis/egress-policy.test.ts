@@ -30,6 +30,9 @@ describe('egress decisions', () => {
     ['own-namespace Service', {}, 'api.team-a.svc', '10.96.0.10', 80, true],
     ['own-namespace Service, long form', {}, 'api.team-a.svc.cluster.local', '10.96.0.10', 80, true],
     ['another namespace', {}, 'api.team-b.svc', '10.96.0.11', 80, false],
+    ['another namespace, even inside an allowed CIDR', { allow: ['10.0.0.0/8'] }, 'api.team-b.svc.cluster.local', '10.96.0.11', 80, false],
+    ['another namespace named by an operator rule', { allow: ['*.shared.svc'] }, 'api.shared.svc', '10.96.0.11', 80, true],
+    ['a port-named Service of its own namespace', {}, 'http.api.team-a.svc', '10.96.0.10', 80, true],
     ['a public host by default', {}, 'example.com', '93.184.216.34', 443, false],
     ['loopback by default', {}, '127.0.0.1', '127.0.0.1', 8080, false],
     ['loopback when allowed', { allow: ['127.0.0.0/8'] }, '127.0.0.7', '127.0.0.7', 8080, true],
@@ -85,6 +88,11 @@ describe('the guarded lookup checks the resolved address, not the name', () => {
     const { error, addresses } = await lookupAll(['169.254.169.254', '127.0.0.2'], 'evil.example.com');
     expect(error).toBeNull();
     expect(addresses).toEqual([{ address: '127.0.0.2', family: 4 }]);
+  });
+
+  test("another namespace's Service name is refused before it is resolved, naming both namespaces", async () => {
+    const { error } = await lookupAll(['127.0.0.3'], 'web.team-b.svc.cluster.local');
+    expect(error?.message).toContain('"web.team-b.svc.cluster.local" is a Service of namespace team-b; analysis in namespace team-a may reach only its own namespace\'s Services (allow it with --analysis-egress-allow web.team-b.svc.cluster.local)');
   });
 
   test('a cloud metadata name is refused before it is resolved', async () => {
