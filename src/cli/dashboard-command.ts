@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { DashboardServer } from '../dashboard/dashboard-server.js';
 import { DashboardWatch } from '../dashboard/dashboard-watch.js';
+import { servedMappingReadVersion } from '../traffic/mapping-read-version.js';
 import { findAssetsDir } from '../dashboard/assets-dir.js';
 import { createIntentRunner } from '../dashboard/intent-action.js';
 import { LOOPBACK_HOSTS } from '../dashboard/request-guard.js';
@@ -93,7 +94,9 @@ export const dashboardCommand: Command = {
     if (!assetsDir) throw new UserError('dashboard: the UI bundle (dist/dashboard-ui) is missing; run `npm run build`');
     const readOnly = values['read-only'] === true;
     const clock = createSystemClock();
-    const watch = new DashboardWatch({ kubeConfig: kc, namespaces, clock });
+    // Mappings in the version this cluster serves (Emissary 4 serves no v2); none when the CRD is missing.
+    const mappingVersion = await servedMappingReadVersion(kc).catch(() => undefined);
+    const watch = new DashboardWatch({ kubeConfig: kc, namespaces, clock, mappingVersion });
     const server = new DashboardServer({
       source: watch, runIntent: createIntentRunner(flags, io.env), readOnly, assetsDir, clock,
       scopeLabel: `${kc.getCurrentContext()} · ${all ? 'all namespaces' : namespaces.join(', ')}`,

@@ -118,7 +118,10 @@ export const getCommand: Command = {
       io.stdout(screenOf(state, screen, { name: args.name, namespace }));
       return 0;
     }
-    const mappingVersion = baseMappingNames(state.rollout).length > 0 ? mappingApiVersion(state.rollout).split('/')[1] : undefined;
+    // Mappings in a version the cluster serves (any holds the same objects), else the Rollout's own.
+    const routed = baseMappingNames(state.rollout).length > 0;
+    const served = routed ? await (await import('../traffic/mapping-read-version.js')).servedMappingReadVersion(kc).catch(() => undefined) : undefined;
+    const mappingVersion = routed ? served ?? mappingApiVersion(state.rollout).split('/')[1] : undefined;
     return watchRollout({ kc, io, args, namespace, screen, mappingVersion });
   },
 };

@@ -44,6 +44,7 @@ export interface DashboardWatchOptions {
   kubeConfig: k8s.KubeConfig;
   /** Namespaces to watch; `undefined` in the list means all namespaces. */
   namespaces: readonly (string | undefined)[];
+  /** The version Mappings are read in (`v2`, `v3alpha1`); none watched when undefined. */
   mappingVersion?: string;
   clock: Clock;
 }
@@ -56,16 +57,17 @@ interface Tracked {
   error?: unknown;
 }
 
-function targets(namespace: string | undefined, mappingVersion: string): { kind: Kind; resource: ResourceRef; labelSelector?: string }[] {
+function targets(namespace: string | undefined, mappingVersion: string | undefined): { kind: Kind; resource: ResourceRef; labelSelector?: string }[] {
   const kanary = (plural: string) => ({ group: KANARY_GROUP, version: KANARY_VERSION, plural, namespace });
-  return [
+  const all: { kind: Kind; resource: ResourceRef; labelSelector?: string }[] = [
     { kind: 'rollouts', resource: kanary(ROLLOUT_PLURAL) },
     { kind: 'replicaSets', resource: { group: 'apps', version: 'v1', plural: 'replicasets', namespace }, labelSelector: TREE_SELECTORS.replicaSets },
     { kind: 'pods', resource: { group: '', version: 'v1', plural: 'pods', namespace }, labelSelector: TREE_SELECTORS.pods },
     { kind: 'analysisRuns', resource: kanary(ANALYSIS_RUN_PLURAL) },
     // Every Mapping, not only Kanary's canary copies: the page shows the stable (base) one too.
-    { kind: 'mappings', resource: { group: AMBASSADOR_GROUP, version: mappingVersion, plural: MAPPING_PLURAL, namespace } },
+    { kind: 'mappings', resource: { group: AMBASSADOR_GROUP, version: mappingVersion ?? '', plural: MAPPING_PLURAL, namespace } },
   ];
+  return mappingVersion === undefined ? all.filter((t) => t.kind !== 'mappings') : all;
 }
 
 function statusCode(error: unknown): number | undefined {
@@ -88,7 +90,7 @@ export class DashboardWatch implements DashboardSource {
     const logger = createSilentLogger();
     this.supervisor = new InformerSupervisor({ clock: options.clock, logger, backoff: { baseMs: 250, maxMs: 5_000 } });
     for (const namespace of options.namespaces) {
-      for (const target of targets(namespace, options.mappingVersion ?? 'v2')) {
+      for (const target of targets(namespace, options.mappingVersion)) {
         const informer = new ResourceInformer<k8s.KubernetesObject>({
           kubeConfig: options.kubeConfig, resource: target.resource, labelSelector: target.labelSelector, logger,
         });
