@@ -4,8 +4,10 @@
 // (every problem at once); a field of the wrong shape is left to the schema's problem.
 import { createConditionEnvironment, compileCondition } from '../analysis/cel-condition.js';
 import { findArgReferences } from '../analysis/args.js';
+import { z } from 'zod';
 import {
   analysisTemplateSchema,
+  analysisTemplateSpecSchema,
   clusterAnalysisTemplateSchema,
   type AnalysisTemplate,
   type ClusterAnalysisTemplate,
@@ -96,6 +98,18 @@ export function templateSemanticProblems(raw: unknown): Problem[] {
     const conditions = conditionProblems(env, metric, index, args ?? []);
     return args === undefined ? conditions : [...conditions, ...undeclaredArgProblems(metric, index, args)];
   });
+}
+
+const templateSpecOnlySchema = z.object({ spec: analysisTemplateSpecSchema });
+
+/**
+ * The schema problems of a template's spec (paths from `spec.`): unknown fields, Argo Rollouts
+ * fields Kanary does not implement, wrong types. The controller reports them on every Rollout that
+ * references the template; its CEL and argument checks are the AnalysisRun's to report.
+ */
+export function templateSpecProblems(spec: unknown): Problem[] {
+  const parsed = templateSpecOnlySchema.safeParse({ spec }, { reportInput: true });
+  return parsed.success ? [] : problemsFromZod(parsed.error, templateSpecOnlySchema);
 }
 
 /** Parses an AnalysisTemplate or ClusterAnalysisTemplate document and reports every problem. */

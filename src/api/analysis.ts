@@ -1,5 +1,8 @@
 // Schemas and types for AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun (SPEC §4).
-// Field names follow Argo Rollouts so templates migrate by changing apiVersion only.
+// Field names follow Argo Rollouts so templates migrate by changing apiVersion only. Spec objects
+// are strict: a field Kanary does not implement is a problem (named, with a hint for Argo fields:
+// argo-fields.ts), never dropped; the CRDs keep such fields so that the controller sees them.
+// Status objects, written by the controller, are not strict.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { ANALYSIS_PHASES, type AnalysisPhase } from './reasons.js';
@@ -16,40 +19,40 @@ const nonNegativeInt = z.number().int().min(0);
 /** A limit where -1 disables the check (as in Argo Rollouts). */
 const limitInt = z.number().int().min(-1);
 
-export const secretKeyRefSchema = z.object({
+export const secretKeyRefSchema = z.strictObject({
   name: z.string().min(1),
   key: z.string().min(1),
 });
 export type SecretKeyRef = z.infer<typeof secretKeyRefSchema>;
 
 /** Template-side argument: a default `value`, a Secret reference, or nothing (must be supplied). */
-export const argumentSchema = z.object({
+export const argumentSchema = z.strictObject({
   name: z.string().min(1),
   value: z.string().optional(),
-  valueFrom: z.object({ secretKeyRef: secretKeyRefSchema }).optional(),
+  valueFrom: z.strictObject({ secretKeyRef: secretKeyRefSchema }).optional(),
 });
 export type Argument = z.infer<typeof argumentSchema>;
 
 /** Rollout-side argument (step analysis / background analysis `args[]`). */
-export const analysisRunArgumentSchema = z.object({
+export const analysisRunArgumentSchema = z.strictObject({
   name: z.string().min(1),
   value: z.string().optional(),
   valueFrom: z
-    .object({
+    .strictObject({
       podTemplateHashValue: z.enum(['Stable', 'Latest']).optional(),
-      fieldRef: z.object({ fieldPath: z.string().min(1) }).optional(),
+      fieldRef: z.strictObject({ fieldPath: z.string().min(1) }).optional(),
     })
     .optional(),
 });
 export type AnalysisRunArgument = z.infer<typeof analysisRunArgumentSchema>;
 
-export const headerSchema = z.object({
+export const headerSchema = z.strictObject({
   key: z.string().min(1),
   value: z.string(),
 });
 export type Header = z.infer<typeof headerSchema>;
 
-export const prometheusProviderSchema = z.object({
+export const prometheusProviderSchema = z.strictObject({
   /** Prometheus base URL; falls back to the controller's default address when absent. */
   address: z.string().optional(),
   /** Required, except in a metric with a `judge` block (its queries are in `judge.counts`). */
@@ -60,7 +63,7 @@ export const prometheusProviderSchema = z.object({
 });
 export type PrometheusProvider = z.infer<typeof prometheusProviderSchema>;
 
-export const webProviderSchema = z.object({
+export const webProviderSchema = z.strictObject({
   url: z.string().min(1),
   method: z.enum(['GET', 'POST', 'PUT']).default('GET'),
   headers: z.array(headerSchema).default([]),
@@ -73,7 +76,7 @@ export const webProviderSchema = z.object({
 export type WebProvider = z.infer<typeof webProviderSchema>;
 
 export const metricProviderSchema = z
-  .object({
+  .strictObject({
     prometheus: prometheusProviderSchema.optional(),
     web: webProviderSchema.optional(),
   })
@@ -94,7 +97,7 @@ const openProbability = z.number().gt(0, { message: 'must be between 0 and 1 (ex
  * `counters: increase` reads each query's value as the interval's increase.
  */
 export const judgeCountsSchema = z
-  .object({
+  .strictObject({
     canaryRequests: z.string().min(1).optional(),
     canaryErrors: z.string().min(1).optional(),
     baselineRequests: z.string().min(1).optional(),
@@ -126,7 +129,7 @@ export type JudgeCounts = z.infer<typeof judgeCountsSchema>;
  * baseline error rates by an anytime-valid sequential test, one step per measurement interval.
  * The metric's `count` bounds the intervals: undecided by then is inconclusive.
  */
-export const judgeSchema = z.object({
+export const judgeSchema = z.strictObject({
   alpha: openProbability.default(0.01),
   tolerance: z.number().min(1, { message: 'must be a ratio of at least 1 (1.1 tolerates 10% more errors than stable)' }).finite().default(1.1),
   badRatio: positiveFinite.optional(),
@@ -141,7 +144,7 @@ export const judgeSchema = z.object({
 });
 export type JudgeSpec = z.infer<typeof judgeSchema>;
 
-const baseMetricSchema = z.object({
+const baseMetricSchema = z.strictObject({
   name: z.string().min(1),
   interval: durationWithUnitSchema.optional(),
   initialDelay: durationWithUnitSchema.optional(),
@@ -184,7 +187,7 @@ export type Metric = z.infer<typeof metricSchema>;
 export type MetricInput = z.input<typeof metricSchema>;
 
 /** `metricName` is a metric name or an anchored regular expression such as `.*`. */
-export const dryRunSchema = z.object({ metricName: z.string().min(1) });
+export const dryRunSchema = z.strictObject({ metricName: z.string().min(1) });
 export type DryRun = z.infer<typeof dryRunSchema>;
 
 export const objectMetaSchema = z.looseObject({
@@ -203,7 +206,7 @@ function uniqueMetricNames(metrics: { name: string }[]): boolean {
   return new Set(metrics.map((m) => m.name)).size === metrics.length;
 }
 
-export const analysisTemplateSpecSchema = z.object({
+export const analysisTemplateSpecSchema = z.strictObject({
   args: z.array(argumentSchema).default([]),
   metrics: z
     .array(metricSchema)
@@ -346,7 +349,7 @@ export const analysisRunStatusSchema = z.object({
 });
 export type AnalysisRunStatus = z.infer<typeof analysisRunStatusSchema>;
 
-export const analysisRunSpecSchema = z.object({
+export const analysisRunSpecSchema = z.strictObject({
   metrics: z
     .array(metricSchema)
     .min(1)

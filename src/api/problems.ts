@@ -1,5 +1,6 @@
 /** Turns zod issues into one readable sentence each, with a Kubernetes-style field path. */
 import type { z } from 'zod';
+import { describeArgoField, findArgoFieldHint } from './argo-fields.js';
 
 export interface Problem {
   /** e.g. `spec.strategy.canary.steps[2].setWeight`; empty for the document itself. */
@@ -177,13 +178,19 @@ export function knownFieldsAt(schema: unknown, path: readonly Segment[]): string
 function unknownFieldProblems(issue: z.core.$ZodIssueUnrecognizedKeys, schema: unknown): Problem[] {
   const known = knownFieldsAt(schema, issue.path);
   return issue.keys.map((key) => {
+    const path = formatPath([...issue.path, key]);
+    const argo = findArgoFieldHint(path);
+    if (argo) return { path, message: describeArgoField(argo) };
     const hint = suggestField(key, known);
     const tail = hint ? ` (did you mean "${hint}"?)` : known.length > 0 ? ` (known fields: ${known.join(', ')})` : '';
-    return { path: formatPath([...issue.path, key]), message: `unknown field${tail}.` };
+    return { path, message: `unknown field${tail}.` };
   });
 }
 
-/** Readable problems for a failed safeParse; `schema` lets unknown fields suggest the right name. */
+/**
+ * Readable problems for a failed safeParse; `schema` lets unknown fields suggest the right name.
+ * An Argo Rollouts field Kanary does not implement is named as such, with what to use instead.
+ */
 export function problemsFromZod(error: z.ZodError, schema?: unknown): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     if (issue.code === 'unrecognized_keys') return unknownFieldProblems(issue, schema);

@@ -124,7 +124,7 @@ describe('malformed fields', () => {
       `doc1 ${CANARY}.steps[4].setWeight: must be at most 100, got 150.`,
       `doc1 ${CANARY}.steps[5].analysis.templates[0].templateName: must be a string, not 5.`,
       `doc1 ${CANARY}.steps[5].analysis.args: must be a list, not the string "nope".`,
-      `doc1 ${CANARY}.steps[6].setHeaderRoute: unknown field (known fields: setWeight, pause, setCanaryScale, analysis).`,
+      `doc1 ${CANARY}.steps[6].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).`,
       `doc1 ${CANARY}.analysis.templates: must be a list, not the string "rate".`,
       `doc1 ${CANARY}.analysis.startingStep: must be a number, not the string "many".`,
     ]);

@@ -105,15 +105,16 @@ describe('kanary migrate on a GitOps corpus', () => {
     const rollout = join(work, 'apps/api/rollout.yaml');
     const lines = run.out.split('\n');
     expect(lines).toEqual(expect.arrayContaining([
-      `${rollout}:${positionOf('apps/api/rollout.yaml', 'nginx:')}: Rollout/api spec.strategy.canary.trafficRouting.nginx: unknown field (known fields: ambassador).`,
+      `${rollout}:${positionOf('apps/api/rollout.yaml', 'nginx:')}: Rollout/api spec.strategy.canary.trafficRouting.nginx: Argo Rollouts field not supported by Kanary; use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary.`,
       `${rollout}:${positionOf('apps/api/rollout.yaml', 'trafficRouting:')}: Rollout/api spec.strategy.canary.trafficRouting.ambassador: is required.`,
-      `${rollout}:${positionOf('apps/api/rollout.yaml', 'setHeaderRoute:')}: Rollout/api spec.strategy.canary.steps[1].setHeaderRoute: unknown field (known fields: setWeight, pause, setCanaryScale, analysis).`,
+      `${rollout}:${positionOf('apps/api/rollout.yaml', 'setHeaderRoute:')}: Rollout/api spec.strategy.canary.steps[1].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).`,
       `${join(work, 'apps/api/analysis.yaml')}:${positionOf('apps/api/analysis.yaml', 'provider:')}: AnalysisTemplate/api-errors spec.metrics[0].provider: provider must set exactly one of: prometheus, web.`,
+      `${join(work, 'apps/api/analysis.yaml')}:${positionOf('apps/api/analysis.yaml', 'datadog:')}: AnalysisTemplate/api-errors spec.metrics[0].provider.datadog: Argo Rollouts field not supported by Kanary; use provider.prometheus or provider.web.`,
     ]));
-    expect(lines.find((l) => l.includes('canaryMetadata'))).toMatch(new RegExp(`^${rollout}:${positionOf('apps/api/rollout.yaml', 'canaryMetadata:')}: Rollout/api spec.strategy.canary.canaryMetadata: unknown field`));
+    expect(lines.find((l) => l.includes('canaryMetadata'))).toMatch(new RegExp(`^${rollout}:${positionOf('apps/api/rollout.yaml', 'canaryMetadata:')}: Rollout/api spec.strategy.canary.canaryMetadata: Argo Rollouts field not supported by Kanary; `));
     // Argo's expr `default(...)` is no CEL: the condition is refused too, on its own line.
     expect(lines.some((l) => l.startsWith(`${join(work, 'apps/api/analysis.yaml')}:${positionOf('apps/api/analysis.yaml', 'successCondition:')}: AnalysisTemplate/api-errors spec.metrics[0].successCondition:`))).toBe(true);
-    expect(run.out).toContain('6 fields Kanary would refuse');
+    expect(run.out).toContain('7 fields Kanary would refuse');
     expect(readFileSync(rollout, 'utf8')).toContain('apiVersion: kanary.dev/v1alpha1\n');
   });
 
@@ -141,7 +142,7 @@ describe('kanary migrate on a GitOps corpus', () => {
     await migrate(join(work, 'apps/api'));
     const again = await migrate(join(work, 'apps/api'));
     expect(again.code).toBe(1);
-    expect(again.out).toContain('spec.strategy.canary.trafficRouting.nginx: unknown field');
+    expect(again.out).toContain('spec.strategy.canary.trafficRouting.nginx: Argo Rollouts field not supported by Kanary');
   });
 
   test('cross-document problems of kanary lint are warnings that name the line', async () => {
@@ -158,7 +159,7 @@ describe('kanary migrate on a GitOps corpus', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.out) as { files: { path: string }[]; findings: { file: string; line: number; path: string; severity: string }[]; refused: number };
     expect(report.files.map((f) => relative(work, f.path)).sort()).toEqual(ARGO_FILES);
-    expect(report.refused).toBe(6);
+    expect(report.refused).toBe(7);
     const nginx = report.findings.find((f) => f.path === 'spec.strategy.canary.trafficRouting.nginx');
     expect(nginx).toMatchObject({ file: join(work, 'apps/api/rollout.yaml'), line: Number(positionOf('apps/api/rollout.yaml', 'nginx:').split(':')[0]), severity: 'refused' });
   });
@@ -176,7 +177,7 @@ describe('kanary migrate --dry-run', () => {
     expect(run.out).toContain('-apiVersion: argoproj.io/v1alpha1\n+apiVersion: kanary.dev/v1alpha1\n');
     expect(run.out).not.toContain('kustomization.yaml');
     expect(run.err).toContain('dry run: would migrate 5 objects in 5 files to kanary.dev/v1alpha1; nothing written.');
-    expect(run.err).toContain('spec.strategy.canary.trafficRouting.nginx: unknown field');
+    expect(run.err).toContain('spec.strategy.canary.trafficRouting.nginx: Argo Rollouts field not supported by Kanary');
 
     const expected = new Map(before);
     for (const [file, text] of before) {

@@ -17,8 +17,7 @@ function judgedMetric(judge: Record<string, unknown> = {}, extra: Partial<Metric
     interval: '1s',
     provider: { prometheus: {} },
     judge: {
-      counts: { canaryRequests: 'a', canaryErrors: 'b', baselineRequests: 'c', baselineErrors: 'd' },
-      counters: 'increase',
+      counts: { canaryRequests: 'a', canaryErrors: 'b', baselineRequests: 'c', baselineErrors: 'd', counters: 'increase' },
       ...judge,
     },
     ...extra,
