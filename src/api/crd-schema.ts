@@ -2,6 +2,8 @@
  * Converts zod 4's JSON Schema (draft 2020-12) into a Kubernetes structural OpenAPI v3 schema that
  * a 1.20 API server accepts: no $ref/$schema, no additionalProperties:false, int-or-string as
  * `x-kubernetes-int-or-string`, loose objects as `x-kubernetes-preserve-unknown-fields`.
+ * keepUnknownFieldsIn marks the user-written part (spec) so that the API server keeps the fields
+ * Kanary does not implement instead of pruning them: the controller then refuses them by name.
  */
 
 export type JsonSchema = { [key: string]: unknown };
@@ -105,6 +107,33 @@ export function toRootSchema(schema: unknown): JsonSchema {
   };
   if (required.length > 0) out.required = required;
   return out;
+}
+
+/**
+ * Every object node with known properties, at any depth, also keeps unknown fields: they are stored
+ * as written, while the known properties stay typed and validated.
+ */
+export function keepUnknownFields(node: JsonSchema): JsonSchema {
+  const out = { ...node };
+  if (isObject(out.properties)) {
+    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, isObject(v) ? keepUnknownFields(v) : v]));
+    if (out.type === 'object') out['x-kubernetes-preserve-unknown-fields'] = true;
+  }
+  if (isObject(out.items)) out.items = keepUnknownFields(out.items);
+  if (isObject(out.additionalProperties)) out.additionalProperties = keepUnknownFields(out.additionalProperties);
+  return out;
+}
+
+/**
+ * keepUnknownFields for one property of the root (`spec`): what users write. Never for `status`
+ * (written by the controller through /status, where an unknown field is a bug to prune) nor for
+ * `metadata` (the API server's own).
+ */
+export function keepUnknownFieldsIn(root: JsonSchema, property: string): JsonSchema {
+  const properties = isObject(root.properties) ? root.properties : {};
+  const node = properties[property];
+  if (!isObject(node)) return root;
+  return { ...root, properties: { ...properties, [property]: keepUnknownFields(node) } };
 }
 
 /** Every node carries a type (or an int-or-string / preserve-unknown marker): the structural rule. */

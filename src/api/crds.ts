@@ -6,7 +6,7 @@ import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { analysisRunSchema, analysisTemplateSchema, clusterAnalysisTemplateSchema } from './analysis.js';
 import type { JsonSchema } from './crd-schema.js';
-import { toRootSchema } from './crd-schema.js';
+import { keepUnknownFieldsIn, toRootSchema } from './crd-schema.js';
 import { KANARY_GROUP, KANARY_VERSION } from './labels.js';
 import { rolloutSchema } from './rollout.js';
 
@@ -58,9 +58,13 @@ function crdInputs(): CrdInput[] {
   ];
 }
 
-/** The OpenAPI v3 structural schema of one kind. */
+/**
+ * The OpenAPI v3 structural schema of one kind. Its spec keeps unknown fields (issue 21: nothing
+ * vanishes): a field Kanary does not implement reaches the controller, which refuses the object
+ * naming it, instead of being pruned by the API server with at most a warning to the client.
+ */
 export function buildOpenApiSchema(schema: z.ZodType): JsonSchema {
-  return toRootSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+  return keepUnknownFieldsIn(toRootSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })), 'spec');
 }
 
 function subresources(input: CrdInput): JsonSchema {
