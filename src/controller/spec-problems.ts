@@ -1,10 +1,13 @@
 /**
  * Problems a schema cannot see because they live in other objects: missing Services, a Service
- * whose selector cannot select the Rollout's pods, missing AnalysisTemplates, and the traffic
+ * whose selector cannot select the Rollout's pods, missing AnalysisTemplates or ones whose spec
+ * Kanary refuses (each field named, e.g. an Argo Rollouts field it does not implement), and the traffic
  * router's own checks (base Mapping missing or weighted, a canary Mapping we do not own).
  * Each is one sentence naming the object; they become the InvalidSpec condition.
  */
+import { templateSpecProblems } from '../api/analysis-validate.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import { formatProblem } from '../api/problems.js';
 import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
 import type { RolloutWorld } from './rollout-world.js';
 
@@ -45,15 +48,17 @@ function templateProblems(rollout: Rollout, world: RolloutWorld): string[] {
     const key = `${ref.clusterScope === true}/${ref.templateName}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (ref.clusterScope) {
-      if (!world.clusterAnalysisTemplates.get(ref.templateName)) {
-        problems.push(`ClusterAnalysisTemplate "${ref.templateName}" not found`);
-      }
-    } else if (!world.analysisTemplates.get(namespace, ref.templateName)) {
-      problems.push(`AnalysisTemplate "${ref.templateName}" not found in namespace "${namespace}"`);
-    }
+    problems.push(...referencedTemplateProblems(world, namespace, ref));
   }
   return problems;
+}
+
+/** A missing template, or each schema problem of a template (an Argo field it does not implement, ...). */
+function referencedTemplateProblems(world: RolloutWorld, namespace: string, ref: AnalysisTemplateRef): string[] {
+  const template = ref.clusterScope ? world.clusterAnalysisTemplates.get(ref.templateName) : world.analysisTemplates.get(namespace, ref.templateName);
+  const label = ref.clusterScope ? `ClusterAnalysisTemplate "${ref.templateName}"` : `AnalysisTemplate "${ref.templateName}"`;
+  if (!template) return [ref.clusterScope ? `${label} not found` : `${label} not found in namespace "${namespace}"`];
+  return templateSpecProblems(template.spec).map((problem) => `${label} ${formatProblem(problem)}`);
 }
 
 export function findSpecProblems(rollout: Rollout, world: RolloutWorld): string[] {
