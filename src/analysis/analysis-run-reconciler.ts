@@ -101,17 +101,17 @@ function compileMetric(engine: ConditionEngine, metric: Metric, args: readonly R
 
 type Evaluated = ConditionOutcome | { ok: true; value: undefined };
 
-function evaluate(condition: CompiledCondition | undefined, variables: ConditionVariables, engine: ConditionEngine): Promise<Evaluated> {
-  return condition === undefined ? Promise.resolve({ ok: true, value: undefined }) : engine.evaluateCondition(condition, variables);
+function evaluate(condition: CompiledCondition | undefined, variables: ConditionVariables, context: RunContext): Promise<Evaluated> {
+  return condition === undefined ? Promise.resolve({ ok: true, value: undefined }) : context.engine.evaluateCondition(condition, variables, context.namespace);
 }
 
 async function phaseFromValue(compiled: CompiledMetric, value: unknown, context: RunContext): Promise<Pick<Measurement, 'phase' | 'message'>> {
   const tooLarge = checkResultSize(value);
   if (tooLarge !== undefined) return { phase: 'Error', message: tooLarge };
   const variables = { ...context.variables, result: toCelValue(value) };
-  const failure = await evaluate(compiled.failure, variables, context.engine);
+  const failure = await evaluate(compiled.failure, variables, context);
   if (!failure.ok) return { phase: 'Error', message: failure.message };
-  const success = await evaluate(compiled.success, variables, context.engine);
+  const success = await evaluate(compiled.success, variables, context);
   if (!success.ok) return { phase: 'Error', message: success.message };
   return { phase: assessMeasurementPhase({ success: success.value, failure: failure.value }) };
 }

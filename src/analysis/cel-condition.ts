@@ -30,7 +30,8 @@ export interface CompiledCondition {
 /** Compiles on the calling thread (parse + type check + budget) and evaluates wherever it likes. */
 export interface ConditionEngine {
   compileCondition(expression: string): ConditionCompileResult;
-  evaluateCondition(condition: CompiledCondition, variables: ConditionVariables): Promise<ConditionOutcome>;
+  /** `tenant` (the run's namespace) shares the evaluator fairly with other tenants. */
+  evaluateCondition(condition: CompiledCondition, variables: ConditionVariables, tenant?: string): Promise<ConditionOutcome>;
 }
 
 interface CelErrorLike {

@@ -14,6 +14,7 @@ import {
 } from './cel-condition.js';
 import { spawnWorker } from '../runtime/spawn-worker.js';
 import { CEL_LIMITS } from './cel-limits.js';
+import { TenantQueue } from './tenant-queue.js';
 import type { CelWorkerMessage, CelWorkerRequest, CelWorkerSettings } from './cel-worker.js';
 
 export interface CelSandboxOptions {
@@ -34,6 +35,7 @@ export interface CelSandboxOptions {
 const STARTUP_TIMEOUT_MS = 60_000;
 
 interface Pending {
+  tenant: string;
   request: CelWorkerRequest;
   resolve: (outcome: ConditionOutcome) => void;
 }
@@ -57,7 +59,8 @@ export class CelSandbox implements ConditionEngine {
   private readonly timeoutSetting: string;
   private readonly maxCost: number;
   private readonly slots: Slot[];
-  private readonly queue: Pending[] = [];
+  /** Waiting evaluations per tenant (namespace), served round-robin. */
+  private readonly queue = new TenantQueue<Pending>();
   private nextId = 1;
   private closed = false;
   /** Whether any worker ever became ready (a worker that cannot even load fails the queue instead of looping). */
@@ -76,10 +79,10 @@ export class CelSandbox implements ConditionEngine {
     return compileCondition(this.env, expression, this.maxCost);
   }
 
-  evaluateCondition(condition: CompiledCondition, variables: ConditionVariables): Promise<ConditionOutcome> {
+  evaluateCondition(condition: CompiledCondition, variables: ConditionVariables, tenant = ''): Promise<ConditionOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, message: 'the condition evaluator is shut down' });
     return new Promise((resolve) => {
-      this.queue.push({ request: { id: this.nextId++, expression: condition.expression, variables }, resolve });
+      this.queue.push(tenant, { tenant, request: { id: this.nextId++, expression: condition.expression, variables }, resolve });
       this.dispatch();
     });
   }
@@ -87,7 +90,7 @@ export class CelSandbox implements ConditionEngine {
   /** Terminates every worker; pending evaluations end with an error. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ok: false, message: 'the condition evaluator is shut down' });
+    for (const pending of this.queue.drain()) pending.resolve({ ok: false, message: 'the condition evaluator is shut down' });
     await Promise.all(this.slots.map((slot) => this.retire(slot, 'the condition evaluator is shut down')));
   }
 
@@ -99,7 +102,11 @@ export class CelSandbox implements ConditionEngine {
       const pending = this.queue.shift();
       if (pending === undefined) return;
       const timer = setTimeout(() => this.onTimeout(slot), this.timeoutMs);
-      slot.busy = { ...pending, timer };
+      const resolve = (outcome: ConditionOutcome) => {
+        this.queue.done(pending.tenant);
+        pending.resolve(outcome);
+      };
+      slot.busy = { ...pending, resolve, timer };
       slot.worker?.postMessage(pending.request);
     }
   }
@@ -148,7 +155,7 @@ export class CelSandbox implements ConditionEngine {
   /** Without any worker ever becoming ready (e.g. it cannot load), queued evaluations fail rather than wait. */
   private failQueuedIfNeverReady(message: string): void {
     if (this.everReady) return;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ok: false, message });
+    for (const pending of this.queue.drain()) pending.resolve({ ok: false, message });
   }
 
   private async retire(slot: Slot, message: string): Promise<void> {

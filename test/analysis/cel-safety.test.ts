@@ -136,4 +136,18 @@ describe('CelSandbox: evaluation off the main thread under a wall-clock limit', 
     if (!compiled.ok) throw new Error(compiled.message);
     await expect(sandbox.evaluateCondition(compiled.condition, { result: 1 })).resolves.toEqual({ ok: true, value: true });
   }, 60_000);
+
+  test("one tenant's backlog of runaway conditions delays another tenant by at most one of them", async () => {
+    const hundred = `[${Array.from({ length: 100 }, (_, i) => i).join(', ')}]`;
+    const runaway = sandbox.compileCondition(`${hundred}.all(a, ${hundred}.all(b, ${hundred}.all(c, ${hundred}.all(d, a + b + c + d >= 0))))`);
+    const innocent = sandbox.compileCondition('result == 3.0');
+    if (!runaway.ok || !innocent.ok) throw new Error('compile');
+    const finished: string[] = [];
+    const track = (label: string, outcome: Promise<unknown>) => outcome.then(() => { finished.push(label); });
+    const hostile = [1, 2, 3].map((i) => track(`hostile-${i}`, sandbox.evaluateCondition(runaway.condition, { result: null }, 'team-hostile')));
+    const other = track('other', sandbox.evaluateCondition(innocent.condition, { result: 3 }, 'team-other'));
+    await Promise.all([...hostile, other]);
+    // Fair by tenant: the other team's condition runs right after the first runaway one.
+    expect(finished).toEqual(['hostile-1', 'other', 'hostile-2', 'hostile-3']);
+  }, 60_000);
 });
