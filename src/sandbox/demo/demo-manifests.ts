@@ -1,6 +1,7 @@
 /**
  * The demo's objects: examples/demo/ with the analysis templates of the metrics source (Prometheus,
- * or the web provider against the edge proxy's own counters), the metrics address filled in and
+ * or the web provider against the edge proxy's own counters), the metrics and counts addresses
+ * filled in and
  * the base Mapping given the demo's own ambassador_id (so the edge proxy routes only the demo's
  * Mappings even on a cluster shared with other work).
  */
@@ -18,17 +19,21 @@ export const TEMPLATE_FILES: Record<MetricsSource, string> = {
 };
 const OTHER_FILES = ['services.yaml', 'mapping.yaml', 'rollout.yaml'];
 export const METRICS_ADDRESS_PLACEHOLDER = 'METRICS_ADDRESS';
+/** Where the judge's count queries go: Prometheus, or the demo's stand-in over the edge proxy. */
+export const COUNTS_ADDRESS_PLACEHOLDER = 'COUNTS_ADDRESS';
 
 export interface DemoManifestOptions {
   repoRoot: string;
   metrics: MetricsSource;
   /** Prometheus's URL, or the edge proxy's admin URL for `edge-proxy`. */
   metricsAddress: string;
+  /** Prometheus's URL, or the judge's count stand-in (edge-counts-query.ts) for `edge-proxy`. */
+  countsAddress: string;
   ambassadorId: string;
 }
 
-function fillPlaceholder(text: string, address: string): string {
-  return text.split(METRICS_ADDRESS_PLACEHOLDER).join(address);
+function fillPlaceholders(text: string, options: DemoManifestOptions): string {
+  return text.split(METRICS_ADDRESS_PLACEHOLDER).join(options.metricsAddress).split(COUNTS_ADDRESS_PLACEHOLDER).join(options.countsAddress);
 }
 
 function withAmbassadorId(doc: Doc, ambassadorId: string): Doc {
@@ -40,7 +45,7 @@ function withAmbassadorId(doc: Doc, ambassadorId: string): Doc {
 export function buildDemoManifests(options: DemoManifestOptions): Doc[] {
   const docs: Doc[] = [];
   for (const file of [TEMPLATE_FILES[options.metrics], ...OTHER_FILES]) {
-    const text = fillPlaceholder(readFileSync(join(options.repoRoot, 'examples', 'demo', file), 'utf8'), options.metricsAddress);
+    const text = fillPlaceholders(readFileSync(join(options.repoRoot, 'examples', 'demo', file), 'utf8'), options);
     for (const doc of yaml.loadAll(text)) {
       if (doc && typeof doc === 'object') docs.push(withAmbassadorId(doc as Doc, options.ambassadorId));
     }
