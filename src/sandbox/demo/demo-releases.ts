@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { demoImage, MANUAL_STEPS } from './demo-manifests.js';
 import { ROLLOUT_NAME, type DemoStack } from './demo-stack.js';
+import { findAbortingGate, readJudgeEvidence, type GateFailure, type JudgeEvidence } from './judge-evidence.js';
+import { listRolloutRuns } from './judge-narrator.js';
 import { runKubectl } from './kubectl.js';
 import type { RolloutFacts } from './rollout-observer.js';
 import type { Scenario } from './demo-options.js';
@@ -32,6 +34,15 @@ export interface ReleaseResult {
   tally: Tally;
   /** rollback: seconds from the abort to no traffic on the canary. */
   rollbackSeconds?: number;
+  /** The release's analysis as its AnalysisRuns ended (undefined when they could not be read). */
+  analysis?: ReleaseAnalysis;
+}
+
+export interface ReleaseAnalysis {
+  /** Every judged metric of the release's runs, with its evidence. */
+  judge: JudgeEvidence[];
+  /** The metric that failed first, when one did. */
+  abortedBy?: GateFailure;
 }
 
 const RELEASE_TIMEOUT_MS = 5 * 60_000;
@@ -80,15 +91,30 @@ function begin(ctx: ReleaseContext, scenario: Scenario, toVersion: string): Rele
   return { scenario, release, fromVersion: ctx.stableVersion, toVersion, ok: false, detail: '', tally: { total: 0, failed: 0, byVersion: {} } };
 }
 
-function finish(ctx: ReleaseContext, result: ReleaseResult): ReleaseResult {
+/** The release's AnalysisRuns (those of its pod-template hash): the judge's evidence, the gate that failed. */
+async function readReleaseAnalysis(ctx: ReleaseContext): Promise<ReleaseAnalysis | undefined> {
+  const hash = facts(ctx)?.currentHash;
+  if (hash === undefined) return undefined;
+  try {
+    const runs = await listRolloutRuns({ kubeConfig: ctx.stack.kubeConfig, namespace: ctx.stack.namespace, rolloutName: ROLLOUT_NAME, podTemplateHash: hash });
+    const abortedBy = findAbortingGate(runs);
+    return { judge: runs.flatMap(readJudgeEvidence), ...(abortedBy ? { abortedBy } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function finish(ctx: ReleaseContext, result: ReleaseResult): Promise<ReleaseResult> {
   result.tally = ctx.stack.ledger.releaseTally(result.release);
+  const analysis = await readReleaseAnalysis(ctx);
+  if (analysis) result.analysis = analysis;
   return result;
 }
 
 /** v1 -> v2: analysis passes at every step, promoted with no human action. */
 export async function playPromote(ctx: ReleaseContext, toVersion = 'v2'): Promise<ReleaseResult> {
   const result = begin(ctx, 'promote', toVersion);
-  ctx.say(`release ${result.release}: kubectl patch the Rollout's image to ${demoImage(toVersion)}; analysis gates every step`);
+  ctx.say(`release ${result.release}: kubectl patch the Rollout's image to ${demoImage(toVersion)}; the judge compares canary and stable errors in the background, thresholds gate the analysis steps`);
   await patchRollout(ctx, toVersion);
   const outcome = await waitPromotedOrAborted(ctx, demoImage(toVersion));
   if (outcome === 'promoted') {
@@ -103,7 +129,7 @@ export async function playPromote(ctx: ReleaseContext, toVersion = 'v2'): Promis
 /** v2 -> v3 (faulty): analysis fails, automatic abort, traffic back on stable within seconds. */
 export async function playRollback(ctx: ReleaseContext, toVersion = 'v3'): Promise<ReleaseResult> {
   const result = begin(ctx, 'rollback', toVersion);
-  ctx.say(`release ${result.release}: ${demoImage(toVersion)} answers 30% 5xx and 20% slow; analysis should catch it`);
+  ctx.say(`release ${result.release}: ${demoImage(toVersion)} answers 30% 5xx and 20% slow; the judge (background analysis from the first canary request) or the step thresholds should catch it`);
   await patchRollout(ctx, toVersion);
   const outcome = await waitPromotedOrAborted(ctx, demoImage(toVersion));
   if (outcome === 'promoted') {

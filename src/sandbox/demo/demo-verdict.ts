@@ -1,5 +1,6 @@
 /** Whether the demo's outcomes were as expected, from the Rollout's outcome and the real traffic. */
-import type { ReleaseResult } from './demo-releases.js';
+import type { ReleaseAnalysis, ReleaseResult } from './demo-releases.js';
+import { describeGate, formatJudgeEvidence } from './judge-evidence.js';
 import { checkCanaryShares, type Segment } from './traffic-ledger.js';
 
 export interface Verdict {
@@ -24,6 +25,24 @@ function failureRule(result: ReleaseResult): { ok: boolean; text: string } {
   return { ok: total > 0 && failed === 0, text: `${text}, expected none` };
 }
 
+/**
+ * The analysis in a few lines: each judge's evidence, and for a rolled-back release the gate that
+ * aborted it. Informative only: which gate fires first depends on timing, the outcome does not.
+ */
+export function analysisLines(result: ReleaseResult): string[] {
+  const analysis: ReleaseAnalysis | undefined = result.analysis;
+  if (analysis === undefined) return ['    analysis: its AnalysisRuns could not be read'];
+  const lines = analysis.judge.map((e) => `    judge "${e.metric}": ${formatJudgeEvidence(e)}`);
+  if (analysis.judge.length === 0) lines.push('    judge: no judged measurement in this release');
+  const gate = analysis.abortedBy;
+  if (gate !== undefined) {
+    const beforeJudge = !gate.judged && !analysis.judge.some((e) => e.verdict === 'fail');
+    const judgeFirst = beforeJudge ? ', before the judge decided (its evidence so far is above)' : '';
+    lines.push(`    aborted by ${describeGate(gate)}${judgeFirst}: ${gate.message}`);
+  }
+  return lines;
+}
+
 export function judgeRelease(result: ReleaseResult, segments: Segment[]): Verdict {
   const shares = shareLines(result, segments);
   const failures = failureRule(result);
@@ -34,6 +53,7 @@ export function judgeRelease(result: ReleaseResult, segments: Segment[]): Verdic
       `${ok ? 'PASS' : 'FAIL'} ${result.scenario} ${result.release}: ${result.detail}`,
       `    traffic: ${failures.text} ${failures.ok ? 'ok' : 'NOT OK'}`,
       ...shares.lines,
+      ...analysisLines(result),
     ],
   };
 }

@@ -13,6 +13,7 @@ import { metricsNarration, metricsWhereToLook, ROLLOUT_NAME, startDemoStack, typ
 import { DemoLiveView } from './live-view.js';
 import { detectStyle } from '../../cli/terminal.js';
 import { judgeRelease, type Verdict } from './demo-verdict.js';
+import { startJudgeNarrator } from './judge-narrator.js';
 import type { RolloutFacts } from './rollout-observer.js';
 import type { Segment } from './traffic-ledger.js';
 
@@ -76,14 +77,22 @@ function trafficLine(stack: DemoStack): string {
 /** The apiVersion of examples/demo/mapping.yaml (getambassador.io/v2): the live view watches it. */
 const DEMO_MAPPING_VERSION = 'v2';
 
-/** The demo templates' 10 s window plus a few scrape intervals. */
-const ANALYSIS_WINDOW_SETTLE_MS = 15_000;
-
 async function playAll(run: DemoRun, stack: DemoStack, say: (line: string) => void, live: boolean): Promise<ReleaseReport[]> {
   const ctx: ReleaseContext = { stack, repoRoot: run.repoRoot, signal: run.signal, yes: run.options.yes, say, stableVersion: 'v1' };
   say(`[${clock()}] waiting for the 10 ${ctx.stableVersion} pods and the first traffic ...`);
   await waitInitialDeploy(ctx);
   if (!live) run.write(['', ...whereToLook(stack), '', ''].join('\n'));
+  // The judge's evidence as it moves, from the AnalysisRuns (the live view shows it too).
+  const narrator = startJudgeNarrator({ kubeConfig: stack.kubeConfig, namespace: stack.namespace, rolloutName: ROLLOUT_NAME, say });
+  try {
+    return await playReleases(run, ctx, say);
+  } finally {
+    await narrator.stop();
+  }
+}
+
+async function playReleases(run: DemoRun, ctx: ReleaseContext, say: (line: string) => void): Promise<ReleaseReport[]> {
+  const stack = ctx.stack;
   const reports: ReleaseReport[] = [];
   for (const scenario of run.options.scenarios) {
     const result = await PLAYERS[scenario](ctx);
@@ -91,12 +100,6 @@ async function playAll(run: DemoRun, stack: DemoStack, say: (line: string) => vo
     const verdict = judgeRelease(result, segments);
     say(verdict.lines.join('\n'));
     reports.push({ result, segments, verdict });
-    if (result.scenario === 'rollback' && scenario !== run.options.scenarios.at(-1)) {
-      // The analysis looks at the canary Service's last 10 s: let the faulty canary's errors age out
-      // so the next release is judged on its own traffic.
-      say(`[${clock()}] waiting ${ANALYSIS_WINDOW_SETTLE_MS / 1000} s for the rolled-back canary's errors to leave the analysis window ...`);
-      await new Promise((resolve) => setTimeout(resolve, ANALYSIS_WINDOW_SETTLE_MS));
-    }
   }
   return reports;
 }
