@@ -1,8 +1,10 @@
 /**
  * The non-interactive demo where Prometheus is not installed (a `prometheus` on PATH that cannot
  * run): it says how to install it, falls back to the web provider against the edge proxy's own
- * /stats/window, and reaches the same outcomes as with Prometheus: v2 promoted with zero failed
- * requests, v3 rolled back (canary weight 0) with under 5 % failed; nothing left running.
+ * /stats/window (thresholds) and the judge's counts through the demo's stand-in for Prometheus's
+ * query API over the same counters, and reaches the same outcomes as with Prometheus: v2 promoted
+ * with zero failed requests and not aborted by the judge, v3 rolled back (canary weight 0) with
+ * under 5 % failed and the judge's evidence in its run and on screen; nothing left running.
  * Then the stack with `metrics: 'edge-proxy'` forced while Prometheus is installed.
  */
 import { jest } from '@jest/globals';
@@ -19,6 +21,7 @@ import { parseDemoArgs } from '../../../src/sandbox/demo/demo-options.js';
 import { runDemo, type DemoResult } from '../../../src/sandbox/demo/run-demo.js';
 import { childPids } from '../../harness/child-processes.js';
 import { testKubeconfigPath, useTestNamespace } from '../../harness/cluster.js';
+import { expectBadReleaseJudged, expectHealthyReleaseNotAbortedByJudge } from './demo-judge-checks.js';
 
 jest.setTimeout(12 * 60_000);
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -35,7 +38,8 @@ function hidePrometheus(): () => void {
 }
 
 interface Listed {
-  spec: { metrics?: Array<{ provider: Record<string, unknown> }> };
+  metadata: { labels?: Record<string, string> };
+  spec: { metrics?: Array<{ provider: Record<string, unknown>; judge?: unknown }> };
   status?: { phase?: string } & Record<string, unknown>;
 }
 
@@ -91,15 +95,27 @@ describe('npm run demo -- --no-tty without Prometheus', () => {
     expect(rollout?.status).toMatchObject({ abort: true, phase: 'Degraded', canary: { weights: { canary: { weight: 0 } } } });
   });
 
-  test('the analysis ran on the web provider: passing for v2, failing for v3', () => {
-    const runs = kubectlJson(['get', 'analysisruns.kanary.dev']).items.map((run) => ({
+  test('the thresholds ran on the web provider, the judge on its counts through the stand-in: passing for v2, failing for v3', () => {
+    const listed = kubectlJson(['get', 'analysisruns.kanary.dev']).items;
+    const runs = listed.map((run) => ({
+      kind: run.metadata.labels?.['kanary.dev/analysis-kind'],
       phase: run.status?.phase,
-      providers: (run.spec.metrics ?? []).flatMap((m) => Object.keys(m.provider)),
+      thresholds: (run.spec.metrics ?? []).filter((m) => m.judge === undefined).flatMap((m) => Object.keys(m.provider)),
+      judges: (run.spec.metrics ?? []).filter((m) => m.judge !== undefined).flatMap((m) => Object.keys(m.provider)),
     }));
-    expect(runs.length).toBeGreaterThan(0);
-    expect(new Set(runs.flatMap((r) => r.providers))).toEqual(new Set(['web']));
+    expect(runs.filter((r) => r.kind === 'step').length).toBeGreaterThan(0);
+    expect(new Set(runs.flatMap((r) => r.thresholds))).toEqual(new Set(['web']));
+    expect(runs.filter((r) => r.kind === 'background').map((r) => r.judges)).toEqual([['prometheus'], ['prometheus']]);
     expect(runs.some((r) => r.phase === 'Successful')).toBe(true);
     expect(runs.some((r) => r.phase === 'Failed')).toBe(true);
+  });
+
+  test('v3: the judge\'s evidence from the edge proxy\'s counters (counts per arm, ratio, evidence toward abort), on screen with the gate that aborted', () => {
+    expectBadReleaseJudged(result, ns.name, output);
+  });
+
+  test('v2 is judged with traffic in both arms and not aborted by the judge', () => {
+    expectHealthyReleaseNotAbortedByJudge(result, 'promote', ns.name);
   });
 
   test('nothing is left running', () => {
@@ -130,12 +146,16 @@ describe('the demo stack with metrics: edge-proxy while Prometheus is installed'
     expect(stack.metrics).toBe('edge-proxy');
     expect(stack.prometheus).toBeUndefined();
     expect(lines).toContain("--metrics edge-proxy: the analysis uses the web provider against the edge proxy's own counters (examples/demo/analysis-templates-web.yaml).");
-    const templates = kubectlJson(['get', 'analysistemplates.kanary.dev']).items as unknown as Array<{ spec: { metrics: Array<{ provider: { web?: { url: string } } }> } }>;
-    const urls = templates.flatMap((t) => t.spec.metrics.map((m) => m.provider.web?.url));
+    const templates = kubectlJson(['get', 'analysistemplates.kanary.dev']).items as unknown as Array<{ spec: { metrics: Array<{ provider: { web?: { url: string }; prometheus?: { address?: string } }; judge?: unknown }> } }>;
+    const metrics = templates.flatMap((t) => t.spec.metrics);
+    const urls = metrics.filter((m) => m.judge === undefined).map((m) => m.provider.web?.url);
     expect(urls).toHaveLength(2);
     for (const url of urls) expect(url).toBe('{{args.metrics-address}}/stats/window?cluster={{args.envoy-cluster}}&seconds={{args.window-seconds}}&minRequests={{args.min-requests}}');
-    const [rollout] = kubectlJson(['get', 'rollouts.kanary.dev']).items as unknown as Array<{ spec: { strategy: { canary: { analysis: { args: unknown[] } } } } }>;
-    expect(rollout?.spec.strategy.canary.analysis.args).toContainEqual({ name: 'metrics-address', value: stack.proxy.adminUrl });
+    expect(metrics.filter((m) => m.judge !== undefined).map((m) => m.provider.prometheus?.address)).toEqual(['{{args.counts-address}}']);
+    const [rollout] = kubectlJson(['get', 'rollouts.kanary.dev']).items as unknown as Array<{ spec: { strategy: { canary: { analysis: { args: unknown[] }; steps: Array<{ analysis?: { args: unknown[] } }> } } } }>;
+    expect(rollout?.spec.strategy.canary.analysis.args).toContainEqual({ name: 'counts-address', value: stack.countsAddress });
+    expect(stack.countsAddress).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const step of rollout!.spec.strategy.canary.steps.filter((s) => s.analysis)) expect(step.analysis!.args).toContainEqual({ name: 'metrics-address', value: stack.proxy.adminUrl });
   });
 
   test('/stats/window answers for the live traffic to the stable Service', async () => {
@@ -150,6 +170,11 @@ describe('the demo stack with metrics: edge-proxy while Prometheus is installed'
     expect(body).toMatchObject({ cluster: 'demo_stable_80', windowSeconds: 10 });
     expect(body['requests']).toBeGreaterThanOrEqual(20);
     expect(body['p99Ms']).toBeGreaterThan(0);
+    // the judge's count stand-in reads the same counters
+    const query = new URLSearchParams({ query: 'edge_proxy_upstream_requests_total{envoy_cluster_name="demo_stable_80"}' });
+    const counts = await (await fetch(`${stack.countsAddress}/api/v1/query?${query.toString()}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
+    expect(counts.data.result).toHaveLength(1);
+    expect(Number(counts.data.result[0]!.value[1])).toBeGreaterThanOrEqual(Number(body['requests']));
   });
 
   test('stopping the stack leaves nothing running', async () => {

@@ -1,6 +1,8 @@
 /**
  * The non-interactive demo end to end on the shared local cluster (library call, in its own
- * namespace): outcomes and the real traffic tallies, then nothing left running.
+ * namespace): outcomes and the real traffic tallies, the statistical judge's evidence for the
+ * faulty release (in its AnalysisRun and on screen) and no healthy release aborted by it, then
+ * nothing left running.
  */
 import { jest } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { parseDemoArgs } from '../../../src/sandbox/demo/demo-options.js';
 import { checkCanaryShares } from '../../../src/sandbox/demo/traffic-ledger.js';
 import { childPids } from '../../harness/child-processes.js';
 import { testKubeconfigPath, useTestNamespace } from '../../harness/cluster.js';
+import { expectBadReleaseJudged, expectHealthyReleaseNotAbortedByJudge } from './demo-judge-checks.js';
 
 jest.setTimeout(12 * 60_000);
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -52,6 +55,15 @@ describe('npm run demo -- --no-tty', () => {
     const t = rollback?.result.tally ?? { total: 0, failed: 0 };
     expect(t.total).toBeGreaterThan(100);
     expect(t.failed / t.total).toBeLessThan(0.05);
+  });
+
+  test('v3: the judge\'s background run holds its evidence (counts per arm, ratio, evidence toward abort), shown on screen with the gate that aborted', () => {
+    expectBadReleaseJudged(result, ns.name, output);
+  });
+
+  test('v2 and v4 are judged with traffic in both arms and not aborted by the judge', () => {
+    expectHealthyReleaseNotAbortedByJudge(result, 'promote', ns.name);
+    expectHealthyReleaseNotAbortedByJudge(result, 'manual', ns.name);
   });
 
   test('the dashboard is served for the whole demo, and no request fails before v1 answers', () => {
