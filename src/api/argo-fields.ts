@@ -28,7 +28,7 @@ const OTHER_PROVIDERS = ['kayenta', 'datadog', 'wavefront', 'newRelic', 'job', '
 const ROLLOUT_ANALYSES = [`${CANARY}.analysis`, `${CANARY}.steps[].analysis`];
 
 const KEEPS_MEASUREMENTS = 'Kanary keeps the last 10 measurements of each metric';
-const NO_TLS_SKIP = 'Kanary always verifies TLS certificates: give the server a certificate its CA bundle trusts';
+const NO_TLS_SKIP = 'Kanary always verifies TLS certificates';
 const AUTH_IN_HEADERS = 'send credentials in headers (a header value may be {{args.NAME}} of a Secret arg)';
 const POD_LABELS =
   'Kanary adds no labels to {ROLE} pods: tell them apart by their rollouts-pod-template-hash label, as the {ROLE} Service does';

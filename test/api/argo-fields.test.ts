@@ -1,6 +1,9 @@
 // Issue 21 item 1: an Argo Rollouts field Kanary does not implement is named by path with what to
 // use instead; a field no version of Argo has is an "unknown field". Rollouts, AnalysisTemplates
 // and AnalysisRuns (the controller's parse) say the same.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analysisRunSchema, analysisTemplateSchema } from '../../src/api/analysis.js';
 import { templateSpecProblems, validateAnalysisTemplate } from '../../src/api/analysis-validate.js';
 import { ARGO_FIELD_HINTS, describeArgoField, findArgoFieldHint, toPathPattern, type ArgoFieldHint } from '../../src/api/argo-fields.js';
@@ -72,6 +75,11 @@ describe('the hint table', () => {
       return knownFieldsAt(schema, keys.slice(0, -1)).length === 0;
     });
     expect(orphans.map((h) => h.path)).toEqual([]);
+  });
+
+  test('docs/migrating-from-argo-rollouts.md lists every field of the table', () => {
+    const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'migrating-from-argo-rollouts.md'), 'utf8');
+    expect(ARGO_FIELD_HINTS.map((h) => h.path).filter((path) => !doc.includes(`| \`${path}\``) && !doc.includes(`, \`${path}\``))).toEqual([]);
   });
 
   test.each<[string, string | undefined]>([
