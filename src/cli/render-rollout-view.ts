@@ -11,6 +11,7 @@ import { formatJudgeMeasurement } from '../core/judge/judge-metric.js';
 import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
 import { computePauseDurationMs } from '../core/pause.js';
+import { formatMeasuredValue, inferValueUnit } from '../core/measured-value.js';
 import type { AnalysisRunObject, RolloutState } from './rollout-tree.js';
 import { buildPauseView, describeStep, type PauseView, verbCommand } from './render-rollout-pause.js';
 
@@ -43,8 +44,10 @@ export interface ReplicaSetView {
 export interface MetricView {
   name: string;
   phase: string;
-  /** Latest measured value (JSON text), absent when there is none. */
+  /** Latest measured value (JSON text, raw), absent when there is none. */
   value?: string;
+  /** The same value for people: rounded, with the unit the query implies (`0.917`, `245 ms`). */
+  displayValue?: string;
   /** The condition the value is held against, e.g. `result[0] >= 0.95`. */
   condition?: string;
   /** Why the latest measurement has no value (no data, error message). */
@@ -218,13 +221,18 @@ function judgeLine(result: MetricResult): string | undefined {
   return judged === undefined ? undefined : formatJudgeMeasurement(judged);
 }
 
+/** The raw value (for -o json) and the same for people. */
+function valueFields(result: MetricResult, value: string): Pick<MetricView, 'value' | 'displayValue'> {
+  return { value, displayValue: formatMeasuredValue(value, inferValueUnit(result.resolvedQuery, result.name)) };
+}
+
 function buildMetricView(result: MetricResult, condition: string | undefined): MetricView {
   const latest = result.measurements[result.measurements.length - 1];
   const view: MetricView = { name: result.name, phase: latest?.phase ?? result.phase };
   if (condition !== undefined) view.condition = condition;
   const judge = judgeLine(result);
   if (judge !== undefined) view.judge = judge;
-  if (latest?.value !== undefined) return { ...view, value: latest.value };
+  if (latest?.value !== undefined) return { ...view, ...valueFields(result, latest.value) };
   const message = latest?.message ?? result.message;
   return message === undefined ? view : { ...view, message };
 }

@@ -102,7 +102,7 @@ function judgeInfo(style: TerminalStyle, metric: AnalysisRunView['metrics'][numb
 
 function metricInfo(style: TerminalStyle, metric: AnalysisRunView['metrics'][number]): string {
   if (metric.judge !== undefined) return judgeInfo(style, metric, metric.judge);
-  const value = metric.value ?? metric.message ?? 'no measurement yet';
+  const value = metric.displayValue ?? metric.value ?? metric.message ?? 'no measurement yet';
   return metric.condition ? `${value} vs ${metric.condition}` : value;
 }
 

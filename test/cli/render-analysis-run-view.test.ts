@@ -18,3 +18,13 @@ test.each([
   const view = buildAnalysisRunView(runWith(args, condition), Date.parse('2025-01-01T00:00:10Z'));
   expect(view.metrics[0]?.condition).toBe(shown);
 });
+
+test('the value is rounded for people (with the unit its query implies) and stays raw for -o json', () => {
+  const run = runWith([], 'result[0] >= 0.95');
+  const result = run.status.metricResults[0] as Record<string, unknown>;
+  result['measurements'] = [{ phase: 'Failed', value: '[0.9166666666666666]', startedAt: '2025-01-01T00:00:01Z' }];
+  result['resolvedQuery'] = 'sum(rate(ok_total[1m])) / sum(rate(all_total[1m]))';
+  const view = buildAnalysisRunView(run, Date.parse('2025-01-01T00:00:10Z'));
+  expect(view.metrics[0]?.value).toBe('[0.9166666666666666]');
+  expect(view.metrics[0]?.displayValue).toBe('0.917 (91.7%)');
+});

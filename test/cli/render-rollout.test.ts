@@ -80,7 +80,7 @@ describe('what each state shows', () => {
   test('analysis: latest value of each metric against its condition, and the counts', () => {
     const text = render('analysis-running', UNICODE);
     expect(text).toMatch(/success-rate +Metric +✔ Successful +0\.982 vs result\[0\] >= 0\.95/);
-    expect(text).toMatch(/p99-latency +Metric +✔ Successful +\[244\.1\] vs size\(result\) > 0 && result\[0\] < 500/);
+    expect(text).toMatch(/p99-latency +Metric +✔ Successful +244 vs size\(result\) > 0 && result\[0\] < 500/);
     expect(text).toMatch(/error-budget +Metric +\? Inconclusive +query returned no data vs fails when result\[0\] > 0\.05/);
     expect(text).toMatch(/demo-5c4b7f9d8-2-2 +AnalysisRun +◌ Running +50s +✔ 5\n/);
   });
