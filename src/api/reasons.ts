@@ -49,7 +49,8 @@ export type ConditionReason =
   | 'MinimumReplicasUnavailable'
   | 'InvalidSpec'
   | 'CanaryPauseStep'
-  | 'InconclusiveAnalysisRun';
+  | 'InconclusiveAnalysisRun'
+  | 'TrafficRoutingFailed';
 
 /** Reasons of Kubernetes Events the controller records (SPEC §6). */
 export type EventReason =
@@ -67,6 +68,7 @@ export type EventReason =
   | 'ServiceSelectorUpdated'
   | 'CanaryMappingCreated'
   | 'CanaryMappingDeleted'
+  | 'TrafficRoutingFailed'
   | 'InvalidSpec'
   | 'AnalysisRunCreated'
   | 'AnalysisRunRunning'

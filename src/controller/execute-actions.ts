@@ -8,12 +8,12 @@ import type { Rollout } from '../api/rollout.js';
 import type { Action, CreateAnalysisRunAction } from '../core/actions.js';
 import { createAnalysisRun, deleteAnalysisRun, type AnalysisRunObject } from '../kube/analysis-runs.js';
 import type { KubeClients } from '../kube/clients.js';
-import { callKube, isNotFound } from '../kube/errors.js';
+import { callKube, ConflictError, isNotFound } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import { mergePatchOptions } from '../kube/patch-options.js';
 import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
 import { patchServiceSelectorHash } from '../kube/services.js';
-import type { TrafficRouter } from '../traffic/traffic-router.js';
+import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun action (templates resolved from caches). */
 export type AnalysisRunFactory = (rollout: Rollout, action: CreateAnalysisRunAction) => AnalysisRunObject;
@@ -49,13 +49,23 @@ async function executeAction(executor: ActionExecutor, rollout: Rollout, action:
       await patchServiceSelectorHash(clients, { namespace, name: action.serviceName, podTemplateHash: action.podTemplateHash });
       return;
     case 'setCanaryWeight':
-      await router.setCanaryWeight(rollout, action.weightPercent);
+      await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent));
       return;
     case 'removeCanaryRoute':
-      await router.removeCanaryRoute(rollout);
+      await routeWrite('removing the canary route', () => router.removeCanaryRoute(rollout));
       return;
     default:
       await executeOtherAction(executor, rollout, action);
+  }
+}
+
+/** A route write whose API failure becomes a TrafficWriteError (a stale-cache conflict stays a conflict). */
+async function routeWrite(what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof TrafficRoutingError) throw err;
+    throw new TrafficWriteError(what, err);
   }
 }
 

@@ -15,6 +15,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { ReconcileResult } from '../runtime/run-workers.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ControllerMetrics } from '../telemetry/metrics.js';
+import type { Action } from '../core/actions.js';
 import { executeActions, type ActionExecutor } from './execute-actions.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { buildCanarySnapshot } from './snapshot-builder.js';
@@ -22,6 +23,8 @@ import type { StaleCacheGuard } from './stale-cache-guard.js';
 import type { CountStatusDeferral } from './count-status-deferral.js';
 import { classifyStatusChange } from '../core/status-change.js';
 import { buildUnparseableStatus, isSameInvalidSpec } from './unparseable-status.js';
+import { reportsTrafficFailure, statusWithTrafficFailure, TRAFFIC_ROUTING_FAILED } from '../core/traffic-failure-status.js';
+import { TrafficWriteError } from '../traffic/traffic-router.js';
 
 export interface RolloutReconciler {
   world: RolloutWorld;
@@ -116,11 +119,42 @@ export async function reconcileRollout(deps: RolloutReconciler, key: string): Pr
   const plan = planCanary(snapshot, deps.clock.now());
   const log = deps.logger.child({ rollout: name, namespace, revision: plan.status.currentPodHash });
   if (plan.actions.length > 0) log.debug('executing plan', { actions: plan.actions.map((a) => a.type) });
-  await executeActions({ ...deps.executor, onExecuted: (action) => log.info('action', { ...action }) }, rollout, plan.actions);
+  await executePlan(deps, raw, { rollout, actions: plan.actions, log });
   const holdMs = countsOnlyHold(deps, key, raw, plan.status);
   if (holdMs === undefined) await writeStatus(deps, raw, plan.status);
   recordMetrics(deps, rollout, plan.status);
   return requeueAt(minDefined(plan.requeueAfterMs, holdMs));
+}
+
+/** Runs the plan's actions; a failed route write is reported on the Rollout before it goes on to the worker. */
+async function executePlan(deps: RolloutReconciler, raw: KubeObject, run: { rollout: Rollout; actions: readonly Action[]; log: Logger }): Promise<void> {
+  try {
+    await executeActions({ ...deps.executor, onExecuted: (action) => run.log.info('action', { ...action }) }, run.rollout, run.actions);
+  } catch (error) {
+    if (error instanceof TrafficWriteError) await reportTrafficFailure(deps, raw, error, run.log);
+    throw error;
+  }
+}
+
+/**
+ * A route write failed: the Rollout says so (Progressing Unknown, TrafficRoutingFailed, with an Event
+ * the first time) instead of the plan's status, and the error goes on to the worker, which retries
+ * with backoff. A failure to report is logged; the route error is the one that counts.
+ */
+async function reportTrafficFailure(deps: RolloutReconciler, raw: KubeObject, error: TrafficWriteError, log: Logger): Promise<void> {
+  const previous = raw.status as RolloutStatus | undefined;
+  try {
+    if (!reportsTrafficFailure(previous, error.message)) {
+      log.warn('traffic routing failed', { error: error.message });
+      await deps.executor.events.record(
+        { metadata: { name: raw.metadata?.name ?? '', namespace: raw.metadata?.namespace, uid: raw.metadata?.uid } },
+        { type: 'Warning', reason: TRAFFIC_ROUTING_FAILED, message: error.message },
+      );
+    }
+    await writeStatus(deps, raw, statusWithTrafficFailure(previous, error.message, deps.clock.now()));
+  } catch (reportError) {
+    log.warn('could not report the traffic routing failure', { error: (reportError as Error).message });
+  }
 }
 
 function requeueAt(requeueAfterMs: number | undefined): ReconcileResult {

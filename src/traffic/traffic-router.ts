@@ -41,3 +41,14 @@ export class TrafficRoutingError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A route write the API refused or could not serve (a conversion webhook down, a version no longer
+ * served, RBAC): the Rollout reports it as a condition and the controller retries with backoff.
+ */
+export class TrafficWriteError extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`${what} failed: ${cause instanceof Error ? cause.message : String(cause)}; retrying`, { cause });
+    this.name = 'TrafficWriteError';
+  }
+}
