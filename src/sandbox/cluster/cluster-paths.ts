@@ -14,6 +14,11 @@ export interface ClusterPaths {
   /** kube-apiserver's --admission-control-config-file (Pod Security defaults). */
   admissionConfig: string;
   stateFile: string;
+  /**
+   * Emissary 3: a JSON list of namespaces for which kanary-emissary-conversion behaves as if stopped
+   * (see src/sandbox/emissary-conversion/outage.ts); absent means none.
+   */
+  conversionOutage: string;
 }
 
 /** The Kubernetes versions the local stack builds (scripts/setup-cluster.sh), by minor version. */
@@ -53,6 +58,7 @@ export function clusterPaths(dir: string): ClusterPaths {
     controllerManagerKubeconfig: join(dir, 'controller-manager.kubeconfig'),
     admissionConfig: join(dir, 'admission.json'),
     stateFile: join(dir, 'state.json'),
+    conversionOutage: join(dir, 'emissary-conversion-outage.json'),
   };
 }
 

@@ -170,7 +170,7 @@ async function startConversion(ctx: Context): Promise<ConversionWebhookClient | 
   if (port === undefined) return undefined;
   const entry = join(ctx.options.repoRoot, CONVERSION_ENTRY);
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run npm run build (Emissary 3 CRDs need the conversion webhook)`);
-  const args = [entry, '--cert', ctx.pki.conversionCert, '--key', ctx.pki.conversionKey, '--port', String(port), '--host', '127.0.0.1'];
+  const args = [entry, '--cert', ctx.pki.conversionCert, '--key', ctx.pki.conversionKey, '--port', String(port), '--host', '127.0.0.1', '--outage-file', ctx.paths.conversionOutage];
   const record = await launch(ctx, 'emissary-conversion', process.execPath, args);
   const check = async (): Promise<boolean> => (await get(`https://127.0.0.1:${port}/healthz`, ctx.tls)).status === 200;
   await waitReady({ name: 'kanary-emissary-conversion', process: record, check, timeoutMs: 30_000 });

@@ -1,5 +1,5 @@
 /**
- * `node dist/sandbox/emissary-conversion/main.js --cert FILE --key FILE --port N [--host 127.0.0.1]`
+ * `node dist/sandbox/emissary-conversion/main.js --cert FILE --key FILE --port N [--host 127.0.0.1] [--outage-file FILE]`
  * kanary-emissary-conversion, following Emissary 3.10's documented v2⇄v3alpha1 field mapping; not
  * Emissary's own apiext. Prints one JSON line once listening; stops on SIGTERM/SIGINT.
  */
@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startConversionWebhook } from './webhook-server.js';
 
-const usage = 'usage: node dist/sandbox/emissary-conversion/main.js --cert FILE --key FILE --port N [--host 127.0.0.1]';
+const usage = 'usage: node dist/sandbox/emissary-conversion/main.js --cert FILE --key FILE --port N [--host 127.0.0.1] [--outage-file FILE]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { cert: { type: 'string' }, key: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: { cert: { type: 'string' }, key: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'outage-file': { type: 'string' } },
     strict: true,
   });
   const port = Number(values.port);
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     keyPem: readFileSync(values.key, 'utf8'),
     port,
     ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['outage-file'] !== undefined ? { outageFile: values['outage-file'] } : {}),
   });
   console.log(JSON.stringify({ msg: 'kanary-emissary-conversion listening', url: webhook.url }));
   const stop = (): void => {

@@ -8,6 +8,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { reviewConversion } from './convert-object.js';
+import { readOutageNamespaces, reviewIsInOutage } from './outage.js';
 
 export const CONVERT_PATH = '/webhooks/crd-convert';
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -18,6 +19,8 @@ export interface ConversionWebhookOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** A file naming namespaces whose conversions fail as if the webhook were stopped (see outage.ts). */
+  outageFile?: string;
 }
 
 export interface ConversionWebhook {
@@ -47,7 +50,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, outageFile: string | undefined): Promise<void> {
   const path = (req.url ?? '').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') return reply(res, 200, 'ok');
   if (path !== CONVERT_PATH) return reply(res, 404, 'not found');
@@ -58,6 +61,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } catch (error) {
     return reply(res, 400, `not a JSON ConversionReview: ${(error as Error).message}`);
   }
+  if (reviewIsInOutage(review, readOutageNamespaces(outageFile))) {
+    req.socket.destroy();
+    return;
+  }
   return reply(res, 200, reviewConversion(review));
 }
 
@@ -65,7 +72,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 export function startConversionWebhook(options: ConversionWebhookOptions): Promise<ConversionWebhook> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer({ cert: options.certPem, key: options.keyPem }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, options.outageFile).catch((error: unknown) => {
       if (!res.headersSent) reply(res, 500, (error as Error).message);
     });
   });
