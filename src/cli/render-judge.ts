@@ -1,10 +1,16 @@
-/** Renders a judged run (`kanary judge`): one line per interval, then the verdict line; or JSON. */
+/**
+ * Renders a judged run (`kanary judge`): one line per interval, then the verdict line; or JSON.
+ * Also the one-line evidence of a judged metric in `kanary get rollout`.
+ */
+import type { MetricResult } from '../api/analysis.js';
 import type { JudgeConfig } from '../core/judge/judge-config.js';
 import type { JudgeExplanation } from '../core/judge/judge-explain.js';
 import { explainJudge, formatJudgeOutlook, formatJudgeSummary } from '../core/judge/judge-explain.js';
 import type { InconclusiveReason, JudgeStep, JudgeVerdict } from '../core/judge/judge-process.js';
 import type { CountField } from '../core/judge/interval-counts.js';
 import { formatCountProblem } from '../core/judge/interval-counts.js';
+import { formatJudgeMeasurement } from '../core/judge/judge-metric.js';
+import { formatIntervals, isUndecidedJudge } from '../core/judge/judge-undecided.js';
 
 /** The CSV column of each count. */
 export const CSV_COLUMNS: Record<CountField, string> = {
@@ -85,4 +91,23 @@ function jsonInterval(step: JudgeStep, config: JudgeConfig): JsonInterval {
 export function renderJudgeJson(steps: readonly JudgeStep[], verdict: JudgeVerdict, config: JudgeConfig): string {
   const value = { config, intervals: steps.map((s) => jsonInterval(s, config)), verdict, verdictLine: formatVerdictLine(verdict) };
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * A judged metric's line for `kanary get rollout`: the latest judged measurement's evidence (kept
+ * after a later query error), prefixed with `undecided after N intervals (run terminated)` when the
+ * run ended before the judge decided, so that the metric never reads as passed.
+ */
+export function formatJudgedMetricLine(result: Pick<MetricResult, 'phase' | 'judge' | 'measurements'>): string | undefined {
+  const judged = [...result.measurements].reverse().find((m) => m.judge !== undefined)?.judge;
+  if (judged === undefined) return undefined;
+  const line = formatJudgeMeasurement(judged);
+  if (!isUndecidedJudge(result)) return line;
+  return `undecided after ${formatIntervals(result.judge?.state.intervals ?? 0)} (run terminated): ${line}`;
+}
+
+/** A metric row's phase: its latest measurement's, except an undecided judge's (its own, Inconclusive). */
+export function metricRowPhase(result: Pick<MetricResult, 'phase' | 'judge' | 'measurements'>): string {
+  if (isUndecidedJudge(result)) return result.phase;
+  return result.measurements.at(-1)?.phase ?? result.phase;
 }

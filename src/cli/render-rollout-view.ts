@@ -7,7 +7,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { analysisRunStatusSchema, type MetricResult } from '../api/analysis.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
 import { rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
-import { formatJudgeMeasurement } from '../core/judge/judge-metric.js';
+import { formatJudgedMetricLine, metricRowPhase } from './render-judge.js';
 import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
 import { computePauseDurationMs } from '../core/pause.js';
@@ -215,12 +215,6 @@ function metricConditions(run: AnalysisRunObject): Map<string, string> {
   return conditions;
 }
 
-/** The latest judged measurement's line, even after a later query error. */
-function judgeLine(result: MetricResult): string | undefined {
-  const judged = [...result.measurements].reverse().find((m) => m.judge !== undefined)?.judge;
-  return judged === undefined ? undefined : formatJudgeMeasurement(judged);
-}
-
 /** The raw value (for -o json) and the same for people. */
 function valueFields(result: MetricResult, value: string): Pick<MetricView, 'value' | 'displayValue'> {
   return { value, displayValue: formatMeasuredValue(value, inferValueUnit(result.resolvedQuery, result.name)) };
@@ -228,9 +222,9 @@ function valueFields(result: MetricResult, value: string): Pick<MetricView, 'val
 
 function buildMetricView(result: MetricResult, condition: string | undefined): MetricView {
   const latest = result.measurements[result.measurements.length - 1];
-  const view: MetricView = { name: result.name, phase: latest?.phase ?? result.phase };
+  const view: MetricView = { name: result.name, phase: metricRowPhase(result) };
   if (condition !== undefined) view.condition = condition;
-  const judge = judgeLine(result);
+  const judge = formatJudgedMetricLine(result);
   if (judge !== undefined) view.judge = judge;
   if (latest?.value !== undefined) return { ...view, ...valueFields(result, latest.value) };
   const message = latest?.message ?? result.message;

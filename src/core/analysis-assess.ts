@@ -11,6 +11,7 @@ import type {
 import { MEASUREMENT_HISTORY_LIMIT } from '../api/analysis.js';
 import { parseDuration } from '../api/duration.js';
 import { assessJudgeVerdict, buildMetricJudgeConfig } from './judge/judge-metric.js';
+import { assessUndecidedJudge } from './judge/judge-undecided.js';
 
 /** Delay before retrying a metric whose last measurement was an Error. */
 export const ERROR_RETRY_MS = 10_000;
@@ -128,11 +129,14 @@ function withLastMessage(assessment: MetricAssessment, result: MetricResult): Me
  * A judged metric (a `judge` block) decides by the judge's verdict alone: Failed when the abort
  * evidence reached 1/alpha, Successful on an early promotion, Inconclusive (or Failed with
  * `inconclusive: fail`) when undecided after `count` intervals; failureLimit, inconclusiveLimit
- * and count do not apply. Query errors still end it by consecutiveErrorLimit.
+ * and count do not apply. Query errors still end it by consecutiveErrorLimit. A run terminated
+ * before the judge decided (background analysis at promotion, a step skipped by promote, an abort)
+ * ends the metric Inconclusive, "judge undecided": an undecided judge is never a pass.
  */
 function assessJudgedMetric(metric: Metric, result: MetricResult, terminating: boolean): MetricAssessment {
   const config = buildMetricJudgeConfig(metric);
   if (!config.ok) return { phase: 'Error', message: `judge: ${config.problems.join('; ')}` };
+  if (result.measurements.length === 0) return terminating ? assessUndecidedJudge(result, config.config) : { phase: 'Pending' };
   const verdict = assessJudgeVerdict(result, config.config);
   if (verdict !== undefined) return verdict;
   if (exceeds(result.consecutiveError, metric.consecutiveErrorLimit)) {
@@ -141,14 +145,14 @@ function assessJudgedMetric(metric: Metric, result: MetricResult, terminating: b
       message: `consecutiveErrors (${result.consecutiveError}) > consecutiveErrorLimit (${metric.consecutiveErrorLimit})`,
     }, result);
   }
-  return { phase: terminating ? 'Successful' : 'Running' };
+  return terminating ? assessUndecidedJudge(result, config.config) : { phase: 'Running' };
 }
 
-/** The metric's phase from its counters; `terminating` completes a running metric as Successful. */
+/** The metric's phase from its counters; `terminating` completes a running metric as Successful (a judged one as Inconclusive). */
 export function assessMetricPhase(metric: Metric, result: MetricResult, terminating: boolean): MetricAssessment {
   if (isCompletedPhase(result.phase)) return { phase: result.phase, message: result.message };
-  if (result.measurements.length === 0) return { phase: terminating ? 'Successful' : 'Pending' };
   if (metric.judge !== undefined) return assessJudgedMetric(metric, result, terminating);
+  if (result.measurements.length === 0) return { phase: terminating ? 'Successful' : 'Pending' };
   const limited = assessLimits(metric, result);
   if (limited !== undefined) return withLastMessage(limited, result);
   const completed = assessCompletion(metric, result);

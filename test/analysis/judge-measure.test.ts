@@ -134,3 +134,24 @@ describe('a judged metric measured through the provider', () => {
     expect(run.status!.phase).toBe('Running');
   });
 });
+
+describe('a judged run terminated before the judge decided', () => {
+  test('ends Inconclusive ("judge undecided after N intervals"), never Successful "Run Terminated"', async () => {
+    const counters = new FakeCounters();
+    const running = await reconcileTimes(judgedRun({}), counters, 4, () => {
+      counters.add('canary', 100, 1);
+      counters.add('stable', 100, 1);
+    });
+    expect(running.status!.phase).toBe('Running');
+    const deps: AnalysisRunDeps = { providers: [counters.provider()], conditions: createConditionEnvironment(), now: () => new Date(T0 + 60_000) };
+    const queriesBefore = counters.queries.length;
+    const result = await reconcileAnalysisRun({ ...running, spec: { ...running.spec, terminate: true } }, deps);
+    expect(counters.queries.length).toBe(queriesBefore);
+    expect(result.requeueAfterMs).toBeUndefined();
+    expect(result.status.phase).toBe('Inconclusive');
+    expect(result.status.message).toMatch(/^Metric "errors" assessed Inconclusive due to judge undecided after 3 intervals: the run was terminated before a verdict \(.*\); not a pass$/);
+    const metric = result.status.metricResults[0]!;
+    expect(metric.phase).toBe('Inconclusive');
+    expect(metric.judge!.state.verdict).toBeUndefined();
+  });
+});

@@ -69,3 +69,25 @@ test('kanary get rollout shows it on the metric row (ASCII x in plain output)', 
   const unicode = renderRollout(buildRolloutView(withJudge, Date.parse(at)), { color: false, unicode: true });
   expect(unicode).toMatch(/errors-vs-stable +Metric +✔ Successful +errors 2\.4× stable, evidence 37 of 100 to abort\n/);
 });
+
+test('a run terminated before the judge decided: the row is Inconclusive and the line says undecided', () => {
+  const state = { intervals: 7, verdict: undefined };
+  const run = judgedRun([{ phase: 'Successful', judge: judged }], 'Inconclusive');
+  const result = { ...run.status.metricResults[0]!, judge: { state: { ...judgeState, ...state } } };
+  const view = buildAnalysisRunView({ ...run, status: { phase: 'Inconclusive', metricResults: [result] } }, now);
+  expect(view.metrics[0]?.phase).toBe('Inconclusive');
+  expect(view.metrics[0]?.judge).toBe('undecided after 7 intervals (run terminated): errors 2.4× stable, evidence 37 of 100 to abort');
+});
+
+test('a judge undecided at its count has its own verdict: the line is the evidence, not "undecided"', () => {
+  const verdict = { outcome: 'inconclusive', interval: 7, reason: 'notEnoughEvidence', action: 'pause' };
+  const run = judgedRun([{ phase: 'Inconclusive', judge: judged }], 'Inconclusive');
+  const result = { ...run.status.metricResults[0]!, judge: { state: { ...judgeState, intervals: 7, verdict } } };
+  const view = buildAnalysisRunView({ ...run, status: { phase: 'Inconclusive', metricResults: [result] } }, now);
+  expect(view.metrics[0]?.judge).toBe('errors 2.4× stable, evidence 37 of 100 to abort');
+});
+
+const judgeState = {
+  judgedIntervals: 7, missingIntervals: 0, invalidIntervals: 0, canaryRequests: 700, canaryErrors: 14, baselineRequests: 7000, baselineErrors: 60,
+  informativeEvents: 74, abortLogLikelihoods: [0], promoteLogLikelihoods: [], spikeIntervals: 0, calmRequests: 7700, calmEvents: 74,
+};

@@ -60,3 +60,19 @@ test.each<[string, Partial<RolloutStatus>, RunState, { terminate: boolean; creat
   expect(created).toEqual(expected.create ? [expected.create] : []);
   expect(plan.status.abort === true).toBe(expected.abort);
 });
+
+// A run terminated while its judge was undecided ends Inconclusive ("judge undecided"), not
+// Successful. A terminated run never decides again: the Rollout that moved past it (promote, or
+// promotion ending a background run) is neither paused nor aborted by it.
+test('a terminated Inconclusive run (an undecided judge cut off) neither pauses nor aborts the Rollout', () => {
+  const plan = planCanary(snapshot({ currentStepIndex: 2 }, { phase: 'Inconclusive', terminated: true }), T0);
+  expect(plan.status.abort === true).toBe(false);
+  expect(plan.status.pauseConditions ?? []).toEqual([]);
+  expect(plan.actions.filter((a) => a.type === 'createAnalysisRun' || a.type === 'terminateAnalysisRun')).toEqual([]);
+});
+
+test('an Inconclusive run that is not terminated (a judge undecided at count) pauses the Rollout', () => {
+  const plan = planCanary(snapshot({ currentStepIndex: 1 }, { phase: 'Inconclusive' }), T0);
+  expect(plan.status.abort === true).toBe(false);
+  expect((plan.status.pauseConditions ?? []).map((c) => c.reason)).toEqual(['InconclusiveAnalysisRun']);
+});
