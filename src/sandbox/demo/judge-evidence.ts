@@ -7,6 +7,7 @@ import { judgeMeasurementSchema, metricResultSchema, type JudgeMeasurement, type
 import { ANALYSIS_KIND_LABEL, STEP_INDEX_LABEL } from '../../api/labels.js';
 import { formatEvidence } from '../../core/judge/judge-explain.js';
 import { formatJudgeMeasurement } from '../../core/judge/judge-metric.js';
+import { isUndecidedJudge } from '../../core/judge/judge-undecided.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -65,7 +66,7 @@ export function readRunView(raw: unknown): RunView | undefined {
 export interface JudgeEvidence {
   run: string;
   metric: string;
-  /** The metric's phase (a terminated, undecided judge is Successful, as in Argo Rollouts). */
+  /** The metric's phase (a terminated, undecided judge is Inconclusive: "judge undecided"). */
   phase: string;
   /** Judged intervals' totals per arm. */
   canaryRequests: number;
@@ -104,7 +105,7 @@ function evidenceOf(run: RunView, result: MetricResult): JudgeEvidence {
     ...totalsOf(state),
     ...(latest ? { latest } : {}),
     ...(verdict ? { verdict } : {}),
-    terminated: verdict === undefined && run.message === 'Run Terminated',
+    terminated: verdict === undefined && (isUndecidedJudge(result) || run.message === 'Run Terminated'),
   };
 }
 

@@ -75,6 +75,13 @@ describe('readRunView / readJudgeEvidence', () => {
     expect(formatJudgeEvidence(e!)).toBe('canary 0 errors in 20 requests, stable 0 in 180; errors: none compared yet, evidence 1.0 of 100 to abort; no verdict: the run was terminated first');
   });
 
+  test('a healthy canary terminated at promotion, as the controller now records it (Inconclusive, judge undecided)', () => {
+    const result = { ...judged(good), phase: 'Inconclusive' as const };
+    const [e] = readJudgeEvidence(background(result, 'Inconclusive', 'Metric "errors-vs-stable" assessed Inconclusive due to judge undecided after 2 intervals: ...'));
+    expect(e).toMatchObject({ phase: 'Inconclusive', terminated: true });
+    expect(formatJudgeEvidence(e!)).toContain('no verdict: the run was terminated first');
+  });
+
   test('a first counter reading only: said so, no counts; one canary error is "1 error"', () => {
     const config = buildMetricJudgeConfig({ ...judgeMetric, judge: { ...judgeMetric.judge!, counts: { ...judgeMetric.judge!.counts, counters: 'cumulative' } } });
     if (!config.ok) throw new Error(config.problems.join());
