@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ANALYSIS_PHASES, CONDITION_STATUSES, PAUSE_REASONS, ROLLOUT_CONDITION_TYPES, ROLLOUT_PHASES } from './reasons.js';
 import { ARGO_API_VERSION, KANARY_API_VERSION } from './labels.js';
+import { rolloutJournalSchema } from './journal.js';
 
 /** Kubernetes IntOrString: `25%`, `3`, or a duration such as `30s`. */
 export const intOrStringSchema = z.union([z.number().int(), z.string()]);
@@ -246,6 +247,8 @@ export const rolloutStatusSchema = z.object({
   selector: z.string().optional(),
   canary: canaryStatusSchema.optional(),
   conditions: z.array(rolloutConditionSchema).optional(),
+  /** The release journal (src/api/journal.ts). */
+  journal: rolloutJournalSchema.optional(),
 });
 export type RolloutStatus = z.infer<typeof rolloutStatusSchema>;
 

@@ -21,6 +21,7 @@ import { buildNameLabelValue } from '../core/label-value.js';
 import type { AnalysisRunView, CanarySnapshot, ReplicaSetView, ServiceView } from '../core/snapshot.js';
 import { findSpecProblems } from './spec-problems.js';
 import { findEndpointHashes } from './endpoint-hashes.js';
+import { buildRunValues } from './run-values.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 
 export interface SnapshotInput {
@@ -101,6 +102,12 @@ function parseTime(value: Date | string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Only a complete run decides anything, so only its values are read (for the journal). */
+function decidedValues(run: KubeObject, phase: unknown): Pick<AnalysisRunView, 'values'> {
+  const decided = phase === 'Successful' || phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive';
+  return decided ? { values: buildRunValues(run) } : {};
+}
+
 function toAnalysisRunView(run: KubeObject): AnalysisRunView {
   const labels = run.metadata?.labels ?? {};
   const status = (run.status ?? {}) as { phase?: unknown; message?: string };
@@ -115,6 +122,7 @@ function toAnalysisRunView(run: KubeObject): AnalysisRunView {
     message: status.message,
     terminated: spec.terminate === true,
     createdAtMs: parseTime(run.metadata?.creationTimestamp),
+    ...decidedValues(run, status.phase),
   };
 }
 

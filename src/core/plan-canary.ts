@@ -40,6 +40,7 @@ import { planRunHistory } from './plan-run-history.js';
 import { buildStatus } from './plan-status.js';
 import { computeServiceHashes, planRoute, planServices } from './plan-traffic.js';
 import { planInvalidSpec } from './plan-invalid-spec.js';
+import { computeJournal } from './journal.js';
 import { toIsoTime } from './pause.js';
 import type { RolloutStatus } from '../api/rollout.js';
 import type { CanarySnapshot } from './snapshot.js';
@@ -135,7 +136,9 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planRoute(ctx, draft, services);
   planAnalysisRuns(ctx, draft);
   planRunHistory(ctx, draft);
-  const status = buildStatus(ctx, draft);
+  const journal = computeJournal(ctx, draft);
+  draft.actions.push(...journal.events);
+  const status: RolloutStatus = { ...buildStatus(ctx, draft), journal: journal.journal };
   const requeueAfterMs = draft.requeueMs.length > 0 ? Math.min(...draft.requeueMs) : undefined;
   return { actions: orderActions(draft.actions, ctx), status, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 }

@@ -14,6 +14,7 @@
  * - `routePropagationDelayMs`: how long a canary Mapping stays at weight 0 before it is deleted
  *   (default ROUTE_PROPAGATION_DELAY_MS).
  */
+import type { JournalValue } from '../api/journal.js';
 import type { AnalysisPhase } from '../api/reasons.js';
 import type { Rollout } from '../api/rollout.js';
 
@@ -61,6 +62,8 @@ export interface AnalysisRunView {
   terminated?: boolean;
   /** metadata.creationTimestamp in ms (orders the run history). */
   createdAtMs?: number;
+  /** Each metric's latest measurement with its condition (for the release journal). */
+  values?: JournalValue[];
 }
 
 export interface CanarySnapshot {

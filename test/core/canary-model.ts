@@ -1,0 +1,203 @@
+/**
+ * A tiny model of the cluster around planCanary (ReplicaSets that become available, a route,
+ * Services, AnalysisRuns, intents as the CLI patches them), for tests of what the plan records.
+ * The same model as test/core/plan-canary.test.ts.
+ */
+import { rolloutSchema, type Rollout, type RolloutInput } from '../../src/api/rollout.js';
+import type { Action } from '../../src/core/actions.js';
+import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
+import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
+import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
+import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView, ServiceView } from '../../src/core/snapshot.js';
+
+export const T0 = Date.parse('2025-01-01T00:00:00Z');
+
+// ------------------------------------------------------------------ a tiny model of the cluster
+
+export interface Cluster {
+  rollout: Rollout;
+  replicaSets: ReplicaSetView[];
+  services: { stable?: ServiceView; canary?: ServiceView };
+  route: CanaryRouteView | null;
+  trafficRouted: boolean;
+  runs: AnalysisRunView[];
+  specProblems: string[];
+  now: number;
+  /** Pod-template hashes whose pods never become available. */
+  broken: Set<string>;
+  events: string[];
+  weightHistory: number[];
+}
+
+export function template(image: string) {
+  return { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } };
+}
+
+export const AMBASSADOR_STEPS = [{ setWeight: 30 }, { pause: {} }, { setWeight: 60 }, { pause: {} }, { setWeight: 100 }, { pause: {} }];
+
+export function makeRollout(overrides: { steps?: unknown[]; trafficRouted?: boolean; canary?: Record<string, unknown>; spec?: Record<string, unknown> } = {}): Rollout {
+  const trafficRouted = overrides.trafficRouted ?? true;
+  const input = {
+    apiVersion: 'kanary.dev/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web', namespace: 'default', generation: 1 },
+    spec: {
+      replicas: 10,
+      selector: { matchLabels: { app: 'web' } },
+      template: template('v1'),
+      strategy: {
+        canary: {
+          steps: overrides.steps ?? AMBASSADOR_STEPS,
+          ...(trafficRouted ? { canaryService: 'web-canary', stableService: 'web-stable', trafficRouting: { ambassador: { mappings: ['web'] } } } : {}),
+          ...overrides.canary,
+        },
+      },
+      ...overrides.spec,
+    },
+  } as RolloutInput;
+  return rolloutSchema.parse(input);
+}
+
+export function newCluster(rollout: Rollout): Cluster {
+  const trafficRouted = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  return {
+    rollout,
+    replicaSets: [],
+    services: trafficRouted ? { stable: { name: 'web-stable' }, canary: { name: 'web-canary' } } : {},
+    route: null,
+    trafficRouted,
+    runs: [],
+    specProblems: [],
+    now: T0,
+    broken: new Set(),
+    events: [],
+    weightHistory: [],
+  };
+}
+
+export function snapshotOf(c: Cluster): CanarySnapshot {
+  return {
+    rollout: structuredClone(c.rollout),
+    replicaSets: c.replicaSets.map((rs) => ({ ...rs })),
+    services: { ...c.services },
+    ...(c.trafficRouted ? { traffic: { canaryRoute: c.route === null ? null : { ...c.route } } } : {}),
+    analysisRuns: c.runs.map((r) => ({ ...r })),
+    specProblems: c.specProblems,
+  };
+}
+
+export function findRs(c: Cluster, name: string): ReplicaSetView {
+  const rs = c.replicaSets.find((r) => r.name === name);
+  if (rs === undefined) throw new Error(`no ReplicaSet ${name}`);
+  return rs;
+}
+
+export function applyAction(c: Cluster, a: Action): void {
+  switch (a.type) {
+    case 'createReplicaSet':
+      c.replicaSets.push({ name: a.name, podTemplateHash: a.podTemplateHash, revision: a.revision, specReplicas: a.replicas, readyReplicas: 0, availableReplicas: 0, ownedByRollout: true });
+      break;
+    case 'scaleReplicaSet': {
+      const rs = findRs(c, a.name);
+      rs.specReplicas = a.replicas;
+      if (a.scaleDownDeadlineMs === null) delete rs.scaleDownDeadlineMs;
+      else if (a.scaleDownDeadlineMs !== undefined) rs.scaleDownDeadlineMs = a.scaleDownDeadlineMs;
+      rs.availableReplicas = Math.min(rs.availableReplicas, rs.specReplicas);
+      rs.readyReplicas = rs.availableReplicas;
+      break;
+    }
+    case 'deleteReplicaSet':
+      c.replicaSets = c.replicaSets.filter((r) => r.name !== a.name);
+      break;
+    case 'setServiceSelector':
+      c.services[a.role] = { name: a.serviceName, selectorHash: a.podTemplateHash };
+      break;
+    case 'setCanaryWeight':
+      c.route = { weightPercent: a.weightPercent, ...(a.weightPercent === 0 ? { zeroWeightSinceMs: c.route?.weightPercent === 0 ? c.route.zeroWeightSinceMs ?? c.now : c.now } : {}) };
+      c.weightHistory.push(a.weightPercent);
+      break;
+    case 'removeCanaryRoute':
+      c.route = null;
+      break;
+    case 'createAnalysisRun':
+      c.runs.push({ name: a.name, podTemplateHash: a.podTemplateHash, stepIndex: a.stepIndex, background: a.background, phase: 'Running' });
+      break;
+    case 'terminateAnalysisRun': {
+      const run = c.runs.find((r) => r.name === a.name);
+      if (run !== undefined) run.terminated = true;
+      break;
+    }
+    case 'recordEvent':
+      c.events.push(a.reason);
+      break;
+  }
+}
+
+/** The kubelet and ReplicaSet controller: every pod that can start becomes available. */
+export function startPods(c: Cluster): void {
+  for (const rs of c.replicaSets) {
+    const available = c.broken.has(rs.podTemplateHash) ? 0 : rs.specReplicas;
+    rs.availableReplicas = available;
+    rs.readyReplicas = available;
+  }
+}
+
+export function reconcile(c: Cluster, opts: { pods?: boolean } = {}): CanaryPlan {
+  const plan = planCanary(snapshotOf(c), c.now);
+  for (const action of plan.actions) applyAction(c, action);
+  c.rollout = { ...c.rollout, status: plan.status };
+  if (opts.pods !== false) startPods(c);
+  return plan;
+}
+
+/** Reconciles until a plan has no actions (what the controller does on watch events). */
+export function settle(c: Cluster, limit = 30): CanaryPlan {
+  for (let i = 0; i < limit; i += 1) {
+    startPods(c);
+    const plan = reconcile(c);
+    if (plan.actions.length === 0) return plan;
+  }
+  throw new Error('did not settle');
+}
+
+/** Advances the clock to each requested requeue until the rollout is idle or `untilMs` passes. */
+export function runFor(c: Cluster, ms: number): CanaryPlan {
+  const end = c.now + ms;
+  let plan = settle(c);
+  while (plan.requeueAfterMs !== undefined && c.now + plan.requeueAfterMs <= end) {
+    c.now += plan.requeueAfterMs;
+    plan = settle(c);
+  }
+  c.now = end;
+  return settle(c);
+}
+
+export function setImage(c: Cluster, image: string): void {
+  const generation = (c.rollout.metadata.generation ?? 1) + 1;
+  c.rollout = { ...c.rollout, metadata: { ...c.rollout.metadata, generation }, spec: { ...c.rollout.spec, template: template(image) } };
+}
+
+export function intent(c: Cluster, verb: IntentVerb): void {
+  const patch = computeIntentPatch(verb, c.rollout);
+  if (patch.target === 'spec') {
+    c.rollout = { ...c.rollout, spec: { ...c.rollout.spec, ...(patch.body.spec as object) } };
+    return;
+  }
+  const status: Record<string, unknown> = { ...c.rollout.status };
+  for (const [k, v] of Object.entries(patch.body.status ?? {})) {
+    if (v === null) delete status[k];
+    else status[k] = v;
+  }
+  c.rollout = { ...c.rollout, status };
+}
+
+export const hashOf = (image: string) => computePodTemplateHash(template(image));
+export const rsOf = (c: Cluster, image: string) => c.replicaSets.find((r) => r.podTemplateHash === hashOf(image));
+export const replicasOf = (c: Cluster, image: string) => rsOf(c, image)?.specReplicas ?? 0;
+
+export function deployed(overrides: Parameters<typeof makeRollout>[0] = {}): Cluster {
+  const c = newCluster(makeRollout(overrides));
+  settle(c);
+  return c;
+}
+
