@@ -29,6 +29,13 @@ export interface StartPrometheusOptions {
   jobName?: string;
   /** The binary (default `prometheus` on PATH). */
   binary?: string;
+  /**
+   * An existing TSDB directory to serve (e.g. blocks backfilled with promtool); it is the caller's
+   * and is kept on stop. Default: a fresh directory, removed on stop.
+   */
+  storagePath?: string;
+  /** `--storage.tsdb.retention.time`, e.g. `30d` (Prometheus deletes older blocks at start-up). */
+  retention?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,9 +95,10 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   try {
     child = await spawnPrometheus(options.binary ?? 'prometheus', [
       `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${options.storagePath ?? join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...(options.retention === undefined ? [] : [`--storage.tsdb.retention.time=${options.retention}`]),
     ]);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
