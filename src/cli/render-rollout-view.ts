@@ -95,6 +95,8 @@ export interface RolloutView {
   revisions: RevisionView[];
   /** Why the spec could not be read (then most fields are defaults). */
   specProblems?: string[];
+  /** The release journal's last decision in one line (status.journal.lastDecision). */
+  lastDecision?: string;
 }
 
 function ageOf(meta: { creationTimestamp?: Date | string } | undefined, now: number): number | undefined {
@@ -332,6 +334,11 @@ function buildReplicaCounts(rollout: Rollout | undefined, status: RolloutStatus)
   return { desired: rollout?.spec.replicas ?? 0, current: replicas, updated: updatedReplicas, ready: readyReplicas, available: availableReplicas };
 }
 
+function optionalText(status: RolloutStatus): Pick<RolloutView, 'message' | 'lastDecision'> {
+  const lastDecision = status.journal?.lastDecision;
+  return { ...(status.message !== undefined ? { message: status.message } : {}), ...(lastDecision !== undefined ? { lastDecision } : {}) };
+}
+
 /** Everything that does not need a valid spec. */
 function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: number): RolloutView {
   const status = (state.rollout.status ?? {}) as RolloutStatus;
@@ -341,7 +348,7 @@ function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: n
     name: meta.name ?? '?',
     namespace: meta.namespace ?? '?',
     phase: status.phase ?? 'Unknown',
-    ...(status.message !== undefined ? { message: status.message } : {}),
+    ...optionalText(status),
     ageMs: ageOf(meta, now),
     strategy: 'Canary',
     setWeight: rollout ? computeSetWeight(rollout) : 0,

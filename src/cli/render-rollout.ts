@@ -60,6 +60,7 @@ function renderHeader(style: TerminalStyle, view: RolloutView): string[] {
     field('Status:', statusLabel(style, view.phase)),
   ];
   if (view.message) lines.push(field('Message:', view.message));
+  if (view.lastDecision) lines.push(field('Last decision:', view.lastDecision));
   for (const problem of view.specProblems ?? []) lines.push(field('Spec problem:', paint(style, 'bad', problem)));
   lines.push(...renderStrategy(view));
   if (view.pause) lines.push(...renderPause(style, view.pause));
