@@ -27,6 +27,7 @@ export function commandRegistry(): VerbEntry[] {
     { name: 'plan', summary: 'Print the step-by-step timeline of a Rollout manifest offline', load: async () => (await import('./plan-command.js')).planCommand },
     { name: 'migrate', summary: 'Rewrite Argo Rollouts manifests as Kanary ones, in place, and report what Kanary would refuse', load: async () => (await import('./migrate-command.js')).migrateCommand },
     { name: 'judge', summary: 'Judge canary against baseline counts (CSV) with the sequential rate-ratio test', load: async () => (await import('./judge-command.js')).judgeCommand },
+    { name: 'backtest', summary: 'Replay an AnalysisTemplate over Prometheus history: would it have stopped past releases?', load: async () => (await import('./backtest-command.js')).backtestCommand },
     { name: 'dashboard', summary: 'serve a live web dashboard of Rollouts on 127.0.0.1 (promote/abort from the browser)', load: async () => (await import('./dashboard-command.js')).dashboardCommand },
     { name: 'controller', summary: 'run the Kanary controller (reconciles Rollouts and AnalysisRuns)', load: async () => (await import('./controller-command.js')).controllerCommand },
     { name: 'cluster', summary: 'build, start, stop or inspect the local Kubernetes cluster (Kubernetes 1.37 or 1.35 on loopback)', load: async () => (await import('./cluster-command.js')).clusterCommand },
