@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseEgressRule } from '../analysis/egress-policy.js';
 import { parseDuration } from '../api/duration.js';
 import { UserError } from '../cli/command.js';
+import { MAX_SHARDS, type ShardAssignment } from '../core/shard.js';
 import { LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
 
 export const AMBASSADOR_API_VERSIONS = ['getambassador.io/v2', 'getambassador.io/v3alpha1'] as const;
@@ -50,6 +51,8 @@ export interface ControllerConfig {
   analysisConditionTimeoutMs: number;
   /** In-flight AnalysisRun reconciles one namespace may hold (default: half the analysis workers, rounded up). */
   analysisNamespaceShare: number;
+  /** Which Rollouts this process reconciles (src/core/shard.ts); one shard by default. */
+  shard: ShardAssignment;
 }
 
 export interface ParseControllerConfigInput {
@@ -85,7 +88,10 @@ export const CONTROLLER_FLAGS_USAGE = `Flags:
   --analysis-egress-deny RULE[,RULE...]   destinations analysis may never reach; repeatable
   --analysis-max-response-bytes N   cap on a metric provider's response body (default 1048576)
   --analysis-condition-timeout D    wall-clock limit of one CEL condition (default 1s, at most 30s)
-  --analysis-namespace-share N      in-flight analysis reconciles per namespace (default: half the analysis workers)`;
+  --analysis-namespace-share N      in-flight analysis reconciles per namespace (default: half the analysis workers)
+  --shards M --shard-index I        reconcile only the Rollouts (and their AnalysisRuns) whose namespace/name hash
+                                    falls in shard I of M, leading Lease <lease-name>-shard-I (default 1 and 0;
+                                    --shard-index defaults to $KANARY_SHARD_INDEX)`;
 
 const FLAG_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -112,6 +118,8 @@ const FLAG_OPTIONS = {
   'analysis-max-response-bytes': { type: 'string' },
   'analysis-condition-timeout': { type: 'string' },
   'analysis-namespace-share': { type: 'string' },
+  shards: { type: 'string' },
+  'shard-index': { type: 'string' },
 } as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -199,6 +207,9 @@ const rawSchema = z.object({
   'analysis-max-response-bytes': byteCount,
   'analysis-condition-timeout': conditionTimeout,
   'analysis-namespace-share': count('analysis-namespace-share').optional(),
+  shards: z.string().regex(/^\d+$/, '--shards must be a whole number').transform(Number)
+    .pipe(z.number().int().min(1, '--shards must be at least 1').max(MAX_SHARDS, `--shards must be at most ${MAX_SHARDS}`)),
+  'shard-index': z.string().regex(/^\d+$/, '--shard-index must be a whole number (0 for the first shard)').transform(Number),
 });
 
 type RawFlags = z.input<typeof rawSchema>;
@@ -229,6 +240,8 @@ function defaults(input: ParseControllerConfigInput): RawFlags {
     'analysis-egress-deny': [],
     'analysis-max-response-bytes': '1048576',
     'analysis-condition-timeout': '1s',
+    shards: '1',
+    'shard-index': input.env.KANARY_SHARD_INDEX || '0',
   };
 }
 
@@ -300,6 +313,13 @@ function checkListeners(config: ControllerConfig): void {
   }
 }
 
+function checkShard(config: ControllerConfig): void {
+  const { shards, index } = config.shard;
+  if (index >= shards) {
+    throw new UserError(`controller: --shard-index ${index} must be below --shards ${shards} (shards are numbered 0 to ${shards - 1})`);
+  }
+}
+
 function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
   return {
     kubeconfig: flags.kubeconfig,
@@ -326,6 +346,7 @@ function toConfig(flags: z.output<typeof rawSchema>): ControllerConfig {
     analysisMaxResponseBytes: flags['analysis-max-response-bytes'],
     analysisConditionTimeoutMs: flags['analysis-condition-timeout'],
     analysisNamespaceShare: flags['analysis-namespace-share'] ?? Math.ceil(flags['analysis-workers'] / 2),
+    shard: { shards: flags.shards, index: flags['shard-index'] },
   };
 }
 
@@ -344,5 +365,6 @@ export function parseControllerConfig(input: ParseControllerConfigInput): Contro
   const config = toConfig(parsed.data);
   checkLeaseTimings(config);
   checkListeners(config);
+  checkShard(config);
   return config;
 }

@@ -29,6 +29,8 @@ import { CountStatusDeferral } from './count-status-deferral.js';
 import { StaleCacheGuard } from './stale-cache-guard.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { createSecretReader } from './secret-reader.js';
+import { analysisRunKeyFilter, rolloutKeyFilter, shardLeaseCheck } from './shard-ownership.js';
+import { SHARDS_ANNOTATION, shardLeaseName } from '../core/shard.js';
 
 export interface ControllerAppOptions {
   config: ControllerConfig;
@@ -173,10 +175,11 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     clients,
     informers,
     mapping,
-    rolloutQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('rollouts') }),
+    rolloutQueue: new WorkQueue({ clock, metrics: metrics.workqueueHooks('rollouts'), accepts: rolloutKeyFilter(config.shard) }),
     runQueue: new WorkQueue({
       clock,
       metrics: metrics.workqueueHooks('analysisruns'),
+      accepts: analysisRunKeyFilter(config.shard, informers.analysisRuns.cache),
       fairness: { groupOf: namespaceOfKey, maxInFlightPerGroup: config.analysisNamespaceShare },
     }),
     rollouts,
@@ -270,7 +273,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     void Promise.all(informerList.map((i) => i.whenSynced())).then(() => mappingSettled(parts.mapping)).then(() => {
       if (stopping) return;
       const mappingApi = { apiVersion: parts.mapping.state.apiVersion(), problem: parts.mapping.state.problem(), setting: config.ambassadorApiVersion };
-      logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers, mappingApi });
+      logger.info('caches synced, starting workers', { workers: config.workers, analysisWorkers: config.analysisWorkers, mappingApi, shard: config.shard });
       workers = startWorkers(options, parts, metrics, [...new Set([config.metricsAddr.port, telemetry.port, config.probeAddr.port, probes.port])]);
     });
   };
@@ -279,8 +282,17 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     ? new LeaderElector({
       coordination: parts.clients.coordination,
       namespace: config.leaseNamespace,
-      name: config.leaseName,
+      name: shardLeaseName(config.leaseName, config.shard),
       identity: config.identity,
+      annotations: { [SHARDS_ANNOTATION]: String(config.shard.shards) },
+      mayHold: shardLeaseCheck({
+        coordination: parts.clients.coordination,
+        namespace: config.leaseNamespace,
+        baseName: config.leaseName,
+        shard: config.shard,
+        identity: config.identity,
+        now: () => clock.now(),
+      }),
       clock,
       logger,
       leaseDurationMs: config.leaseDurationMs,

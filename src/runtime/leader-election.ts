@@ -21,6 +21,14 @@ export interface LeaderElectionOptions {
   onStoppedLeading: () => void;
   /** Called when the observed holder changes (empty string: nobody). */
   onNewLeader?: (identity: string) => void;
+  /** Annotations written on the Lease with every acquire and renewal (e.g. the shard count). */
+  annotations?: Record<string, string>;
+  /**
+   * Asked before every acquire or renewal: a reason this process must not hold the Lease now, or
+   * undefined. A refused renewal lets the lease run out like a failed one (the leader steps down
+   * after the renew deadline); the reason is logged each time it changes.
+   */
+  mayHold?: (state: { leading: boolean; acquireTimeMs: number | undefined }) => Promise<string | undefined>;
 }
 
 interface Observation {
@@ -39,6 +47,12 @@ function statusCodeOf(error: unknown): number | undefined {
 
 function microTime(ms: number): k8s.V1MicroTime {
   return new k8s.V1MicroTime(ms);
+}
+
+function microTimeMs(time: Date | string | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const ms = new Date(time).getTime();
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /**
@@ -61,6 +75,8 @@ export class LeaderElector {
   private deadlineTimer: Cancel | undefined;
   private inFlight: Promise<void> | undefined;
   private lastHolder: string | undefined;
+  private lastRefusal: string | undefined;
+  private acquireTimeMs: number | undefined;
 
   constructor(options: LeaderElectionOptions) {
     this.options = options;
@@ -189,16 +205,34 @@ export class LeaderElector {
     }
     this.observe(lease);
     if (this.heldByOther()) return false;
+    if (await this.refused()) return false;
     return this.writeLease(lease);
   }
 
+  /** Whether `mayHold` refuses this attempt (logged once per distinct reason). */
+  private async refused(): Promise<boolean> {
+    const reason = await this.options.mayHold?.({ leading: this.leading, acquireTimeMs: this.acquireTimeMs });
+    if (reason !== undefined && reason !== this.lastRefusal) {
+      this.options.logger.warn('not holding the leader lease', { lease: `${this.options.namespace}/${this.options.name}`, reason });
+    }
+    this.lastRefusal = reason;
+    return reason !== undefined;
+  }
+
+  private leaseMetadata(metadata: k8s.V1ObjectMeta | undefined): k8s.V1ObjectMeta {
+    const { name, namespace, annotations } = this.options;
+    if (annotations === undefined) return metadata ?? { name, namespace };
+    return { ...(metadata ?? { name, namespace }), annotations: { ...(metadata?.annotations ?? {}), ...annotations } };
+  }
+
   private async createLease(): Promise<boolean> {
-    const { coordination, namespace, name, identity, clock } = this.options;
+    const { coordination, namespace, identity, clock } = this.options;
+    if (await this.refused()) return false;
     const now = clock.now();
     const body: k8s.V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, namespace },
+      metadata: this.leaseMetadata(undefined),
       spec: {
         holderIdentity: identity,
         leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
@@ -221,6 +255,7 @@ export class LeaderElector {
     const now = clock.now();
     const spec = lease.spec ?? {};
     const takingOver = spec.holderIdentity !== identity;
+    lease.metadata = this.leaseMetadata(lease.metadata);
     lease.spec = {
       ...spec,
       holderIdentity: identity,
@@ -241,11 +276,16 @@ export class LeaderElector {
   private observe(lease: k8s.V1Lease): void {
     const resourceVersion = lease.metadata?.resourceVersion ?? '';
     const holder = lease.spec?.holderIdentity ?? '';
+    this.noteAcquireTime(lease, holder);
     if (this.observed?.resourceVersion !== resourceVersion) {
       const durationSeconds = lease.spec?.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000);
       this.observed = { resourceVersion, holder, leaseDurationMs: durationSeconds * 1000, seenAtMs: this.options.clock.now() };
     }
     this.noteHolder(holder);
+  }
+
+  private noteAcquireTime(lease: k8s.V1Lease, holder: string): void {
+    if (holder === this.options.identity) this.acquireTimeMs = microTimeMs(lease.spec?.acquireTime);
   }
 
   private noteHolder(holder: string): void {

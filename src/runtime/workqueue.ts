@@ -29,6 +29,8 @@ export interface WorkQueueOptions {
   backoff?: BackoffPolicy;
   metrics?: WorkQueueMetrics;
   fairness?: WorkQueueFairness;
+  /** Keys this queue takes; others are ignored (a shard's queue takes only its own keys). */
+  accepts?: (key: string) => boolean;
 }
 
 interface DelayedEntry {
@@ -45,6 +47,7 @@ export class WorkQueue {
   private readonly clock: Clock;
   private readonly backoff: BackoffPolicy;
   private readonly metrics: WorkQueueMetrics;
+  private readonly accepts: (key: string) => boolean;
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
@@ -59,6 +62,7 @@ export class WorkQueue {
     this.clock = options.clock;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.metrics = options.metrics ?? {};
+    this.accepts = options.accepts ?? (() => true);
     if (options.fairness !== undefined) {
       this.fairness = { groupOf: options.fairness.groupOf, maxInFlightPerGroup: Math.max(1, Math.floor(options.fairness.maxInFlightPerGroup)) };
     }
@@ -66,7 +70,7 @@ export class WorkQueue {
 
   /** Queues `key` unless it is already queued; if it is processing, it runs again after `done`. */
   add(key: string): void {
-    if (this.shuttingDown || this.dirty.has(key)) return;
+    if (this.shuttingDown || this.dirty.has(key) || !this.accepts(key)) return;
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.queue.push(key);
@@ -75,7 +79,7 @@ export class WorkQueue {
 
   /** Adds `key` after `delayMs`; of several pending delays for one key the earliest wins. */
   addAfter(key: string, delayMs: number): void {
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || !this.accepts(key)) return;
     if (delayMs <= 0) {
       this.add(key);
       return;

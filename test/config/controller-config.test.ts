@@ -15,6 +15,17 @@ function errorOf(argv: string[]): string {
 }
 
 describe('parseControllerConfig', () => {
+  test('shards: the index comes from $KANARY_SHARD_INDEX unless given, and must be below the count', () => {
+    expect(parse(['--shards', '2'], { KANARY_SHARD_INDEX: '1' }).shard).toEqual({ shards: 2, index: 1 });
+    expect(parse(['--shards', '2', '--shard-index', '0'], { KANARY_SHARD_INDEX: '1' }).shard).toEqual({ shards: 2, index: 0 });
+    expect(errorOf(['--shards', '2', '--shard-index', '2'])).toBe('controller: --shard-index 2 must be below --shards 2 (shards are numbered 0 to 1)');
+    expect(errorOf(['--shard-index', '1'])).toContain('--shard-index 1 must be below --shards 1');
+    expect(errorOf(['--shards', '0'])).toContain('--shards must be at least 1');
+    expect(errorOf(['--shards', '65'])).toContain('--shards must be at most 64');
+    expect(errorOf(['--shards', 'two'])).toContain('--shards must be a whole number');
+    expect(errorOf(['--shards', '2', '--shard-index', '-1'])).toContain('--shard-index');
+  });
+
   test('defaults', () => {
     expect(parse([])).toEqual<ControllerConfig>({
       kubeconfig: undefined,
@@ -41,6 +52,7 @@ describe('parseControllerConfig', () => {
       analysisMaxResponseBytes: 1_048_576,
       analysisConditionTimeoutMs: 1_000,
       analysisNamespaceShare: 5,
+      shard: { shards: 1, index: 0 },
     });
   });
 
@@ -62,6 +74,7 @@ describe('parseControllerConfig', () => {
       '--analysis-egress-allow', '127.0.0.0/8,*.example.com', '--analysis-egress-allow=api.{namespace}.svc',
       '--analysis-egress-deny', '10.0.0.0/8', '--analysis-max-response-bytes', '65536',
       '--analysis-condition-timeout', '250ms', '--analysis-namespace-share', '1',
+      '--shards', '4', '--shard-index', '3',
     ]);
     expect(config).toEqual<ControllerConfig>({
       kubeconfig: '/k', context: 'kind', namespaces: ['a', 'b', 'c'], workers: 8, analysisWorkers: 2,
@@ -72,6 +85,7 @@ describe('parseControllerConfig', () => {
       renewDeadlineMs: 4_000, retryPeriodMs: 500, mappingPropagationDelayMs: 1_500,
       analysisEgressAllow: ['127.0.0.0/8', '*.example.com', 'api.{namespace}.svc'], analysisEgressDeny: ['10.0.0.0/8'],
       analysisMaxResponseBytes: 65_536, analysisConditionTimeoutMs: 250, analysisNamespaceShare: 1,
+      shard: { shards: 4, index: 3 },
     });
   });
 

@@ -20,6 +20,18 @@ async function peek(promise: Promise<string | undefined>): Promise<string | unde
 }
 
 describe('WorkQueue', () => {
+  test('a queue that accepts only some keys ignores the others, however they are added', async () => {
+    const clock = new FakeClock(0);
+    const queue = new WorkQueue({ clock, accepts: (key) => key.startsWith('mine/') });
+    queue.add('other/a');
+    queue.addAfter('other/b', 50);
+    queue.addRateLimited('other/c');
+    queue.add('mine/a');
+    clock.advance(2_000);
+    expect(queue.len()).toBe(1);
+    expect(await queue.get()).toBe('mine/a');
+  });
+
   test('add dedupes keys while they are queued and keeps FIFO order', async () => {
     const { queue } = makeQueue();
     queue.add('a');
