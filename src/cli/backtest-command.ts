@@ -59,7 +59,7 @@ export const backtestCommand: Command = {
   summary: 'Replay an AnalysisTemplate over Prometheus history: would it have stopped past releases?',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseBacktestArgs(argv, Date.now());
+    const args = parseBacktestArgs(argv, Math.floor(Date.now() / 1000) * 1000);
     const templates = await loadBacktestTemplates(args.files);
     for (const note of stepNotes(templates, args.stepMs)) io.stderr(`kanary: backtest: note: ${note}\n`);
     const result = await runBacktest({ templates, windows: args.windows, address: args.prometheus, stepMs: args.stepMs, timeoutSeconds: args.timeoutSeconds, args: args.args });
