@@ -57,12 +57,19 @@ function step(values: unknown[], segment: Segment): unknown[] {
   });
 }
 
-/** Selects the value at the path; a wildcard yields a list; no match is an error. */
-export function selectJsonPath(document: unknown, path: string): JsonPathResult {
+/** Every value the path reaches (none when it matches nothing); a wildcard may reach many. */
+export function selectJsonPathMatches(document: unknown, path: string): { ok: true; values: unknown[]; isList: boolean } | { ok: false; message: string } {
   const parsed = parseJsonPath(path);
   if (!parsed.ok) return parsed;
   const values = parsed.segments.reduce<unknown[]>((current, segment) => step(current, segment), [document]);
-  const isList = parsed.segments.some((s) => s.kind === 'wildcard');
+  return { ok: true, values, isList: parsed.segments.some((s) => s.kind === 'wildcard') };
+}
+
+/** Selects the value at the path; a wildcard yields a list; no match is an error. */
+export function selectJsonPath(document: unknown, path: string): JsonPathResult {
+  const matched = selectJsonPathMatches(document, path);
+  if (!matched.ok) return matched;
+  const { values, isList } = matched;
   if (isList) return { ok: true, value: values };
   if (values.length === 0) return { ok: false, message: `jsonPath "${path}" matched nothing in the response` };
   return { ok: true, value: values[0] };

@@ -1,19 +1,18 @@
-// One measurement of a judged metric (a `judge` block): reads the four counts from Prometheus
-// (four queries, or two split by a role label), turns them into the interval's counts and steps
-// the judge (pure: src/core/judge/judge-metric.ts). Query failures are Error measurements like any
-// other metric's; every recorded text goes through the metric's redactor and is bounded.
-import { createHash } from 'node:crypto';
+// One measurement of a judged metric (a `judge` block): reads the four counts, from Prometheus
+// (four queries, or two split by a role label) or from one web response (a jsonPath per count:
+// judge-web-counts.ts), turns them into the interval's counts and steps the judge (pure:
+// src/core/judge/judge-metric.ts). Read failures are Error measurements like any other metric's;
+// every recorded text goes through the metric's redactor and is bounded.
 import type { JudgeCounts, Measurement, Metric, MetricResult } from '../api/analysis.js';
 import { ERROR_RETRY_MS, applyMeasurement } from '../core/analysis-assess.js';
 import type { CounterSample } from '../core/judge/counter-increase.js';
 import type { CountField } from '../core/judge/interval-counts.js';
 import { buildMetricJudgeConfig, computeIntervalFromReadings, recordJudgeInterval, type CountReadings } from '../core/judge/judge-metric.js';
 import { sensitiveValuesFor, type ResolvedArg } from './args.js';
+import { MAX_JUDGE_SERIES, seriesKey } from './judge-series.js';
+import { readWebCounts, type CountsRead } from './judge-web-counts.js';
 import type { LabeledSample, MeasureContext, MetricProvider, SampleResult } from './metric-provider.js';
 import { createRedactor, truncate } from './redaction.js';
-
-/** More series than this in one count is refused (status holds one reading per series). */
-export const MAX_JUDGE_SERIES = 100;
 
 export interface JudgeMeasureContext {
   provider: MetricProvider | undefined;
@@ -34,12 +33,6 @@ function queriesOf(counts: JudgeCounts): [QueryName, string][] {
     const query = counts[field];
     return query === undefined ? [] : [[field, query]];
   });
-}
-
-/** A series' identity: a digest of its labels, so that label values are never stored in status. */
-export function seriesKey(labels: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 const toCounterSamples = (samples: readonly LabeledSample[]): CounterSample[] => samples.map((s) => ({ series: seriesKey(s.labels), value: s.value }));
@@ -89,6 +82,16 @@ async function sampleAll(metric: Metric, queries: [QueryName, string][], context
   return { results, resolvedQuery: resolved.join('; '), ...(error === undefined ? {} : { error }) };
 }
 
+/** The counts from the metric's provider: the web response's paths, or the Prometheus queries. */
+async function readCounts(metric: Metric, counts: JudgeCounts, context: JudgeMeasureContext): Promise<CountsRead> {
+  if (metric.provider.web !== undefined) {
+    return readWebCounts(metric, counts, { provider: context.provider, args: context.args, measure: { namespace: context.namespace } });
+  }
+  const sampled = await sampleAll(metric, queriesOf(counts), context);
+  if (sampled.error !== undefined) return { resolvedQuery: sampled.resolvedQuery, error: sampled.error };
+  return { resolvedQuery: sampled.resolvedQuery, readings: readingsFrom(counts, sampled.results) };
+}
+
 function errorMeasurement(message: string, startedAt: Date, finishedAt: Date): Measurement {
   return {
     phase: 'Error',
@@ -119,12 +122,13 @@ export async function measureJudgedMetric(metric: Metric, result: MetricResult, 
     const problem = config.ok ? 'no judge block' : config.problems.join('; ');
     return cleanTexts(applyMeasurement(result, errorMeasurement(`judge: ${problem}`, startedAt, context.now())), clean, '');
   }
-  const sampled = await sampleAll(metric, queriesOf(judge.counts), context);
+  const read = await readCounts(metric, judge.counts, context);
   const finishedAt = context.now();
-  if (sampled.error !== undefined) {
-    return cleanTexts(applyMeasurement(result, errorMeasurement(sampled.error, startedAt, finishedAt)), clean, sampled.resolvedQuery);
+  if (read.error !== undefined || read.readings === undefined) {
+    const error = read.error ?? 'judge: no counts read';
+    return cleanTexts(applyMeasurement(result, errorMeasurement(error, startedAt, finishedAt)), clean, read.resolvedQuery);
   }
-  const interval = computeIntervalFromReadings(readingsFrom(judge.counts, sampled.results), result.judge?.readings, judge.counts.counters);
+  const interval = computeIntervalFromReadings(read.readings, result.judge?.readings, judge.counts.counters);
   const times = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString() };
-  return cleanTexts(recordJudgeInterval(result, config.config, interval, times), clean, sampled.resolvedQuery);
+  return cleanTexts(recordJudgeInterval(result, config.config, interval, times), clean, read.resolvedQuery);
 }

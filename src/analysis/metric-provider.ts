@@ -21,6 +21,9 @@ export interface LabeledSample {
 /** An instant query's series, for the judge's counts; an empty list is "no data". */
 export type SampleResult = { samples: LabeledSample[]; resolvedQuery: string } | { error: string; resolvedQuery?: string };
 
+/** A web response's decoded JSON, whole (no jsonPath), for the judge's counts. */
+export type DocumentResult = { document: unknown; resolvedQuery: string } | { error: string; resolvedQuery?: string };
+
 export interface MetricProvider {
   /** The `provider` key this adapter serves: `prometheus` or `web`. */
   readonly type: 'prometheus' | 'web';
@@ -30,6 +33,12 @@ export interface MetricProvider {
    * timeout) and returns every series with its labels. Only the Prometheus provider has it.
    */
   sample?(metric: Metric, query: string, args: readonly ResolvedArg[], context?: MeasureContext): Promise<SampleResult>;
+  /**
+   * Sends the metric's web request (url, method, headers, body, timeout; args substituted) and
+   * returns the whole decoded JSON response, bounded and egress-checked like `measure`, secrets
+   * redacted from errors. Only the web provider has it.
+   */
+  fetchDocument?(metric: Metric, args: readonly ResolvedArg[], context?: MeasureContext): Promise<DocumentResult>;
 }
 
 /** Limits shared by the HTTP providers (controller flags). */

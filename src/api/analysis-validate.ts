@@ -72,9 +72,11 @@ function metricTexts(metric: Fields): string[] {
   const provider = isFields(metric.provider) ? metric.provider : {};
   const prometheus = isFields(provider.prometheus) ? provider.prometheus : {};
   const web = isFields(provider.web) ? provider.web : {};
+  const counts = isFields(metric.judge) && isFields(metric.judge.counts) ? metric.judge.counts : {};
   return [
     metric.successCondition, metric.failureCondition, prometheus.address, prometheus.query,
     web.url, web.body, web.jsonPath, ...headerValues(prometheus), ...headerValues(web),
+    counts.canaryRequests, counts.canaryErrors, counts.baselineRequests, counts.baselineErrors, counts.requests, counts.errors,
   ].filter((t): t is string => typeof t === 'string');
 }
 

@@ -4,6 +4,7 @@
 // argo-fields.ts), never dropped; the CRDs keep such fields so that the controller sees them.
 // Status objects, written by the controller, are not strict.
 import { z } from 'zod';
+import { parseJsonPath } from '../analysis/json-path.js';
 import { parseDuration } from './duration.js';
 import { ANALYSIS_PHASES, type AnalysisPhase } from './reasons.js';
 
@@ -90,11 +91,14 @@ const positiveFinite = z.number().positive().finite();
 const openProbability = z.number().gt(0, { message: 'must be between 0 and 1 (exclusive)' }).lt(1, { message: 'must be between 0 and 1 (exclusive)' });
 
 /**
- * Where the judge's counts come from: either four PromQL queries (one per arm and count), or two
- * queries (`requests`, `errors`) whose series carry a label (`roleLabel`) naming the arm. Args are
- * substituted as in `query`. `counters: cumulative` (default) reads raw counter values per series
- * and takes increases between measurements (resets and new series handled by the judge);
- * `counters: increase` reads each query's value as the interval's increase.
+ * Where the judge's counts come from. With provider.prometheus: either four PromQL queries (one per
+ * arm and count), or two queries (`requests`, `errors`) whose series carry a label (`roleLabel`)
+ * naming the arm; args are substituted as in `query`. With provider.web: the four fields are
+ * jsonPaths into the one response of each measurement (`{$.canary.requests}`), each selecting a
+ * number (one series) or an object of numbers keyed by series (e.g. per pod). `counters:
+ * cumulative` (default) reads raw counter values per series and takes increases between
+ * measurements (resets and new series handled by the judge); `counters: increase` reads each
+ * count's value as the interval's increase.
  */
 export const judgeCountsSchema = z
   .strictObject({
@@ -119,10 +123,13 @@ export const judgeCountsSchema = z
     if ((fourSet && !anyRole) || (roleSet && !anyFour)) return;
     ctx.addIssue({
       code: 'custom',
-      message: 'counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors, or all of requests, errors, roleLabel (not both)',
+      message: 'counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors (PromQL queries, or with provider.web jsonPaths into the response), or all of requests, errors, roleLabel (provider.prometheus only; not both)',
     });
   });
 export type JudgeCounts = z.infer<typeof judgeCountsSchema>;
+
+/** The four per-arm count fields of `judge.counts`. */
+export const COUNT_FIELD_NAMES = ['canaryRequests', 'canaryErrors', 'baselineRequests', 'baselineErrors'] as const;
 
 /**
  * Kanary's statistical judge (docs/analysis.md, "The statistical judge"): compares canary and
@@ -160,15 +167,43 @@ const baseMetricSchema = z.strictObject({
   judge: judgeSchema.optional(),
 });
 
-function metricProblems(metric: z.infer<typeof baseMetricSchema>): { path: string[]; message: string }[] {
-  const problems: { path: string[]; message: string }[] = [];
+type MetricProblem = { path: (string | number)[]; message: string };
+
+/** The four counts of a web judge as jsonPaths: each must parse (args stand in as `a`) and select one value. */
+function webCountPathProblems(counts: JudgeCounts): MetricProblem[] {
+  return COUNT_FIELD_NAMES.flatMap((field) => {
+    const path = counts[field];
+    if (path === undefined) return [];
+    const parsed = parseJsonPath(path.replace(/\{\{[^}]*\}\}/g, 'a'));
+    if (!parsed.ok) return [{ path: ['judge', 'counts', field], message: `with provider.web a count is a jsonPath into the response: ${parsed.message}` }];
+    if (!parsed.segments.some((s) => s.kind === 'wildcard')) return [];
+    return [{ path: ['judge', 'counts', field], message: 'a count path selects one value (a number, or an object of numbers keyed by series): no [*] or .*' }];
+  });
+}
+
+function webJudgeProblems(web: WebProvider, counts: JudgeCounts): MetricProblem[] {
+  const problems: MetricProblem[] = [];
+  if (counts.requests !== undefined || counts.errors !== undefined || counts.roleLabel !== undefined) {
+    problems.push({
+      path: ['judge', 'counts'],
+      message: 'with provider.web, judge.counts sets canaryRequests, canaryErrors, baselineRequests and baselineErrors, each a jsonPath into the response (requests, errors and roleLabel are for provider.prometheus)',
+    });
+  }
+  if (web.jsonPath !== undefined) {
+    problems.push({ path: ['provider', 'web', 'jsonPath'], message: 'a metric with a judge block reads each count at its own path in judge.counts: leave provider.web.jsonPath out' });
+  }
+  return [...problems, ...webCountPathProblems(counts)];
+}
+
+function metricProblems(metric: z.infer<typeof baseMetricSchema>): MetricProblem[] {
+  const problems: MetricProblem[] = [];
   if (metric.judge === undefined) {
     if (metric.provider.prometheus !== undefined && metric.provider.prometheus.query === undefined) {
       problems.push({ path: ['provider', 'prometheus', 'query'], message: 'query is required (only a metric with a judge block may leave it out)' });
     }
     return problems;
   }
-  if (metric.provider.prometheus === undefined) problems.push({ path: ['provider'], message: 'a metric with a judge block reads its counts from provider.prometheus' });
+  if (metric.provider.web !== undefined) problems.push(...webJudgeProblems(metric.provider.web, metric.judge.counts));
   if (metric.interval === undefined) problems.push({ path: ['interval'], message: 'a metric with a judge block needs an interval (one judged interval per measurement)' });
   if (metric.successCondition !== undefined || metric.failureCondition !== undefined) {
     problems.push({ path: ['judge'], message: 'a metric with a judge block has no successCondition or failureCondition: put a threshold in its own metric beside it' });

@@ -1,7 +1,7 @@
 import { analysisRunSchema, type AnalysisRun, type MetricInput } from '../../src/api/analysis.js';
 import { reconcileAnalysisRun, type AnalysisRunDeps } from '../../src/analysis/analysis-run-reconciler.js';
 import { createConditionEnvironment } from '../../src/analysis/cel-condition.js';
-import { MAX_JUDGE_SERIES, seriesKey } from '../../src/analysis/judge-measure.js';
+import { MAX_JUDGE_SERIES, seriesKey } from '../../src/analysis/judge-series.js';
 import type { LabeledSample, MetricProvider, SampleResult } from '../../src/analysis/metric-provider.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');

@@ -32,18 +32,15 @@ describe('judge block of a metric', () => {
   });
 
   test('counts must be one complete form', () => {
-    const message = 'judge.counts: counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors, or all of requests, errors, roleLabel (not both)';
+    const message = 'judge.counts: counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors (PromQL queries, or with provider.web jsonPaths into the response), or all of requests, errors, roleLabel (provider.prometheus only; not both)';
     expect(problems({ ...base, judge: { counts: { canaryRequests: 'a' } } })).toEqual([message]);
     expect(problems({ ...base, judge: { counts: { ...counts, requests: 'r' } } })).toEqual([message]);
     expect(problems({ ...base, judge: { counts: { requests: 'r', errors: 'e' } } })).toEqual([message]);
   });
 
-  test('needs an interval, a Prometheus provider, no conditions, and badRatio above tolerance', () => {
+  test('needs an interval, no conditions, and badRatio above tolerance', () => {
     expect(problems({ ...base, interval: undefined, judge: { counts } })).toEqual([
       'interval: a metric with a judge block needs an interval (one judged interval per measurement)',
-    ]);
-    expect(problems({ ...base, provider: { web: { url: 'http://x' } }, judge: { counts } })).toEqual([
-      'provider: a metric with a judge block reads its counts from provider.prometheus',
     ]);
     expect(problems({ ...base, successCondition: 'result < 1', judge: { counts } })).toEqual([
       'judge: a metric with a judge block has no successCondition or failureCondition: put a threshold in its own metric beside it',
@@ -70,5 +67,41 @@ describe('judge block of a metric', () => {
       },
     });
     expect(template.spec.metrics.map((m) => m.judge !== undefined)).toEqual([true, false]);
+  });
+});
+
+describe('judge counts from the web provider', () => {
+  const paths = { canaryRequests: '{$.canary.requests}', canaryErrors: '{$.canary.errors}', baselineRequests: "$['stable'].requests", baselineErrors: '$.stable.errors' };
+  const web = { ...base, provider: { web: { url: 'http://counts.demo.svc/stats' } } };
+
+  test('four jsonPaths into the response, args allowed in them', () => {
+    expect(problems({ ...web, judge: { counts: paths } })).toEqual([]);
+    expect(problems({ ...web, judge: { counts: { ...paths, canaryRequests: "$.arms['{{args.canary}}'].requests" } } })).toEqual([]);
+  });
+
+  test('without the count paths, or with the role-label form, is refused with what to set', () => {
+    expect(problems({ ...web, judge: { counts: { canaryRequests: '$.a' } } })[0]).toContain('or with provider.web jsonPaths into the response');
+    expect(problems({ ...web, judge: { counts: { requests: '$.r', errors: '$.e', roleLabel: 'role' } } })).toEqual([
+      'judge.counts: with provider.web, judge.counts sets canaryRequests, canaryErrors, baselineRequests and baselineErrors, each a jsonPath into the response (requests, errors and roleLabel are for provider.prometheus)',
+    ]);
+  });
+
+  test('provider.web.jsonPath is refused: each count has its own path', () => {
+    expect(problems({ ...web, provider: { web: { url: 'http://x', jsonPath: '$.a' } }, judge: { counts: paths } })).toEqual([
+      'provider.web.jsonPath: a metric with a judge block reads each count at its own path in judge.counts: leave provider.web.jsonPath out',
+    ]);
+  });
+
+  test('a path that is not a jsonPath, or selects a list, is refused', () => {
+    expect(problems({ ...web, judge: { counts: { ...paths, canaryErrors: 'canary.errors' } } })).toEqual([
+      'judge.counts.canaryErrors: with provider.web a count is a jsonPath into the response: jsonPath "canary.errors" must start with $',
+    ]);
+    expect(problems({ ...web, judge: { counts: { ...paths, baselineErrors: '$.pods[*].errors' } } })).toEqual([
+      'judge.counts.baselineErrors: a count path selects one value (a number, or an object of numbers keyed by series): no [*] or .*',
+    ]);
+  });
+
+  test('with provider.prometheus the same fields stay PromQL (not checked as paths)', () => {
+    expect(problems({ ...base, judge: { counts: { ...counts, canaryErrors: 'sum(errors_total{role="canary"})' } } })).toEqual([]);
   });
 });

@@ -14,6 +14,12 @@ describe('validateAnalysisTemplate', () => {
       [{ path: 'spec.metrics[0].failureCondition', message: 'metric "rate" failureCondition: invalid CEL at column 12: Unexpected token: EOF.' }]],
     ['an undeclared arg', doc([m({ provider: { prometheus: { query: 'x{a="{{args.svc}}"}' } } })]),
       [{ path: 'spec.metrics[0]', message: 'metric "rate" uses {{args.svc}} but the template declares no arg "svc".' }]],
+    ['an undeclared arg in a judge count', doc([{ name: 'errors', interval: '5s', provider: { web: { url: 'http://c.demo.svc/counts' } }, judge: { counts: {
+      canaryRequests: "$.arms['{{args.canary}}'].requests", canaryErrors: '$.c.errors', baselineRequests: '$.s.requests', baselineErrors: '$.s.errors' } } }]),
+    [{ path: 'spec.metrics[0]', message: 'metric "errors" uses {{args.canary}} but the template declares no arg "canary".' }]],
+    ['a web judge without its count paths', doc([{ name: 'errors', interval: '5s', provider: { web: { url: 'http://c.demo.svc/counts', jsonPath: '$.c' } }, judge: { counts: { canaryRequests: '$.c.requests' } } }]),
+      [{ path: 'spec.metrics[0].judge.counts', message: 'counts must set either all of canaryRequests, canaryErrors, baselineRequests, baselineErrors (PromQL queries, or with provider.web jsonPaths into the response), or all of requests, errors, roleLabel (provider.prometheus only; not both).' },
+       { path: 'spec.metrics[0].provider.web.jsonPath', message: 'a metric with a judge block reads each count at its own path in judge.counts: leave provider.web.jsonPath out.' }]],
   ])('%s', (_name, raw, problems) => {
     expect(validateAnalysisTemplate(raw).problems).toEqual(problems);
   });
