@@ -203,3 +203,19 @@ test('Prometheus unreachable, or too slow: exit 2 within the timeout', async () 
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
 });
+
+test('an inconclusive run: exit 3, and a range goes on past it; a ClusterAnalysisTemplate under Argo\'s apiVersion is taken too', async () => {
+  const file = await template('inconclusive.yaml', [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: ClusterAnalysisTemplate', 'metadata: {name: grey}', 'spec:',
+    '  metrics:', '    - name: grey-zone', '      interval: 1m', '      count: 2',
+    '      successCondition: result[0] < 0.005', '      failureCondition: result[0] > 0.5',
+    '      provider: {prometheus: {query: "sum(rate(app_errors_total{role=\\"canary\\"}[1m])) / sum(rate(app_requests_total{role=\\"canary\\"}[1m]))"}}', '',
+  ].join('\n'));
+  const out = await backtest('-f', file, '--prometheus', history.prometheus.address, ...window(history.startMs + 10 * MINUTE_MS, history.startMs + 20 * MINUTE_MS), '-o', 'json');
+  expect(out.code).toBe(3);
+  const [report] = windowsOf(out);
+  expect(report!.outcome).toBe('inconclusive');
+  expect(report!.runs.length).toBeGreaterThan(2);
+  expect(report!.runs.every((r) => r.phase === 'Inconclusive')).toBe(true);
+  expect(report!.message).toContain('inconclusive (1) > inconclusiveLimit (0)');
+});
