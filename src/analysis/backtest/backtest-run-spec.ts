@@ -65,7 +65,7 @@ interface ArgPlan {
 function planArg(declared: DeclaredArg, given: string | undefined, referenced: boolean, plan: ArgPlan): void {
   const { arg, label } = declared;
   const ref = arg.valueFrom?.secretKeyRef;
-  if (ref !== undefined && arg.value === undefined) {
+  if (ref !== undefined) {
     if (given !== undefined) plan.secrets.set(refKey(ref), given);
     else if (referenced) plan.problems.push(`arg "${arg.name}" (${label}) reads Secret ${ref.name}, key ${ref.key}, which backtest cannot read offline: pass its value with --arg ${arg.name}=VALUE (it is redacted from the output as in the controller)`);
     else plan.rolloutArgs.push({ name: arg.name, value: '' });
