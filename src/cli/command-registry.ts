@@ -23,6 +23,7 @@ export function commandRegistry(): VerbEntry[] {
     { name: 'set', summary: 'set image: change container images (starts a new canary)', load: async () => (await import('./set-image-command.js')).setCommand },
     { name: 'undo', summary: 'roll the pod template back to the previous (or a given) revision', load: async () => (await import('./undo-command.js')).undoCommand },
     { name: 'status', summary: 'follow a rollout until Healthy (exit 0), Degraded (1) or --timeout (2)', load: async () => (await import('./status-command.js')).statusCommand },
+    { name: 'report', summary: 'tell the story of one release: steps, weights, analysis values, who decided what and why, durations', load: async () => (await import('./report-command.js')).reportCommand },
     { name: 'lint', summary: 'Validate Rollout, AnalysisTemplate, Service and Mapping manifests offline', load: async () => (await import('./lint-command.js')).lintCommand },
     { name: 'plan', summary: 'Print the step-by-step timeline of a Rollout manifest offline', load: async () => (await import('./plan-command.js')).planCommand },
     { name: 'migrate', summary: 'Rewrite Argo Rollouts manifests as Kanary ones, in place, and report what Kanary would refuse', load: async () => (await import('./migrate-command.js')).migrateCommand },

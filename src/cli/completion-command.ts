@@ -14,8 +14,8 @@ export interface VerbInfo {
 }
 
 /** Verbs whose next word is a Rollout name. */
-const NAMED_VERBS = ['promote', 'abort', 'retry', 'pause', 'undo', 'status'];
-const FLAGS = ['--namespace', '--context', '--kubeconfig', '--help', '-n', '-o', '-w', '-A', '--watch', '--timeout', '--output', '--all-namespaces', '--full', '--to-revision'];
+const NAMED_VERBS = ['promote', 'abort', 'retry', 'pause', 'undo', 'status', 'report'];
+const FLAGS = ['--namespace', '--context', '--kubeconfig', '--help', '-n', '-o', '-w', '-A', '--watch', '--timeout', '--output', '--all-namespaces', '--full', '--to-revision', '--revision'];
 const NAMES_CMD = "kubectl get rollouts.kanary.dev -o jsonpath='{.items[*].metadata.name}' 2>/dev/null";
 
 function bashScript(verbs: readonly VerbInfo[]): string {

@@ -32,7 +32,8 @@ function conditionOf(metric: RawMetric, args: readonly ResolvedArg[]): string | 
   return substituted.ok ? substituted.redacted : text;
 }
 
-function conditions(run: KubeObject): Map<string, string> {
+/** Each metric's condition (args filled in, secrets as ***), by metric name. */
+export function buildMetricConditions(run: Pick<KubeObject, 'spec'>): Map<string, string> {
   const spec = (run.spec ?? {}) as Record<string, unknown>;
   const metrics = Array.isArray(spec['metrics']) ? (spec['metrics'] as RawMetric[]) : [];
   const args = runArgs(spec);
@@ -68,6 +69,6 @@ function toValue(result: MetricResult, condition: string | undefined): JournalVa
 export function buildRunValues(run: KubeObject): JournalValue[] {
   const parsed = analysisRunStatusSchema.safeParse(run.status ?? { phase: 'Pending' });
   if (!parsed.success) return [];
-  const byMetric = conditions(run);
+  const byMetric = buildMetricConditions(run);
   return parsed.data.metricResults.map((result) => toValue(result, byMetric.get(result.name)));
 }
