@@ -1,7 +1,8 @@
 /**
  * The sandbox's edge proxy: routes HTTP requests by Ambassador/Emissary Mappings (grouping,
  * weights, rewrite) to the ready endpoints of their Services, and exports Envoy-style metrics
- * (/metrics) and the same observations over a sliding window as JSON (/stats/window).
+ * (/metrics), the same observations over a sliding window as JSON (/stats/window) and each
+ * cluster's cumulative requests and 5xx as JSON (/stats/counters).
  */
 import type * as k8s from '@kubernetes/client-node';
 import * as http from 'node:http';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { readEdgeMapping, type EdgeMapping } from './edge-mapping.js';
 import type { Endpoint } from './endpoint-resolve.js';
+import { COUNTERS_PATH, buildClusterCounters, type RegistryMetricJson } from './counters-endpoint.js';
 import { createEnvoyMetrics, type EnvoyMetrics } from './envoy-metrics.js';
 import { forwardRequest } from './forward-request.js';
 import { readHostSelector } from './host-selector.js';
@@ -35,7 +37,7 @@ export interface EdgeProxyOptions {
   host?: string;
   /** Proxy port; 0 (default) picks a free one. */
   port?: number;
-  /** Port of /metrics, /ready, /routes and /stats/window; 0 (default) picks a free one. */
+  /** Port of /metrics, /ready, /routes, /stats/window and /stats/counters; 0 (default) picks a free one. */
   metricsPort?: number;
   /** Uniform in [0, 1): picks the Mapping of a group (inject a seeded one in tests). */
   random?: () => number;
@@ -54,7 +56,7 @@ export interface EdgeProxy {
   metricsPort: number;
   url: string;
   metricsUrl: string;
-  /** Base URL of the admin port (/metrics, /ready, /routes, /stats/window). */
+  /** Base URL of the admin port (/metrics, /ready, /routes, /stats/window, /stats/counters). */
   adminUrl: string;
   metrics: EnvoyMetrics;
   /** The routing currently applied. */
@@ -189,6 +191,8 @@ async function handleAdmin(state: ProxyState, req: http.IncomingMessage, res: ht
   if (path === WINDOW_STATS_PATH) {
     const reply = windowReply(state.window, url.searchParams, state.now());
     replyJson(res, reply.status, reply.body);
+  } else if (path === COUNTERS_PATH) {
+    replyJson(res, 200, buildClusterCounters(await state.metrics.registry.getMetricsAsJSON() as RegistryMetricJson[]));
   } else if (path === '/metrics') {
     const text = await state.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': state.metrics.registry.contentType });

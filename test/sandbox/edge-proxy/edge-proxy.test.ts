@@ -190,6 +190,9 @@ test('/stats/window: requests, success rate and p99 of a cluster, 503 naming the
       body: { error: `only 10 requests to ${cluster} in the last 60s (need 11)`, cluster, windowSeconds: 60, requests: 10 },
     });
     expect(await window('seconds=10')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^cluster is required/) } });
+
+    const cumulative = JSON.parse((await get(`${proxy.adminUrl}/stats/counters`)).body) as { clusters: Record<string, unknown> };
+    expect(cumulative.clusters[cluster]).toEqual({ requests: 10, errors: 3 });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
