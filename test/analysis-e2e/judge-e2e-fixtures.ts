@@ -8,7 +8,7 @@ import { Counter, Registry } from 'prom-client';
 import type { TestNamespace } from '../harness/cluster.js';
 import { startController } from '../harness/controller-process.js';
 import { startPrometheus, waitForQuery } from '../harness/prometheus.js';
-import { startServer, type LocalServer } from '../analysis/fixtures/http-server.js';
+import { sendJson, startServer, type LocalServer } from '../analysis/fixtures/http-server.js';
 import type { Obj } from '../controller/rollout-fixtures.js';
 import { applyDocs, ClusterView } from '../controller/rollout-fixtures.js';
 import { exampleDocs, RunReader, waitForStatus, type AnalysisStack } from './analysis-e2e-fixtures.js';
@@ -18,6 +18,24 @@ export type Role = 'canary' | 'stable';
 export interface CounterTarget extends LocalServer {
   /** Error rates per arm for one series; traffic is 100 requests per second per arm. */
   setRates(series: string, rates: Record<Role, number>): void;
+}
+
+/** The same counters as JSON for the web provider: `{"<series>": {"canary": {"requests", "errors"}, "stable": {...}}}`. */
+export const COUNTERS_JSON_PATH = '/counters';
+
+type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+function countersJson(metrics: MetricsJson): Record<string, Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, Record<string, number>>> = {};
+  for (const metric of metrics) {
+    const kind = metric.name === 'kanary_test_requests_total' ? 'requests' : metric.name === 'kanary_test_errors_total' ? 'errors' : undefined;
+    if (kind === undefined) continue;
+    for (const { labels, value } of metric.values) {
+      const arms = (out[String(labels.series)] ??= {});
+      (arms[String(labels.role)] ??= {})[kind] = value;
+    }
+  }
+  return out;
 }
 
 const TICK_MS = 100;
@@ -43,7 +61,8 @@ export async function startCounterTarget(): Promise<CounterTarget> {
     }
   };
   const timer = setInterval(tick, TICK_MS);
-  const server = await startServer(async (_req, res) => {
+  const server = await startServer(async (req, res) => {
+    if (req.url === COUNTERS_JSON_PATH) return sendJson(res, 200, countersJson(await registry.getMetricsAsJSON()));
     res.setHeader('content-type', registry.contentType);
     res.end(await registry.metrics());
   });
@@ -124,6 +143,30 @@ export function judgeTemplate(name: string, judge: Obj, metric: Obj = {}): Obj {
         judge: {
           ...judge,
           counts: { canaryRequests: count('requests', 'canary'), canaryErrors: count('errors', 'canary'), baselineRequests: count('requests', 'stable'), baselineErrors: count('errors', 'stable') },
+        },
+        ...metric,
+      }],
+    },
+  };
+}
+
+/** The same judged metric reading the counters' JSON through the web provider (a jsonPath per count). */
+export function judgeWebTemplate(name: string, countersUrl: string, judge: Obj, metric: Obj = {}): Obj {
+  const path = (role: Role, kind: 'requests' | 'errors') => `$['{{args.series}}'].${role}.${kind}`;
+  return {
+    apiVersion: 'kanary.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name },
+    spec: {
+      args: [{ name: 'series' }],
+      metrics: [{
+        name: 'errors-vs-stable',
+        interval: '1s',
+        count: 60,
+        provider: { web: { url: countersUrl, timeoutSeconds: 5 } },
+        judge: {
+          ...judge,
+          counts: { canaryRequests: path('canary', 'requests'), canaryErrors: path('canary', 'errors'), baselineRequests: path('stable', 'requests'), baselineErrors: path('stable', 'errors') },
         },
         ...metric,
       }],
