@@ -106,6 +106,8 @@ test('Promote, confirmed, advances the paused Rollout and the page follows', asy
   expect(shownAt - changedAt).toBeLessThan(1000);
   await page.locator('li[data-state="current"]', { hasText: 'pause: until promoted' }).waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="weight-chart"] polyline').waitFor();
+  // The release journal's last decision (status.journal.lastDecision) in the header.
+  await page.locator('header [data-testid="last-decision"]', { hasText: /^Last decision: PauseStarted by the controller \(step 3, revision \d+\): pause until promoted$/ }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'rollout-promoted');
 });
 

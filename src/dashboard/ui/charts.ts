@@ -3,6 +3,7 @@
 import { buildPolyline, buildScale, buildStepPoints, type ChartBox } from '../chart-geometry.js';
 import type { MetricSeries } from '../view-model.js';
 import type { WeightPoint } from '../weight-history.js';
+import { formatNumber } from '../../core/measured-value.js';
 import { h, svg } from './dom.js';
 
 const BOX: ChartBox = { width: 480, height: 140, padding: 24 };
@@ -31,9 +32,9 @@ export function renderMetricChart(series: MetricSeries): Element {
       svg('line', { x1: BOX.padding, x2: BOX.width - BOX.padding, y1: scale.toY(series.threshold), y2: scale.toY(series.threshold), class: 'threshold' }),
       svg('text', { x: BOX.width - BOX.padding, y: scale.toY(series.threshold) - 3, class: 'axis', 'text-anchor': 'end' }, `${series.threshold}`));
   const values = numeric.map((p) => p.value);
-  const extremes = [Math.min(...values), Math.max(...values)].map((v) => svg('text', { x: 0, y: scale.toY(v) + 4, class: 'axis' }, `${v}`));
+  const extremes = [Math.min(...values), Math.max(...values)].map((v) => svg('text', { x: 0, y: scale.toY(v) + 4, class: 'axis' }, formatNumber(v)));
   const dots = numeric.map((p) => svg('circle', { cx: scale.toX(p.timeMs), cy: scale.toY(p.value), r: 4, class: `measurement m-${p.phase}` },
-    svg('title', {}, `${p.value} (${p.phase})`)));
+    svg('title', {}, `${formatNumber(p.value)} (${p.phase})`)));
   const chart = svg('svg', { viewBox: `0 0 ${BOX.width} ${BOX.height}`, class: 'chart', role: 'img' },
     threshold, ...extremes, svg('polyline', { points: buildPolyline(data, scale), class: 'metric-line' }), ...dots);
   return h('figure', { class: 'metric', 'data-testid': 'metric-chart' }, caption, chart);

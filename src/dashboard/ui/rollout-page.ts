@@ -21,6 +21,7 @@ function renderHeader(page: RolloutPage): HTMLElement {
       ` · ${view.replicas.available}/${view.replicas.desired} available · release running ${formatAge(summary.releaseAgeMs)}`),
     summary.invalidSpec ? h('p', { class: 'invalid', 'data-testid': 'invalid-spec' }, summary.invalidSpec) : null,
     summary.message ? h('p', { class: 'message', 'data-testid': 'message' }, summary.message) : null,
+    view.lastDecision ? h('p', { class: 'last-decision', 'data-testid': 'last-decision' }, 'Last decision: ', view.lastDecision) : null,
     h('p', { class: 'images' }, summary.images.join(' · ')),
   );
 }
