@@ -17,13 +17,18 @@ function timelineRow(item: TimelineItem): string {
   return row([item.time, sinceStart(item), item.step === undefined ? '' : String(item.step), weightText(item), `**${item.decision}**`, byText(item), reason]);
 }
 
+/** A web provider's resolved query reads `GET https://...`; anything else is PromQL. */
+function isWebRequest(query: string): boolean {
+  return /^[A-Z]+ https?:\/\//.test(query);
+}
+
 function runSection(run: ReportRun): string[] {
   const where = run.step === undefined ? run.kind : `step ${run.step}`;
-  const lines = [`### ${run.name} (${where}): ${run.phase}${run.terminated ? ', terminated' : ''}`, ''];
+  const lines = [`#### ${run.name} (${where}): ${run.phase}${run.terminated ? ', terminated' : ''}`, ''];
   if (run.message) lines.push(`${run.message}`, '');
   for (const metric of run.metrics) {
     lines.push(`**${metric.name}**: ${metric.phase}${metric.condition ? `, condition \`${metric.condition}\`` : ''}`, '');
-    if (metric.query) lines.push('```promql', metric.query, '```', '');
+    if (metric.query) lines.push(isWebRequest(metric.query) ? '```text' : '```promql', metric.query, '```', '');
     lines.push(row(['Time', 'Phase', 'Value']), row(['---', '---', '---']));
     for (const m of metric.measurements) lines.push(row([m.time ?? '', m.phase, measurementText(m)]));
     lines.push('');
