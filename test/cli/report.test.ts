@@ -3,7 +3,7 @@
 // the real plan (test/core/canary-model.ts): a release with 3 promotions, an abort and a retry.
 import type * as k8s from '@kubernetes/client-node';
 import type { JournalEntry } from '../../src/api/journal.js';
-import { renderReleaseReport } from '../../src/cli/report-command.js';
+import { parseReportArgs, renderReleaseReport } from '../../src/cli/report-command.js';
 import { assembleReleaseReport, chooseRevision, type ReportSources } from '../../src/cli/report-model.js';
 import { computeReleaseDurations } from '../../src/cli/report-durations.js';
 import { renderReportMarkdown } from '../../src/cli/report-render-markdown.js';
@@ -177,5 +177,21 @@ describe('rendering', () => {
 
   test('a revision the cluster does not know is a clear error', () => {
     expect(() => renderReleaseReport(sources, { revision: 9, output: 'text' }, c.now)).toThrow(new UserError('report: rollout "web" has no revision 9 in the cluster (no ReplicaSet, no journal entry)'));
+  });
+});
+
+describe('parseReportArgs', () => {
+  test('name, namespace, revision and format', () => {
+    expect(parseReportArgs(['demo', '-n', 'shop', '--revision', '3', '-o', 'markdown'])).toMatchObject({ name: 'demo', revision: 3, output: 'markdown', flags: { namespace: 'shop' } });
+    expect(parseReportArgs(['demo']).output).toBe('text');
+  });
+
+  test.each([
+    [['demo', '-o', 'yaml'], 'report: -o takes text, json or markdown, not "yaml"'],
+    [['demo', '--revision', 'two'], 'report: --revision takes a revision number (1, 2, ...), not "two"'],
+    [['demo', '--revision', '0'], 'report: --revision takes a revision number (1, 2, ...), not "0"'],
+    [[], 'usage: kanary report ROLLOUT [-n NS] [--revision N] [-o text|json|markdown]'],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => parseReportArgs(argv)).toThrow(new UserError(message));
   });
 });

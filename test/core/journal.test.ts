@@ -69,6 +69,16 @@ describe('a release told entry by entry', () => {
     expect(lost.rollout.status?.journal?.recorded).toBe(journalOf(lost).length);
   });
 
+  test('promote --full: a person skipped the remaining steps; no step is claimed completed', () => {
+    const c = deployed();
+    setImage(c, 'v2');
+    settle(c);
+    const seen = journalOf(c).length;
+    intent(c, 'promoteFull');
+    runFor(c, 60_000);
+    expect(decisions(since(c, seen))).toEqual(['PromotedFull/user@1', 'WeightSet/controller@1:30->100', 'Completed/controller@1', 'WeightSet/controller@6:100->0']);
+  });
+
   test('a timed pause: started, then ended when its time is up', () => {
     const c = deployed({ steps: [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 40 }] });
     setImage(c, 'v2');
