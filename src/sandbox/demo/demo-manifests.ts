@@ -19,7 +19,7 @@ export const TEMPLATE_FILES: Record<MetricsSource, string> = {
 };
 const OTHER_FILES = ['services.yaml', 'mapping.yaml', 'rollout.yaml'];
 export const METRICS_ADDRESS_PLACEHOLDER = 'METRICS_ADDRESS';
-/** Where the judge's count queries go: Prometheus, or the demo's stand-in over the edge proxy. */
+/** Where the judge reads its counts: Prometheus, or the edge proxy's admin address (/stats/counters). */
 export const COUNTS_ADDRESS_PLACEHOLDER = 'COUNTS_ADDRESS';
 
 export interface DemoManifestOptions {
@@ -27,7 +27,7 @@ export interface DemoManifestOptions {
   metrics: MetricsSource;
   /** Prometheus's URL, or the edge proxy's admin URL for `edge-proxy`. */
   metricsAddress: string;
-  /** Prometheus's URL, or the judge's count stand-in (edge-counts-query.ts) for `edge-proxy`. */
+  /** Prometheus's URL, or for `edge-proxy` the edge proxy's admin address (the judge reads /stats/counters). */
   countsAddress: string;
   ambassadorId: string;
 }

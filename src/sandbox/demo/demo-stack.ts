@@ -1,9 +1,9 @@
 /**
  * Everything the demo runs besides the cluster: the controller, the edge proxy, the analysis's
  * metrics source (Prometheus scraping the edge proxy every second, or, when Prometheus is not
- * installed or `--metrics edge-proxy` asks for it, the edge proxy's own /stats/window through the
- * web provider, and the demo's stand-in answering the judge's count queries from the edge proxy's
- * counters), the demo objects, a steady traffic generator tallied per segment, and an observer
+ * installed or `--metrics edge-proxy` asks for it, the edge proxy's own /stats/window for the
+ * thresholds and /stats/counters for the judge, both through the web provider), the demo objects,
+ * a steady traffic generator tallied per segment, and an observer
  * of the Rollout. Each piece registers its stop function as it starts.
  */
 import * as k8s from '@kubernetes/client-node';
@@ -15,7 +15,6 @@ import { startTrafficGenerator, type TrafficGenerator } from '../edge-proxy/traf
 import { isPrometheusInstalled, startPrometheus, type PrometheusHandle } from '../prometheus/prometheus.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import type { MetricsSource } from './demo-options.js';
-import { startEdgeCountsQuery, type EdgeCountsQuery } from './edge-counts-query.js';
 
 /**
  * Spreads route draws evenly over [0, 1) (golden-ratio steps) instead of at random: the weights
@@ -61,7 +60,7 @@ export interface DemoStack {
   metrics: MetricsSource;
   /** Set when `metrics` is prometheus. */
   prometheus?: PrometheusHandle;
-  /** Where the judge's count queries go (Prometheus, or the stand-in when `metrics` is edge-proxy). */
+  /** Where the judge reads its counts (Prometheus, or the edge proxy's admin address when `metrics` is edge-proxy). */
   countsAddress: string;
   /** The steady traffic; idle (an empty tally) until startTraffic(). */
   traffic: TrafficGenerator;
@@ -92,7 +91,7 @@ interface DemoMetrics {
   prometheus?: PrometheusHandle;
   /** What `metrics-address` is set to in the demo's Rollout. */
   address: string;
-  /** What `counts-address` (the judge's queries) is set to. */
+  /** What `counts-address` (where the judge reads its counts) is set to. */
   countsAddress: string;
 }
 
@@ -100,11 +99,9 @@ function windowStatsUrl(proxy: EdgeProxy): string {
   return `${proxy.adminUrl}/stats/window?cluster=${CANARY_ENVOY_CLUSTER}&seconds=10`;
 }
 
-/** The web templates read /stats/window; the judge's queries go to a stand-in over the same counters. */
-async function edgeProxyMetrics(proxy: EdgeProxy, cleanup: CleanupStack): Promise<DemoMetrics> {
-  const counts: EdgeCountsQuery = await startEdgeCountsQuery({ registry: proxy.metrics.registry, host: proxy.host });
-  cleanup.push("the judge's count queries", () => counts.stop());
-  return { metrics: 'edge-proxy', address: proxy.adminUrl, countsAddress: counts.address };
+/** The web templates read the edge proxy's admin port: /stats/window (thresholds), /stats/counters (the judge). */
+function edgeProxyMetrics(proxy: EdgeProxy): DemoMetrics {
+  return { metrics: 'edge-proxy', address: proxy.adminUrl, countsAddress: proxy.adminUrl };
 }
 
 const WEB_FALLBACK = `the web provider against the edge proxy's own counters (examples/demo/${TEMPLATE_FILES['edge-proxy']})`;
@@ -114,12 +111,12 @@ export const PROMETHEUS_INSTALL_HINT = 'to install it: sudo apt-get install prom
 async function startDemoMetrics(options: DemoStackOptions, proxy: EdgeProxy, cleanup: CleanupStack): Promise<DemoMetrics> {
   if (options.metrics === 'edge-proxy') {
     options.say(`--metrics edge-proxy: the analysis uses ${WEB_FALLBACK}.`);
-    return edgeProxyMetrics(proxy, cleanup);
+    return edgeProxyMetrics(proxy);
   }
   if (!isPrometheusInstalled('prometheus', process.env)) {
     options.say(`Prometheus is not installed; ${PROMETHEUS_INSTALL_HINT}.`);
     options.say(`Falling back: without Prometheus the analysis uses ${WEB_FALLBACK}.`);
-    return edgeProxyMetrics(proxy, cleanup);
+    return edgeProxyMetrics(proxy);
   }
   try {
     const prometheus = await startPrometheus({ targets: [`127.0.0.1:${proxy.metricsPort}`], scrapeIntervalSeconds: 1, jobName: 'edge-proxy' });
@@ -128,7 +125,7 @@ async function startDemoMetrics(options: DemoStackOptions, proxy: EdgeProxy, cle
   } catch (error) {
     options.say(`Prometheus did not start (${(error as Error).message.split('\n')[0] ?? ''}).`);
     options.say(`Falling back: without Prometheus the analysis uses ${WEB_FALLBACK}.`);
-    return edgeProxyMetrics(proxy, cleanup);
+    return edgeProxyMetrics(proxy);
   }
 }
 
@@ -143,7 +140,7 @@ export function metricsWhereToLook(stack: DemoStack): string {
 /** What the analysis reads, in one phrase for the narration. */
 export function metricsNarration(stack: DemoStack): string {
   if (stack.prometheus) return `Prometheus ${stack.prometheus.address} scrapes the edge proxy every second`;
-  return `the analysis reads the edge proxy's own counters at ${windowStatsUrl(stack.proxy)} (thresholds) and ${stack.countsAddress}/api/v1/query (the judge's counts, a stand-in for Prometheus's query API)`;
+  return `the analysis reads the edge proxy's own counters at ${windowStatsUrl(stack.proxy)} (thresholds) and ${stack.countsAddress}/stats/counters (the judge's counts)`;
 }
 
 async function resetNamespace(options: DemoStackOptions): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * The non-interactive demo where Prometheus is not installed (a `prometheus` on PATH that cannot
  * run): it says how to install it, falls back to the web provider against the edge proxy's own
- * /stats/window (thresholds) and the judge's counts through the demo's stand-in for Prometheus's
- * query API over the same counters, and reaches the same outcomes as with Prometheus: v2 promoted
+ * /stats/window (thresholds) and /stats/counters (the judge's counts), and reaches the same
+ * outcomes as with Prometheus: v2 promoted
  * with zero failed requests and not aborted by the judge, v3 rolled back (canary weight 0) with
  * under 5 % failed and the judge's evidence in its run and on screen; nothing left running.
  * Then the stack with `metrics: 'edge-proxy'` forced while Prometheus is installed.
@@ -95,7 +95,7 @@ describe('npm run demo -- --no-tty without Prometheus', () => {
     expect(rollout?.status).toMatchObject({ abort: true, phase: 'Degraded', canary: { weights: { canary: { weight: 0 } } } });
   });
 
-  test('the thresholds ran on the web provider, the judge on its counts through the stand-in: passing for v2, failing for v3', () => {
+  test('the thresholds and the judge ran on the web provider: passing for v2, failing for v3', () => {
     const listed = kubectlJson(['get', 'analysisruns.kanary.dev']).items;
     const runs = listed.map((run) => ({
       kind: run.metadata.labels?.['kanary.dev/analysis-kind'],
@@ -105,7 +105,7 @@ describe('npm run demo -- --no-tty without Prometheus', () => {
     }));
     expect(runs.filter((r) => r.kind === 'step').length).toBeGreaterThan(0);
     expect(new Set(runs.flatMap((r) => r.thresholds))).toEqual(new Set(['web']));
-    expect(runs.filter((r) => r.kind === 'background').map((r) => r.judges)).toEqual([['prometheus'], ['prometheus']]);
+    expect(runs.filter((r) => r.kind === 'background').map((r) => r.judges)).toEqual([['web'], ['web']]);
     expect(runs.some((r) => r.phase === 'Successful')).toBe(true);
     expect(runs.some((r) => r.phase === 'Failed')).toBe(true);
   });
@@ -151,10 +151,10 @@ describe('the demo stack with metrics: edge-proxy while Prometheus is installed'
     const urls = metrics.filter((m) => m.judge === undefined).map((m) => m.provider.web?.url);
     expect(urls).toHaveLength(2);
     for (const url of urls) expect(url).toBe('{{args.metrics-address}}/stats/window?cluster={{args.envoy-cluster}}&seconds={{args.window-seconds}}&minRequests={{args.min-requests}}');
-    expect(metrics.filter((m) => m.judge !== undefined).map((m) => m.provider.prometheus?.address)).toEqual(['{{args.counts-address}}']);
+    expect(metrics.filter((m) => m.judge !== undefined).map((m) => m.provider.web?.url)).toEqual(['{{args.counts-address}}/stats/counters']);
     const [rollout] = kubectlJson(['get', 'rollouts.kanary.dev']).items as unknown as Array<{ spec: { strategy: { canary: { analysis: { args: unknown[] }; steps: Array<{ analysis?: { args: unknown[] } }> } } } }>;
     expect(rollout?.spec.strategy.canary.analysis.args).toContainEqual({ name: 'counts-address', value: stack.countsAddress });
-    expect(stack.countsAddress).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.countsAddress).toBe(stack.proxy.adminUrl);
     for (const step of rollout!.spec.strategy.canary.steps.filter((s) => s.analysis)) expect(step.analysis!.args).toContainEqual({ name: 'metrics-address', value: stack.proxy.adminUrl });
   });
 
@@ -170,11 +170,11 @@ describe('the demo stack with metrics: edge-proxy while Prometheus is installed'
     expect(body).toMatchObject({ cluster: 'demo_stable_80', windowSeconds: 10 });
     expect(body['requests']).toBeGreaterThanOrEqual(20);
     expect(body['p99Ms']).toBeGreaterThan(0);
-    // the judge's count stand-in reads the same counters
-    const query = new URLSearchParams({ query: 'edge_proxy_upstream_requests_total{envoy_cluster_name="demo_stable_80"}' });
-    const counts = await (await fetch(`${stack.countsAddress}/api/v1/query?${query.toString()}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
-    expect(counts.data.result).toHaveLength(1);
-    expect(Number(counts.data.result[0]!.value[1])).toBeGreaterThanOrEqual(Number(body['requests']));
+    // the judge's counts: the same counters, cumulative, at counts-address
+    const counts = await (await fetch(`${stack.countsAddress}/stats/counters`)).json() as { clusters: Record<string, { requests: number; errors: number }> };
+    expect(counts.clusters['demo_stable_80']!.requests).toBeGreaterThanOrEqual(Number(body['requests']));
+    // (its 503s from before v1 answered count too: the counters are cumulative since the proxy started)
+    expect(counts.clusters['demo_stable_80']!.errors).toBeLessThan(counts.clusters['demo_stable_80']!.requests);
   });
 
   test('stopping the stack leaves nothing running', async () => {

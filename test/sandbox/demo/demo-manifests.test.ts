@@ -2,7 +2,7 @@
  * The demo's objects for each metrics source: one Rollout for both template sets, the web
  * templates mirroring the Prometheus ones, the web templates measuring a real edge proxy's
  * /stats/window (verdict with traffic, an Error naming the counts below min-requests), and the
- * judge's template reading the same edge proxy through the demo's count stand-in.
+ * judge's template reading the same edge proxy's /stats/counters through the web provider.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,9 +13,7 @@ import { analysisRunSchema, type Metric } from '../../../src/api/analysis.js';
 import { reconcileAnalysisRun } from '../../../src/analysis/analysis-run-reconciler.js';
 import { createConditionEnvironment } from '../../../src/analysis/cel-condition.js';
 import { createWebProvider } from '../../../src/analysis/web.js';
-import { createPrometheusProvider } from '../../../src/analysis/prometheus.js';
 import { buildDemoManifests, COUNTS_ADDRESS_PLACEHOLDER, METRICS_ADDRESS_PLACEHOLDER, type Doc } from '../../../src/sandbox/demo/demo-manifests.js';
-import { startEdgeCountsQuery, type EdgeCountsQuery } from '../../../src/sandbox/demo/edge-counts-query.js';
 import type { MetricsSource } from '../../../src/sandbox/demo/demo-options.js';
 import { startEdgeProxy, type EdgeProxy } from '../../../src/sandbox/edge-proxy/edge-proxy.js';
 import { createStaticRoutingSource } from '../../../src/sandbox/edge-proxy/routing-source.js';
@@ -60,11 +58,14 @@ describe('buildDemoManifests', () => {
     for (const step of steps.filter((s) => s.analysis)) expect(step.analysis!.args).toContainEqual({ name: 'metrics-address', value: address });
     expect(rollout.spec.strategy.canary.analysis.args).toContainEqual({ name: 'counts-address', value: 'http://127.0.0.1:7002' });
     expect(docs.map((d) => d.kind)).toEqual(['AnalysisTemplate', 'AnalysisTemplate', 'AnalysisTemplate', 'Service', 'Service', 'Mapping', 'Rollout']);
-    // thresholds read the metrics source; the judge reads counts through Prometheus's query API either way
+    // thresholds and the judge read the metrics source: Prometheus, or the edge proxy through the web provider
+    const provider = metrics === 'prometheus' ? 'prometheus' : 'web';
     const thresholds = templates(docs).filter((t) => t.metadata.name !== 'demo-judge-errors').flatMap((t) => t.spec.metrics.flatMap(providerKeys));
-    expect(new Set(thresholds)).toEqual(new Set([metrics === 'prometheus' ? 'prometheus' : 'web']));
+    expect(new Set(thresholds)).toEqual(new Set([provider]));
     const judge = templates(docs).find((t) => t.metadata.name === 'demo-judge-errors')!;
-    expect(judge.spec.metrics.map((m) => [m.name, providerKeys(m), m.provider.prometheus?.address, m.judge !== undefined])).toEqual([['errors-vs-stable', ['prometheus'], '{{args.counts-address}}', true]]);
+    const countsAt = (m: Metric) => m.provider.prometheus?.address ?? m.provider.web?.url;
+    const expectedAt = metrics === 'prometheus' ? '{{args.counts-address}}' : '{{args.counts-address}}/stats/counters';
+    expect(judge.spec.metrics.map((m) => [m.name, providerKeys(m), countsAt(m), m.judge !== undefined])).toEqual([['errors-vs-stable', [provider], expectedAt, true]]);
   });
 
   test('background analysis is the judge alone, from step 1, on the canary and stable clusters; the analysis steps keep the thresholds', () => {
@@ -160,10 +161,9 @@ describe('the web templates against a real edge proxy', () => {
   });
 });
 
-describe('the judge\'s template without Prometheus: the edge proxy\'s counters through the count stand-in', () => {
+describe('the judge\'s template without Prometheus: the edge proxy\'s /stats/counters through the web provider', () => {
   let proxy: EdgeProxy;
   let app: http.Server;
-  let counts: EdgeCountsQuery;
   let get: (path: string) => Promise<string>;
 
   beforeAll(async () => {
@@ -182,25 +182,23 @@ describe('the judge\'s template without Prometheus: the edge proxy\'s counters t
       endpoints: { 'demo/stable:80': endpoint, 'demo/bad:80': endpoint, 'demo/good:80': endpoint },
     });
     proxy = await startEdgeProxy({ source, logger: createSilentLogger(), ambassadorNamespace: 'demo', ambassadorId: 'kanary-demo-x' });
-    counts = await startEdgeCountsQuery({ registry: proxy.metrics.registry });
     get = (path: string) => fetch(`${proxy.url}${path}`).then((r) => r.text());
     // every cluster has served before the judge's first reading, as the demo's do
     for (const prefix of ['/stable/ok', '/bad/ok', '/good/ok']) await get(prefix);
   });
 
   afterAll(async () => {
-    await counts.stop();
     await proxy.stop();
     await new Promise((resolve) => app.close(resolve));
   });
 
   /** The demo's judge template, measured twice: a first counter reading, then one judged interval after `traffic`. */
   async function judgeOnce(canary: string, traffic: () => Promise<void>) {
-    const template = templates(build('edge-proxy', proxy.adminUrl, counts.address)).find((t) => t.metadata.name === 'demo-judge-errors')!;
+    const template = templates(build('edge-proxy', proxy.adminUrl, proxy.adminUrl)).find((t) => t.metadata.name === 'demo-judge-errors')!;
     let clockMs = Date.now();
     const now = () => new Date(clockMs);
-    const deps = { providers: [createWebProvider(), createPrometheusProvider({ now })], conditions: createConditionEnvironment(), now };
-    const args = [{ name: 'envoy-cluster', value: canary }, { name: 'stable-cluster', value: 'stable_80' }, { name: 'counts-address', value: counts.address }];
+    const deps = { providers: [createWebProvider()], conditions: createConditionEnvironment(), now };
+    const args = [{ name: 'envoy-cluster', value: canary }, { name: 'stable-cluster', value: 'stable_80' }, { name: 'counts-address', value: proxy.adminUrl }];
     let run = analysisRunSchema.parse({
       apiVersion: 'kanary.dev/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r', namespace: 'demo' }, spec: { metrics: template.spec.metrics, args },
     });
