@@ -36,6 +36,9 @@ export interface ReleaseResult {
   rollbackSeconds?: number;
   /** The release's analysis as its AnalysisRuns ended (undefined when they could not be read). */
   analysis?: ReleaseAnalysis;
+  /** When the new image was applied, and when the release ended (promoted, or rolled back). */
+  startedAtMs?: number;
+  endedAtMs?: number;
 }
 
 export interface ReleaseAnalysis {
@@ -88,7 +91,7 @@ async function waitPromotedOrAborted(ctx: ReleaseContext, image: string): Promis
 function begin(ctx: ReleaseContext, scenario: Scenario, toVersion: string): ReleaseResult {
   const release = `${ctx.stableVersion}->${toVersion}`;
   ctx.stack.release = release;
-  return { scenario, release, fromVersion: ctx.stableVersion, toVersion, ok: false, detail: '', tally: { total: 0, failed: 0, byVersion: {} } };
+  return { scenario, release, fromVersion: ctx.stableVersion, toVersion, ok: false, detail: '', tally: { total: 0, failed: 0, byVersion: {} }, startedAtMs: Date.now() };
 }
 
 /** The release's AnalysisRuns (those of its pod-template hash): the judge's evidence, the gate that failed. */
@@ -105,6 +108,7 @@ async function readReleaseAnalysis(ctx: ReleaseContext): Promise<ReleaseAnalysis
 }
 
 async function finish(ctx: ReleaseContext, result: ReleaseResult): Promise<ReleaseResult> {
+  result.endedAtMs = Date.now();
   result.tally = ctx.stack.ledger.releaseTally(result.release);
   const analysis = await readReleaseAnalysis(ctx);
   if (analysis) result.analysis = analysis;

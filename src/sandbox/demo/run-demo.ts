@@ -13,6 +13,7 @@ import { metricsNarration, metricsWhereToLook, ROLLOUT_NAME, startDemoStack, typ
 import { DemoLiveView } from './live-view.js';
 import { detectStyle } from '../../cli/terminal.js';
 import { judgeRelease, type Verdict } from './demo-verdict.js';
+import { backtestDemoReleases, type ReleaseBacktest } from './demo-backtest.js';
 import { startJudgeNarrator } from './judge-narrator.js';
 import type { RolloutFacts } from './rollout-observer.js';
 import type { Segment } from './traffic-ledger.js';
@@ -34,6 +35,8 @@ export interface ReleaseReport {
 export interface DemoResult {
   ok: boolean;
   releases: ReleaseReport[];
+  /** The judge template backtested over each release (Prometheus mode only). */
+  backtests?: ReleaseBacktest[];
   error?: string;
 }
 
@@ -138,6 +141,7 @@ export async function runDemo(run: DemoRun): Promise<DemoResult> {
   const narrator = new Narrator(run.write);
   const say = narrator.say;
   let releases: ReleaseReport[] = [];
+  let backtests: ReleaseBacktest[] | undefined;
   try {
     const kubeconfig = await ensureDemoCluster({ dir: run.options.dir, repoRoot: run.repoRoot, env: run.env, say, ...(run.options.kubeconfig ? { kubeconfig: run.options.kubeconfig } : {}) }, cleanup);
     const stack = await startDemoStack({
@@ -147,8 +151,11 @@ export async function runDemo(run: DemoRun): Promise<DemoResult> {
     say(`${metricsNarration(stack)}; ${run.options.rps} requests/s go to ${stack.appUrl}`);
     if (run.options.tty) narrator.view = await startLiveView(run, stack, cleanup);
     releases = await playAll(run, stack, say, narrator.view !== undefined);
+    if (stack.prometheus) {
+      backtests = await backtestDemoReleases({ repoRoot: run.repoRoot, prometheusAddress: stack.prometheus.address, releases: releases.map((r) => r.result), say });
+    }
     await waitForCtrlC(run, say);
-    return { ok: releases.length === run.options.scenarios.length && releases.every((r) => r.verdict.ok), releases };
+    return { ok: releases.length === run.options.scenarios.length && releases.every((r) => r.verdict.ok), releases, ...(backtests ? { backtests } : {}) };
   } catch (error) {
     return { ok: false, releases, error: (error as Error).message };
   } finally {

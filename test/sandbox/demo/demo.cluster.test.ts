@@ -66,6 +66,29 @@ describe('npm run demo -- --no-tty', () => {
     expectHealthyReleaseNotAbortedByJudge(result, 'manual', ns.name);
   });
 
+  test('backtest over the demo\'s own Prometheus history: the judge template fails inside the bad release, never in a healthy one', () => {
+    const backtests = result.backtests ?? [];
+    expect(backtests.map((b) => b.release)).toEqual(result.releases.map((r) => r.result.release));
+    expect(output).toContain('backtest: would demo-judge-errors have stopped each release?');
+    const bad = backtests[1];
+    const badRelease = result.releases[1]?.result;
+    const liveJudgeFailed = (badRelease?.analysis?.judge ?? []).some((j) => j.verdict === 'fail');
+    if (liveJudgeFailed) {
+      // The same counts the live judge saw: it fails too, inside the release window.
+      expect(bad).toMatchObject({ outcome: 'failed', exitCode: 1 });
+      expect(bad?.decidedAtMs).toBeGreaterThanOrEqual(badRelease?.startedAtMs ?? Infinity);
+      expect(bad?.decidedAtMs).toBeLessThanOrEqual(badRelease?.endedAtMs ?? 0);
+      expect(output).toMatch(/v2->v3: FAILED at \d\d:\d\d:\d\d \(\d+ s into the release\)/);
+    } else {
+      // A threshold aborted v3 before the judge decided: the canary's errors stopped with it.
+      expect(['failed', 'inconclusive']).toContain(bad?.outcome);
+    }
+    for (const good of [backtests[0], backtests[2]]) {
+      expect(['passed', 'inconclusive']).toContain(good?.outcome);
+      expect([0, 3]).toContain(good?.exitCode);
+    }
+  });
+
   test('the dashboard is served for the whole demo, and no request fails before v1 answers', () => {
     expect(output).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/ /);
     // The running tally in each status line counts from the first request: until the faulty v3
