@@ -21,11 +21,12 @@ export interface ArgoFieldHint {
 }
 
 const CANARY = 'spec.strategy.canary';
+const BLUE_GREEN = 'spec.strategy.blueGreen';
 const METRIC = 'spec.metrics[]';
 
 const OTHER_ROUTERS = ['istio', 'nginx', 'alb', 'smi', 'appMesh', 'traefik', 'apisix', 'plugins'];
 const OTHER_PROVIDERS = ['kayenta', 'datadog', 'wavefront', 'newRelic', 'job', 'cloudWatch', 'graphite', 'influxdb', 'skywalking', 'plugin'];
-const ROLLOUT_ANALYSES = [`${CANARY}.analysis`, `${CANARY}.steps[].analysis`];
+const ROLLOUT_ANALYSES = [`${CANARY}.analysis`, `${CANARY}.steps[].analysis`, `${BLUE_GREEN}.prePromotionAnalysis`, `${BLUE_GREEN}.postPromotionAnalysis`];
 
 const KEEPS_MEASUREMENTS = 'Kanary keeps the last 10 measurements of each metric';
 const NO_TLS_SKIP = 'Kanary always verifies TLS certificates';
@@ -42,7 +43,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint('spec.workloadRef', 'put the pod template in spec.template (and the selector in spec.selector)'),
   hint('spec.rollbackWindow', 'a rollback to the stable revision always skips the steps; older revisions go through them'),
   hint('spec.restartAt', 'change the pod template (an annotation in spec.template.metadata) to replace the pods'),
-  hint('spec.strategy.blueGreen', 'use spec.strategy.canary', 'not supported yet'),
   hint(`${CANARY}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
   hint(`${CANARY}.canaryMetadata`, POD_LABELS.replaceAll('{ROLE}', 'canary')),
   hint(`${CANARY}.stableMetadata`, POD_LABELS.replaceAll('{ROLE}', 'stable')),
@@ -53,6 +53,10 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   ...OTHER_ROUTERS.map((router) =>
     hint(`${CANARY}.trafficRouting.${router}`, 'use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary'),
   ),
+  hint(`${BLUE_GREEN}.activeMetadata`, POD_LABELS.replaceAll('{ROLE}', 'active'), 'not supported yet'),
+  hint(`${BLUE_GREEN}.previewMetadata`, POD_LABELS.replaceAll('{ROLE}', 'preview'), 'not supported yet'),
+  hint(`${BLUE_GREEN}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
+  hint(`${BLUE_GREEN}.maxUnavailable`, 'the old ReplicaSet keeps all its replicas until the switch, then goes to 0 after scaleDownDelaySeconds'),
   hint(`${CANARY}.trafficRouting.managedRoutes`, 'Kanary has no header or mirror routes (setHeaderRoute, setMirrorRoute)'),
   hint(`${CANARY}.trafficRouting.maxTrafficWeight`, 'weights are percentages from 0 to 100'),
   hint(`${CANARY}.steps[].experiment`, 'gate the step with an analysis step instead'),

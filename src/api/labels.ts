@@ -57,6 +57,13 @@ export const ROLLOUT_NAME_LABEL = 'kanary.dev/rollout';
 export const ANALYSIS_KIND_LABEL = 'kanary.dev/analysis-kind';
 export const ANALYSIS_KIND_STEP = 'step';
 export const ANALYSIS_KIND_BACKGROUND = 'background';
-export type AnalysisKind = typeof ANALYSIS_KIND_STEP | typeof ANALYSIS_KIND_BACKGROUND;
+/** Blue/green: the analysis before the active Service switches, and the one after. */
+export const ANALYSIS_KIND_PRE_PROMOTION = 'pre-promotion';
+export const ANALYSIS_KIND_POST_PROMOTION = 'post-promotion';
+export type AnalysisKind =
+  | typeof ANALYSIS_KIND_STEP
+  | typeof ANALYSIS_KIND_BACKGROUND
+  | typeof ANALYSIS_KIND_PRE_PROMOTION
+  | typeof ANALYSIS_KIND_POST_PROMOTION;
 /** On step AnalysisRuns: the index of the step that started them. */
 export const STEP_INDEX_LABEL = 'kanary.dev/step-index';

@@ -16,7 +16,7 @@ export type RolloutConditionType = (typeof ROLLOUT_CONDITION_TYPES)[number];
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
 
-export const PAUSE_REASONS = ['CanaryPauseStep', 'InconclusiveAnalysisRun'] as const;
+export const PAUSE_REASONS = ['CanaryPauseStep', 'InconclusiveAnalysisRun', 'BlueGreenPause'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 /** Phases shared by AnalysisRuns, their metrics and measurements (Pending/Running only for runs). */

@@ -1,5 +1,6 @@
 /**
- * The Rollout resource (kanary.dev/v1alpha1), field-compatible with Argo Rollouts' canary strategy.
+ * The Rollout resource (kanary.dev/v1alpha1), field-compatible with Argo Rollouts' canary and
+ * blueGreen strategies.
  * Parsing applies the SPEC §1 defaults. Spec objects are strict (unknown fields are errors for
  * `kanary lint`); the pod template keeps whatever Kubernetes fields it carries.
  */
@@ -158,10 +159,48 @@ export const canaryStrategySchema = z.strictObject({
 });
 export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 
+// ---------------------------------------------------------------- blue/green strategy
+
+/** `prePromotionAnalysis` / `postPromotionAnalysis`: templates to run as a gate, with arguments. */
+export const promotionAnalysisSchema = z.strictObject({
+  templates: z.array(analysisTemplateRefSchema).min(1),
+  args: z.array(rolloutAnalysisArgSchema).optional(),
+});
+export type PromotionAnalysis = z.infer<typeof promotionAnalysisSchema>;
+
+/**
+ * `strategy.blueGreen` (Argo Rollouts' fields): the new revision runs beside the old one behind
+ * `previewService`; `activeService` is switched to it in one selector change once it is fully
+ * available and the gates passed (docs/blue-green.md). Cross-field rules live in validateRollout.
+ */
+export const blueGreenStrategySchema = z.strictObject({
+  activeService: z.string().min(1),
+  previewService: z.string().min(1).optional(),
+  autoPromotionEnabled: z.boolean().default(true),
+  autoPromotionSeconds: nonNegativeInt().optional(),
+  previewReplicaCount: nonNegativeInt().optional(),
+  prePromotionAnalysis: promotionAnalysisSchema.optional(),
+  postPromotionAnalysis: promotionAnalysisSchema.optional(),
+  scaleDownDelaySeconds: nonNegativeInt().default(30),
+  scaleDownDelayRevisionLimit: nonNegativeInt().optional(),
+  abortScaleDownDelaySeconds: nonNegativeInt().default(30),
+});
+export type BlueGreenStrategy = z.infer<typeof blueGreenStrategySchema>;
+
+/** Exactly one of `canary` and `blueGreen` (checked by validateRollout, which names the field). */
 export const rolloutStrategySchema = z.strictObject({
-  canary: canaryStrategySchema,
+  canary: canaryStrategySchema.optional(),
+  blueGreen: blueGreenStrategySchema.optional(),
 });
 export type RolloutStrategy = z.infer<typeof rolloutStrategySchema>;
+
+/** The canary strategy's settings with their defaults when the Rollout is blue/green (no steps, no routing). */
+const NO_CANARY: CanaryStrategy = canaryStrategySchema.parse({});
+
+/** `strategy.canary`, or its defaults for a blue/green Rollout: code that reads canary settings needs no branch. */
+export function canaryStrategyOf(rollout: { spec: { strategy: RolloutStrategy } }): CanaryStrategy {
+  return rollout.spec.strategy.canary ?? NO_CANARY;
+}
 
 /** `spec.analysis`: how many complete AnalysisRuns of earlier revisions are kept. */
 export const runHistorySchema = z.strictObject({
@@ -227,6 +266,21 @@ export const canaryStatusSchema = z.object({
 });
 export type CanaryStatus = z.infer<typeof canaryStatusSchema>;
 
+/** `status.blueGreen`: which hash each Service selects and the promotion gates' state. */
+export const blueGreenStatusSchema = z.object({
+  /** The pod-template hash the active Service selects (after this reconcile's writes). */
+  activeSelector: z.string().optional(),
+  /** The pod-template hash the preview Service selects. */
+  previewSelector: z.string().optional(),
+  /** The promotion pause of the current revision is over (promote, or autoPromotionSeconds elapsed). */
+  pauseReleased: z.boolean().optional(),
+  /** Gates passed: the new ReplicaSet is being scaled to full replicas for the switch. */
+  scaleUpPreviewCheckPoint: z.boolean().optional(),
+  prePromotionAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
+  postPromotionAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
+});
+export type BlueGreenStatus = z.infer<typeof blueGreenStatusSchema>;
+
 export const rolloutStatusSchema = z.object({
   phase: z.enum(ROLLOUT_PHASES).optional(),
   message: z.string().optional(),
@@ -246,6 +300,7 @@ export const rolloutStatusSchema = z.object({
   availableReplicas: nonNegativeInt().optional(),
   selector: z.string().optional(),
   canary: canaryStatusSchema.optional(),
+  blueGreen: blueGreenStatusSchema.optional(),
   conditions: z.array(rolloutConditionSchema).optional(),
   /** The release journal (src/api/journal.ts). */
   journal: rolloutJournalSchema.optional(),

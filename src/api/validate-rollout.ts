@@ -12,6 +12,7 @@ import type { Problem } from './problems.js';
 import { problemsFromZod, uniqueProblems } from './problems.js';
 import type { LabelSelector, Rollout } from './rollout.js';
 import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema } from './rollout.js';
+import { blueGreenProblems } from './validate-bluegreen.js';
 
 export interface RolloutValidation {
   /** The parsed Rollout with defaults applied; present only when there are no problems. */
@@ -178,13 +179,23 @@ function checkContainers(raw: unknown): Problem[] {
   return problems;
 }
 
+/** Exactly one strategy kind (only judged when spec.strategy is an object: else the schema reports it). */
+function checkStrategyKind(raw: unknown): Problem[] {
+  const strategy = at(raw, 'spec', 'strategy');
+  if (!isFields(strategy)) return [];
+  const kinds = definedKeys(strategy, ['canary', 'blueGreen']);
+  if (kinds.length === 1) return [];
+  const message = kinds.length === 0 ? 'must set canary or blueGreen.' : 'sets both canary and blueGreen: a Rollout has one strategy.';
+  return [{ path: 'spec.strategy', message }];
+}
+
 /** The semantic rules on a Rollout document as written; never throws, whatever its shape. */
 export function rolloutSemanticProblems(raw: unknown): Problem[] {
   const canary = at(raw, 'spec', 'strategy', 'canary');
   const canaryProblems = isFields(canary)
     ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary)]
     : [];
-  return [...checkSelector(raw), ...checkContainers(raw), ...canaryProblems];
+  return [...checkSelector(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
 }
 
 /** Semantic checks on a Rollout that satisfies the schema (`raw`: the document it was parsed from). */

@@ -49,7 +49,7 @@ export function checkIntentApplies(verb: IntentVerb, rollout: Rollout): string |
 }
 
 function describePromote(rollout: Rollout, name: string): string {
-  const steps = rollout.spec.strategy.canary.steps?.length ?? 0;
+  const steps = rollout.spec.strategy.canary?.steps?.length ?? 0;
   const step = rollout.status?.currentStepIndex ?? 0;
   if (rollout.spec.paused) return `rollout "${name}" resumed (spec.paused cleared)`;
   return step < steps ? `rollout "${name}" promoted: step ${step + 1}/${steps} done, moving on` : `rollout "${name}" promoted`;

@@ -3,7 +3,7 @@
  * waits and analysis gates) computed with the same replica math as the controller.
  */
 import { parseDuration } from '../api/duration.js';
-import type { CanaryStep, Rollout, SetCanaryScale } from '../api/rollout.js';
+import { canaryStrategyOf, type CanaryStep, type Rollout, type SetCanaryScale } from '../api/rollout.js';
 import { computeReplicaCounts } from '../core/replicas.js';
 import type { ReplicaCounts } from '../core/replicas.js';
 
@@ -50,7 +50,7 @@ interface Cursor {
 
 /** Without traffic routing the controller moves in bounded increments: iterate to the steady state. */
 function settleBasic(rollout: Rollout, weight: number, from: ReplicaCounts): ReplicaCounts {
-  const canary = rollout.spec.strategy.canary;
+  const canary = canaryStrategyOf(rollout);
   let counts = from;
   for (let i = 0; i < 1000; i += 1) {
     const next = computeReplicaCounts({
@@ -73,8 +73,8 @@ function routedCounts(rollout: Rollout, cursor: Cursor): ReplicaCounts {
   const base = computeReplicaCounts({
     replicas,
     weightPercent: cursor.weight,
-    maxSurge: rollout.spec.strategy.canary.maxSurge,
-    maxUnavailable: rollout.spec.strategy.canary.maxUnavailable,
+    maxSurge: canaryStrategyOf(rollout).maxSurge,
+    maxUnavailable: canaryStrategyOf(rollout).maxUnavailable,
     trafficRouted: true,
     stable: { specReplicas: replicas, availableReplicas: replicas },
     canary: { specReplicas: cursor.counts.canary, availableReplicas: cursor.counts.canary },
@@ -85,7 +85,7 @@ function routedCounts(rollout: Rollout, cursor: Cursor): ReplicaCounts {
 }
 
 function countsFor(rollout: Rollout, cursor: Cursor): ReplicaCounts {
-  if (rollout.spec.strategy.canary.trafficRouting) return routedCounts(rollout, cursor);
+  if (canaryStrategyOf(rollout).trafficRouting) return routedCounts(rollout, cursor);
   return settleBasic(rollout, cursor.weight, cursor.counts);
 }
 
@@ -133,12 +133,12 @@ function applyStep(step: CanaryStep, cursor: Cursor): Pick<PlanStep, 'summary' |
 function planSteps(rollout: Rollout): PlanStep[] {
   const replicas = rollout.spec.replicas;
   const cursor: Cursor = { weight: 0, scale: { kind: 'weight' }, counts: { canary: 0, stable: replicas } };
-  const steps = (rollout.spec.strategy.canary.steps ?? []).map((step, index): PlanStep => {
+  const steps = (canaryStrategyOf(rollout).steps ?? []).map((step, index): PlanStep => {
     const details = applyStep(step, cursor);
     cursor.counts = countsFor(rollout, cursor);
     return { index, kind: stepKind(step), ...details, weightPercent: cursor.weight, canaryReplicas: cursor.counts.canary, stableReplicas: cursor.counts.stable };
   });
-  const routed = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  const routed = canaryStrategyOf(rollout).trafficRouting !== undefined;
   steps.push({
     index: null,
     kind: 'promote',
@@ -153,7 +153,7 @@ function planSteps(rollout: Rollout): PlanStep[] {
 
 /** The timeline of a valid Rollout. */
 export function buildRolloutPlan(rollout: Rollout): RolloutPlan {
-  const canary = rollout.spec.strategy.canary;
+  const canary = canaryStrategyOf(rollout);
   const steps = planSteps(rollout);
   const plan: RolloutPlan = {
     rollout: rollout.metadata.name,

@@ -39,7 +39,7 @@ interface PauseContext {
 }
 
 function currentPause(rollout: Rollout): PauseStep | undefined {
-  return rollout.spec.strategy.canary.steps?.[rollout.status?.currentStepIndex ?? 0]?.pause;
+  return rollout.spec.strategy.canary?.steps?.[rollout.status?.currentStepIndex ?? 0]?.pause;
 }
 
 function timedPause(rollout: Rollout, ctx: PauseContext): PauseView | undefined {

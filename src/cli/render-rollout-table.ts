@@ -37,12 +37,17 @@ interface StatusCounts {
 function stepAndWeight(raw: RolloutObject, status: StatusCounts): { step: string; setWeight: string; desired: number } {
   const parsed = rolloutSchema.safeParse(raw);
   if (!parsed.success) return { step: '-', setWeight: '-', desired: 0 };
-  const steps = parsed.data.spec.strategy.canary.steps ?? [];
+  const steps = parsed.data.spec.strategy.canary?.steps ?? [];
   const index = Math.min(status.currentStepIndex ?? 0, steps.length);
   const complete = status.stableRS !== undefined && status.stableRS === status.currentPodHash && !status.abort;
   const weight = complete ? 100 : computeDesiredWeight({ steps, stepIndex: index, aborted: status.abort === true, promoteFull: status.promoteFull === true });
   const step = steps.length === 0 ? '-' : `${index < steps.length ? index + 1 : steps.length}/${steps.length}`;
   return { step, setWeight: String(weight), desired: parsed.data.spec.replicas };
+}
+
+function strategyOf(raw: RolloutObject): 'BlueGreen' | 'Canary' {
+  const strategy = (raw.spec as { strategy?: { blueGreen?: unknown } } | undefined)?.strategy;
+  return strategy?.blueGreen !== undefined ? 'BlueGreen' : 'Canary';
 }
 
 export function buildRolloutRow(raw: RolloutObject): RolloutRow {
@@ -51,7 +56,7 @@ export function buildRolloutRow(raw: RolloutObject): RolloutRow {
   const { namespace = '', name = '?' } = raw.metadata ?? {};
   const { step, setWeight, desired } = stepAndWeight(raw, status);
   return {
-    namespace, name, strategy: 'Canary', status: phase, step, setWeight,
+    namespace, name, strategy: strategyOf(raw), status: phase, step, setWeight,
     ready: `${readyReplicas}/${replicas}`, desired, upToDate: updatedReplicas, available: availableReplicas,
   };
 }

@@ -6,7 +6,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { analysisRunStatusSchema, type MetricResult } from '../api/analysis.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
-import { rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
+import { canaryStrategyOf, rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
 import { formatJudgedMetricLine, metricRowPhase } from './render-judge.js';
 import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
@@ -14,6 +14,7 @@ import { computePauseDurationMs } from '../core/pause.js';
 import { formatMeasuredValue, inferValueUnit } from '../core/measured-value.js';
 import type { AnalysisRunObject, RolloutState } from './rollout-tree.js';
 import { buildPauseView, describeStep, type PauseView, verbCommand } from './render-rollout-pause.js';
+import { buildBlueGreenView, type BlueGreenView } from './render-bluegreen.js';
 
 export type RolloutPhaseView = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded' | 'Unknown';
 export type ReplicaSetRole = 'stable' | 'canary' | 'old';
@@ -82,7 +83,9 @@ export interface RolloutView {
   phase: RolloutPhaseView;
   message?: string;
   ageMs: number | undefined;
-  strategy: 'Canary';
+  strategy: 'Canary' | 'BlueGreen';
+  /** Blue/green Rollouts: the Services' hashes and where the release stands. */
+  blueGreen?: BlueGreenView;
   /** 1-based current step and the step count; undefined without steps. */
   step?: { current: number; total: number; description: string };
   setWeight: number;
@@ -289,7 +292,7 @@ function buildImages(state: RolloutState, hashes: Hashes, spec: Rollout['spec'] 
 }
 
 function buildStep(rollout: Rollout): RolloutView['step'] {
-  const steps = rollout.spec.strategy.canary.steps ?? [];
+  const steps = canaryStrategyOf(rollout).steps ?? [];
   if (steps.length === 0) return undefined;
   const index = Math.min(rollout.status?.currentStepIndex ?? 0, steps.length);
   const step: CanaryStep | undefined = steps[index];
@@ -318,7 +321,7 @@ function computeSetWeight(rollout: Rollout): number {
   const status = rollout.status;
   if (status?.stableRS !== undefined && status.stableRS === status.currentPodHash && !status.abort) return 100;
   return computeDesiredWeight({
-    steps: rollout.spec.strategy.canary.steps ?? [],
+    steps: canaryStrategyOf(rollout).steps ?? [],
     stepIndex: status?.currentStepIndex ?? 0,
     aborted: status?.abort === true,
     promoteFull: status?.promoteFull === true,
@@ -368,5 +371,7 @@ export function buildRolloutView(state: RolloutState, now: number): RolloutView 
   const step = buildStep(parsed.data);
   const pause = buildPauseView(parsed.data, { now, durationOf: computePauseDurationMs });
   const retry = parsed.data.status?.abort ? { retryCommand: verbCommand('retry', parsed.data) } : {};
-  return { ...view, ...(step ? { step } : {}), ...(pause ? { pause } : {}), ...retry };
+  const blueGreen = buildBlueGreenView(parsed.data);
+  const strategy = blueGreen ? { strategy: 'BlueGreen' as const, blueGreen } : {};
+  return { ...view, ...strategy, ...(step ? { step } : {}), ...(pause ? { pause } : {}), ...retry };
 }

@@ -6,6 +6,7 @@
 import { formatDurationMs } from '../api/duration.js';
 import { countIcons, statusLabel } from './render-icons.js';
 import type { PauseView } from './render-rollout-pause.js';
+import { renderBlueGreenLines } from './render-bluegreen.js';
 import type { AnalysisRunView, ReplicaSetView, RevisionView, RolloutView } from './render-rollout-view.js';
 import { formatAge, formatRemaining } from './render-time.js';
 import { padVisible, paint, type TerminalStyle, visibleWidth } from './terminal.js';
@@ -48,6 +49,7 @@ function renderImages(view: RolloutView): string[] {
 
 function renderStrategy(view: RolloutView): string[] {
   const lines = [field('Strategy:', view.strategy)];
+  if (view.blueGreen) return [...lines, ...renderBlueGreenLines(view.blueGreen, field)];
   if (view.step) lines.push(field('  Step:', `${view.step.current}/${view.step.total} (${view.step.description})`));
   lines.push(field('  SetWeight:', view.setWeight), field('  ActualWeight:', view.actualWeight));
   return lines;

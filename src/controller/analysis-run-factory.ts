@@ -13,11 +13,14 @@ import { findNeverEndingMetrics } from '../api/analysis-validate.js';
 import {
   ANALYSIS_KIND_BACKGROUND,
   ANALYSIS_KIND_LABEL,
+  ANALYSIS_KIND_POST_PROMOTION,
+  ANALYSIS_KIND_PRE_PROMOTION,
   ANALYSIS_KIND_STEP,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
   ROLLOUT_NAME_LABEL,
   STEP_INDEX_LABEL,
+  type AnalysisKind,
 } from '../api/labels.js';
 import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
 import { ANALYSIS_API_VERSION } from '../api/analysis.js';
@@ -38,11 +41,17 @@ function loadTemplate(world: RolloutWorld, namespace: string, ref: AnalysisTempl
   return { label, spec: parsed.data };
 }
 
+function analysisKind(action: CreateAnalysisRunAction): AnalysisKind {
+  if (action.promotion === 'pre') return ANALYSIS_KIND_PRE_PROMOTION;
+  if (action.promotion === 'post') return ANALYSIS_KIND_POST_PROMOTION;
+  return action.background ? ANALYSIS_KIND_BACKGROUND : ANALYSIS_KIND_STEP;
+}
+
 function buildLabels(rollout: Rollout, action: CreateAnalysisRunAction): Record<string, string> {
   const labels: Record<string, string> = {
     [ROLLOUT_NAME_LABEL]: buildNameLabelValue(rollout.metadata.name),
     [POD_TEMPLATE_HASH_LABEL]: action.podTemplateHash,
-    [ANALYSIS_KIND_LABEL]: action.background ? ANALYSIS_KIND_BACKGROUND : ANALYSIS_KIND_STEP,
+    [ANALYSIS_KIND_LABEL]: analysisKind(action),
   };
   if (action.stepIndex !== undefined) labels[STEP_INDEX_LABEL] = String(action.stepIndex);
   return labels;

@@ -4,7 +4,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { SERVICE_NAME_LABEL } from '../api/labels.js';
-import { rolloutSchema } from '../api/rollout.js';
+import { canaryStrategyOf, rolloutSchema, type BlueGreenStrategy, type CanaryStrategy } from '../api/rollout.js';
 import type { ObjectCache } from './object-cache.js';
 import type { KubeObject } from './rollout-world.js';
 
@@ -26,11 +26,21 @@ type Reference = 'service' | 'mapping' | 'template';
 function referencedNames(raw: KubeObject, reference: Reference): string[] {
   const spec = rolloutSchema.shape.spec.safeParse(raw.spec);
   if (!spec.success) return [];
-  const canary = spec.data.strategy.canary;
+  const { blueGreen } = spec.data.strategy;
+  return blueGreen !== undefined ? blueGreenReferences(blueGreen, reference) : canaryReferences(canaryStrategyOf({ spec: spec.data }), reference);
+}
+
+function canaryReferences(canary: CanaryStrategy, reference: Reference): string[] {
   if (reference === 'service') return [canary.stableService, canary.canaryService].filter((n): n is string => n !== undefined);
   if (reference === 'mapping') return canary.trafficRouting?.ambassador.mappings ?? [];
   const steps = (canary.steps ?? []).flatMap((s) => s.analysis?.templates ?? []);
   return [...steps, ...(canary.analysis?.templates ?? [])].map((t) => t.templateName);
+}
+
+function blueGreenReferences(blueGreen: BlueGreenStrategy, reference: Reference): string[] {
+  if (reference === 'service') return [blueGreen.activeService, blueGreen.previewService].filter((n): n is string => n !== undefined);
+  if (reference === 'mapping') return [];
+  return [blueGreen.prePromotionAnalysis, blueGreen.postPromotionAnalysis].flatMap((a) => a?.templates ?? []).map((t) => t.templateName);
 }
 
 /** Enqueues every Rollout in the object's namespace that references it by name. */

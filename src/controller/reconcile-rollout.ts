@@ -4,7 +4,7 @@
  * Level-triggered: it never asks which event woke it.
  */
 import { INVALID_SPEC_RECHECK_MS } from '../core/snapshot.js';
-import { planCanary } from '../core/plan-canary.js';
+import { planRollout } from '../core/plan-rollout.js';
 import { rolloutSchema, type Rollout, type RolloutStatus } from '../api/rollout.js';
 import { checkRolloutSemantics, validateRollout } from '../api/validate-rollout.js';
 import type { Problem } from '../api/problems.js';
@@ -116,7 +116,7 @@ export async function reconcileRollout(deps: RolloutReconciler, key: string): Pr
   if (!rollout) return reconcileUnparseable(deps, raw, problems);
   const snapshot = buildCanarySnapshot({ rollout, world: deps.world, routePropagationDelayMs: deps.routePropagationDelayMs });
   snapshot.specProblems.unshift(...problems);
-  const plan = planCanary(snapshot, deps.clock.now());
+  const plan = planRollout(snapshot, deps.clock.now());
   const log = deps.logger.child({ rollout: name, namespace, revision: plan.status.currentPodHash });
   if (plan.actions.length > 0) log.debug('executing plan', { actions: plan.actions.map((a) => a.type) });
   await executePlan(deps, raw, { rollout, actions: plan.actions, log });

@@ -1,6 +1,6 @@
 /**
  * Builds the pure core's CanarySnapshot for one Rollout from the informer caches: its ReplicaSets,
- * its Services' selected hash, the canary route, its AnalysisRuns, and the problems that make the
+ * its Services' selected hash (stable/canary, or active/preview for blue/green), the canary route, its AnalysisRuns, and the problems that make the
  * spec unusable (missing Services, Mappings or templates). Reads only caches: no API request.
  */
 import type * as k8s from '@kubernetes/client-node';
@@ -135,20 +135,25 @@ function listAnalysisRuns(input: SnapshotInput): AnalysisRunView[] {
     .map(toAnalysisRunView);
 }
 
+/** The Services the strategy names, by role (absent ones are reported in specProblems). */
+function servicesOf(rollout: Rollout, lookup: ServiceLookup): CanarySnapshot['services'] {
+  const { canary, blueGreen } = rollout.spec.strategy;
+  if (blueGreen !== undefined) {
+    return { active: serviceView(lookup, blueGreen.activeService), preview: serviceView(lookup, blueGreen.previewService) };
+  }
+  return { stable: serviceView(lookup, canary?.stableService), canary: serviceView(lookup, canary?.canaryService) };
+}
+
 export function buildCanarySnapshot(input: SnapshotInput): CanarySnapshot {
   const { rollout, world } = input;
   const namespace = rollout.metadata.namespace ?? '';
-  const canary = rollout.spec.strategy.canary;
   const replicaSets = listReplicaSets(input);
   const lookup: ServiceLookup = { world, namespace, replicaSets };
   return {
     rollout,
     replicaSets,
-    services: {
-      stable: serviceView(lookup, canary.stableService),
-      canary: serviceView(lookup, canary.canaryService),
-    },
-    traffic: canary.trafficRouting ? world.router.observe(rollout) : undefined,
+    services: servicesOf(rollout, lookup),
+    traffic: rollout.spec.strategy.canary?.trafficRouting ? world.router.observe(rollout) : undefined,
     analysisRuns: listAnalysisRuns(input),
     specProblems: findSpecProblems(rollout, world),
     routePropagationDelayMs: input.routePropagationDelayMs,

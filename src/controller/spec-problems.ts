@@ -11,12 +11,18 @@ import { formatProblem } from '../api/problems.js';
 import type { AnalysisTemplateRef, Rollout } from '../api/rollout.js';
 import type { RolloutWorld } from './rollout-world.js';
 
+/** The Services a Rollout names, by field: stable/canary, or active/preview for blue/green. */
+function namedServices(rollout: Rollout): [string, string | undefined][] {
+  const { canary, blueGreen } = rollout.spec.strategy;
+  if (blueGreen !== undefined) return [['activeService', blueGreen.activeService], ['previewService', blueGreen.previewService]];
+  return [['stableService', canary?.stableService], ['canaryService', canary?.canaryService]];
+}
+
 function serviceProblems(rollout: Rollout, world: RolloutWorld): string[] {
   const namespace = rollout.metadata.namespace ?? '';
-  const canary = rollout.spec.strategy.canary;
   const labels = rollout.spec.template.metadata?.labels ?? {};
   const problems: string[] = [];
-  for (const [role, name] of [['stableService', canary.stableService], ['canaryService', canary.canaryService]] as const) {
+  for (const [role, name] of namedServices(rollout)) {
     if (!name) continue;
     const service = world.services.get(namespace, name);
     if (!service) {
@@ -35,9 +41,10 @@ function serviceProblems(rollout: Rollout, world: RolloutWorld): string[] {
 }
 
 function templateRefs(rollout: Rollout): AnalysisTemplateRef[] {
-  const canary = rollout.spec.strategy.canary;
-  const fromSteps = (canary.steps ?? []).flatMap((step) => step.analysis?.templates ?? []);
-  return [...fromSteps, ...(canary.analysis?.templates ?? [])];
+  const { canary, blueGreen } = rollout.spec.strategy;
+  const fromSteps = (canary?.steps ?? []).flatMap((step) => step.analysis?.templates ?? []);
+  const promotion = [blueGreen?.prePromotionAnalysis, blueGreen?.postPromotionAnalysis].flatMap((a) => a?.templates ?? []);
+  return [...fromSteps, ...(canary?.analysis?.templates ?? []), ...promotion];
 }
 
 function templateProblems(rollout: Rollout, world: RolloutWorld): string[] {
@@ -62,7 +69,7 @@ function referencedTemplateProblems(world: RolloutWorld, namespace: string, ref:
 }
 
 export function findSpecProblems(rollout: Rollout, world: RolloutWorld): string[] {
-  const routed = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  const routed = rollout.spec.strategy.canary?.trafficRouting !== undefined;
   return [
     ...serviceProblems(rollout, world),
     ...templateProblems(rollout, world),

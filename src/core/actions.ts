@@ -32,7 +32,7 @@ export interface DeleteReplicaSetAction {
 
 export interface SetServiceSelectorAction {
   type: 'setServiceSelector';
-  role: 'stable' | 'canary';
+  role: 'stable' | 'canary' | 'active' | 'preview';
   serviceName: string;
   podTemplateHash: string;
 }
@@ -55,6 +55,8 @@ export interface CreateAnalysisRunAction {
   /** Set for step analysis, absent for background analysis. */
   stepIndex?: number;
   background: boolean;
+  /** Set for blue/green pre- or post-promotion analysis. */
+  promotion?: 'pre' | 'post';
   analysis: AnalysisStepRef | BackgroundAnalysis;
 }
 

@@ -1,5 +1,6 @@
 /**
- * AnalysisRuns seen from the Rollout: deterministic names `<rollout>-<hash>-<revision>[-<step>]`,
+ * AnalysisRuns seen from the Rollout: deterministic names `<rollout>-<hash>-<revision>[-<step>]`
+ * (blue/green: `<rollout>-<hash>-<revision>-pre` and `-post`),
  * with `.<attempt>` appended for fresh runs after a retry or an accepted Inconclusive run.
  * A run whose spec.terminate is set is "consumed": it never decides again, and the next run for
  * the same slot gets the next attempt number.
@@ -12,10 +13,15 @@ export interface RunSlot {
   revision: number;
   /** Undefined for background analysis. */
   stepIndex?: number;
+  /** Blue/green promotion analysis: `pre` or `post` (then stepIndex is undefined). */
+  promotion?: PromotionKind;
 }
+
+export type PromotionKind = 'pre' | 'post';
 
 export function analysisRunBaseName(slot: RunSlot): string {
   const base = `${slot.rolloutName}-${slot.podTemplateHash}-${slot.revision}`;
+  if (slot.promotion !== undefined) return `${base}-${slot.promotion}`;
   return slot.stepIndex === undefined ? base : `${base}-${slot.stepIndex}`;
 }
 

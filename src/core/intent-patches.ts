@@ -16,7 +16,7 @@ export interface IntentPatch {
 }
 
 function stepRunInconclusive(rollout: Rollout, stepIndex: number): boolean {
-  const isAnalysisStep = rollout.spec.strategy.canary.steps?.[stepIndex]?.analysis !== undefined;
+  const isAnalysisStep = rollout.spec.strategy.canary?.steps?.[stepIndex]?.analysis !== undefined;
   return isAnalysisStep && rollout.status?.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
 }
 
@@ -30,8 +30,12 @@ function onlyBackgroundInconclusive(rollout: Rollout, stepIndex: number): boolea
 
 function promotePatch(rollout: Rollout): IntentPatch {
   if (rollout.spec.paused) return { target: 'spec', body: { spec: { paused: false } }, conditional: false };
+  if (rollout.spec.strategy.blueGreen !== undefined) {
+    // Blue/green has no steps: promote ends the promotion pause (see plan-bluegreen.ts).
+    return { target: 'status', body: { status: { pauseConditions: null, controllerPause: false, blueGreen: { pauseReleased: true } } }, conditional: false };
+  }
   const stepIndex = rollout.status?.currentStepIndex ?? 0;
-  const stepCount = rollout.spec.strategy.canary.steps?.length ?? 0;
+  const stepCount = rollout.spec.strategy.canary?.steps?.length ?? 0;
   const status: Record<string, unknown> = { pauseConditions: null, controllerPause: false };
   if (stepIndex < stepCount && !onlyBackgroundInconclusive(rollout, stepIndex)) status.currentStepIndex = stepIndex + 1;
   return { target: 'status', body: { status }, conditional: true };

@@ -78,7 +78,7 @@ function rank(action: Action, ctx: PlanContext, stableMoves: boolean): number {
   return rs !== undefined && action.replicas > rs.specReplicas ? 1 : 5;
 }
 
-function orderActions(actions: Action[], ctx: PlanContext): Action[] {
+export function orderActions(actions: Action[], ctx: PlanContext): Action[] {
   const stableMoves = actions.some((a) => a.type === 'setServiceSelector' && a.role === 'stable');
   return actions
     .map((action, index) => ({ action, index, rank: rank(action, ctx, stableMoves) }))
@@ -86,7 +86,7 @@ function orderActions(actions: Action[], ctx: PlanContext): Action[] {
     .map((entry) => entry.action);
 }
 
-function applyAbort(ctx: PlanContext, draft: PlanDraft): void {
+export function applyAbort(ctx: PlanContext, draft: PlanDraft): void {
   draft.pauseConditions = [];
   draft.controllerPause = false;
   draft.promoteFull = false;

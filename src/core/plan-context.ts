@@ -2,7 +2,7 @@
  * The read-only facts planCanary derives once from a snapshot (PlanContext) and the mutable
  * next-state it builds up (PlanDraft). Every plan-* module reads the first and writes the second.
  */
-import type { CanaryStep, PauseCondition, Rollout, RolloutStatus } from '../api/rollout.js';
+import { canaryStrategyOf, type CanaryStep, type CanaryStrategy, type PauseCondition, type Rollout, type RolloutStatus } from '../api/rollout.js';
 import type { Action, CreateAnalysisRunAction } from './actions.js';
 import { computePodTemplateHash, computeStepsHash } from './pod-template-hash.js';
 import { ROUTE_PROPAGATION_DELAY_MS, type CanarySnapshot, type ReplicaSetView } from './snapshot.js';
@@ -11,6 +11,8 @@ export interface PlanContext {
   snapshot: CanarySnapshot;
   now: number;
   rollout: Rollout;
+  /** `spec.strategy.canary`, or its defaults (no steps, no routing) for a blue/green Rollout. */
+  canary: CanaryStrategy;
   name: string;
   prev: RolloutStatus;
   steps: readonly CanaryStep[];
@@ -54,11 +56,13 @@ export function buildPlanContext(snapshot: CanarySnapshot, now: number): PlanCon
   const hash = computePodTemplateHash(rollout.spec.template);
   const owned = snapshot.replicaSets.filter((rs) => rs.ownedByRollout);
   const current = owned.find((rs) => rs.podTemplateHash === hash);
-  const steps = rollout.spec.strategy.canary.steps ?? [];
+  const canary = canaryStrategyOf(rollout);
+  const steps = canary.steps ?? [];
   return {
     snapshot,
     now,
     rollout,
+    canary,
     name: rollout.metadata.name,
     prev,
     steps,

@@ -32,7 +32,7 @@ export function othersOf(ctx: PlanContext, draft: PlanDraft): ReplicaSetView[] {
 
 /** Basic-canary counts for the current position (no traffic routing). */
 export function computeBasicCounts(ctx: PlanContext, draft: PlanDraft): ReplicaCounts {
-  const canary = ctx.rollout.spec.strategy.canary;
+  const canary = ctx.canary;
   const position = { steps: ctx.steps, stepIndex: draft.stepIndex, aborted: draft.abort, promoteFull: draft.promoteFull };
   return computeReplicaCounts({
     replicas: ctx.replicas,
@@ -57,7 +57,7 @@ export function isBasicAtDesired(ctx: PlanContext, draft: PlanDraft, desired: Re
   return ctx.owned.every((rs) => rs === current || rs === stable || rs.availableReplicas === 0);
 }
 
-function scaleTo(draft: PlanDraft, rs: ReplicaSetView, replicas: number): void {
+export function scaleTo(draft: PlanDraft, rs: ReplicaSetView, replicas: number): void {
   const hasDeadline = rs.scaleDownDeadlineMs !== undefined;
   if (rs.specReplicas === replicas && !hasDeadline) return;
   draft.actions.push({ type: 'scaleReplicaSet', name: rs.name, replicas, ...(hasDeadline ? { scaleDownDeadlineMs: null } : {}) });
@@ -67,7 +67,7 @@ function scaleTo(draft: PlanDraft, rs: ReplicaSetView, replicas: number): void {
 }
 
 /** Scales `rs` to 0 once `delayMs` has passed since it stopped serving traffic. */
-function scaleDownAfter(ctx: PlanContext, draft: PlanDraft, rs: ReplicaSetView, delayMs: number): void {
+export function scaleDownAfter(ctx: PlanContext, draft: PlanDraft, rs: ReplicaSetView, delayMs: number): void {
   if (rs.specReplicas === 0) {
     scaleTo(draft, rs, 0);
     return;
@@ -83,7 +83,7 @@ function scaleDownAfter(ctx: PlanContext, draft: PlanDraft, rs: ReplicaSetView, 
   }
 }
 
-function ensureCurrent(ctx: PlanContext, draft: PlanDraft): void {
+export function ensureCurrent(ctx: PlanContext, draft: PlanDraft): void {
   if (ctx.current !== undefined) return;
   const replicas = isProgressing(ctx, draft) ? 0 : ctx.replicas;
   const name = `${ctx.name}-${ctx.hash}`;
@@ -92,7 +92,7 @@ function ensureCurrent(ctx: PlanContext, draft: PlanDraft): void {
 }
 
 function drainUnreferenced(ctx: PlanContext, draft: PlanDraft, services: ServiceHashes): void {
-  const delayMs = ctx.rollout.spec.strategy.canary.scaleDownDelaySeconds * 1000;
+  const delayMs = ctx.canary.scaleDownDelaySeconds * 1000;
   for (const rs of othersOf(ctx, draft)) {
     const referenced = rs.podTemplateHash === services.stable || rs.podTemplateHash === services.canary;
     if (!referenced) scaleDownAfter(ctx, draft, rs, delayMs);
@@ -101,7 +101,7 @@ function drainUnreferenced(ctx: PlanContext, draft: PlanDraft, services: Service
 
 /** Without traffic routing older ReplicaSets go down as fast as maxUnavailable allows. */
 function drainWithinAvailability(ctx: PlanContext, draft: PlanDraft): void {
-  const canary = ctx.rollout.spec.strategy.canary;
+  const canary = ctx.canary;
   const { unavailable } = resolveFenceposts(canary.maxSurge, canary.maxUnavailable, ctx.replicas);
   const totalAvailable = ctx.owned.reduce((sum, rs) => sum + rs.availableReplicas, 0);
   let budget = Math.max(0, totalAvailable - (ctx.replicas - unavailable));
@@ -119,7 +119,7 @@ function planTrafficRouted(ctx: PlanContext, draft: PlanDraft, services: Service
   const stable = stableOf(ctx, draft);
   if (stable !== undefined) scaleTo(draft, stable, ctx.replicas);
   if (current !== undefined && isProgressing(ctx, draft) && draft.abort) {
-    scaleDownAfter(ctx, draft, current, ctx.rollout.spec.strategy.canary.abortScaleDownDelaySeconds * 1000);
+    scaleDownAfter(ctx, draft, current, ctx.canary.abortScaleDownDelaySeconds * 1000);
   } else if (current !== undefined) {
     const position = { steps: ctx.steps, stepIndex: draft.stepIndex, aborted: false, promoteFull: draft.promoteFull };
     scaleTo(draft, current, isProgressing(ctx, draft) ? computeCanaryReplicas(position, ctx.replicas) : ctx.replicas);
@@ -140,7 +140,7 @@ function planBasic(ctx: PlanContext, draft: PlanDraft): void {
   drainWithinAvailability(ctx, draft);
 }
 
-function cleanupHistory(ctx: PlanContext, draft: PlanDraft): void {
+export function cleanupHistory(ctx: PlanContext, draft: PlanDraft): void {
   const limit = ctx.rollout.spec.revisionHistoryLimit;
   const idle = othersOf(ctx, draft)
     .filter((rs) => rs.specReplicas === 0 && rs.availableReplicas === 0 && rs.scaleDownDeadlineMs === undefined)

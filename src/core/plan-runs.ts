@@ -16,7 +16,7 @@ function backgroundSlot(ctx: PlanContext): RunSlot {
 }
 
 function backgroundActive(ctx: PlanContext, draft: PlanDraft): boolean {
-  const analysis = ctx.rollout.spec.strategy.canary.analysis;
+  const analysis = ctx.canary.analysis;
   if (analysis === undefined || !isProgressing(ctx, draft) || draft.abort) return false;
   return draft.stepIndex >= (analysis.startingStep ?? 0);
 }
@@ -29,7 +29,7 @@ function acceptedByUser(ctx: PlanContext, runName: string): boolean {
 }
 
 export function planBackgroundAnalysis(ctx: PlanContext, draft: PlanDraft): void {
-  const analysis = ctx.rollout.spec.strategy.canary.analysis;
+  const analysis = ctx.canary.analysis;
   if (analysis === undefined || !backgroundActive(ctx, draft)) return;
   const { active, nextName } = findSlotRuns(ctx.snapshot.analysisRuns, backgroundSlot(ctx));
   if (active === undefined) {

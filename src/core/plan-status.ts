@@ -26,7 +26,7 @@ function analysisStatuses(ctx: PlanContext, draft: PlanDraft) {
   const base = { rolloutName: ctx.name, podTemplateHash: ctx.hash, revision: ctx.revision };
   const stepAnalysis = ctx.steps[draft.stepIndex]?.analysis !== undefined;
   const step = stepAnalysis ? runStatus(findSlotRuns(ctx.snapshot.analysisRuns, { ...base, stepIndex: draft.stepIndex }).latest) : undefined;
-  const hasBackground = ctx.rollout.spec.strategy.canary.analysis !== undefined;
+  const hasBackground = ctx.canary.analysis !== undefined;
   const background = hasBackground ? runStatus(findSlotRuns(ctx.snapshot.analysisRuns, base).latest) : undefined;
   return { step, background };
 }
@@ -62,7 +62,7 @@ function progressingCondition(ctx: PlanContext, draft: PlanDraft): DesiredCondit
 }
 
 function desiredConditions(ctx: PlanContext, draft: PlanDraft, phase: PhaseResult): DesiredCondition[] {
-  const canary = ctx.rollout.spec.strategy.canary;
+  const canary = ctx.canary;
   const { unavailable } = resolveFenceposts(canary.maxSurge, canary.maxUnavailable, ctx.replicas);
   const available = sum(ctx, (rs) => rs.availableReplicas) >= ctx.replicas - unavailable;
   const paused = ctx.rollout.spec.paused || draft.pauseConditions.length > 0;

@@ -3,7 +3,8 @@
  *
  * - `replicaSets`: every ReplicaSet matching the Rollout's selector or named `<rollout>-<hash>`,
  *   owned or not (`ownedByRollout` false ones are never touched; one that takes our name is reported).
- * - `services.stable` / `services.canary`: present when the Rollout names them AND they exist
+ * - `services.stable` / `services.canary` (blue/green: `services.active` / `services.preview`):
+ *   present when the Rollout names them AND they exist
  *   (missing ones are reported in `specProblems`). `selectorHash` is the value of the
  *   `rollouts-pod-template-hash` key of the Service selector (undefined when the key is absent).
  * - `traffic`: present iff the Rollout uses traffic routing; `canaryRoute` is the `<base>-canary`
@@ -69,7 +70,8 @@ export interface AnalysisRunView {
 export interface CanarySnapshot {
   rollout: Rollout;
   replicaSets: ReplicaSetView[];
-  services: { stable?: ServiceView; canary?: ServiceView };
+  /** stable/canary for a canary Rollout; active/preview for a blue/green one. */
+  services: { stable?: ServiceView; canary?: ServiceView; active?: ServiceView; preview?: ServiceView };
   traffic?: TrafficView;
   analysisRuns: AnalysisRunView[];
   specProblems: string[];

@@ -142,7 +142,7 @@ export function inNamespace(objects: NamespaceObjects, namespace: string | undef
 }
 
 export function buildSteps(rollout: Rollout | undefined): StepView[] {
-  const steps = rollout?.spec.strategy.canary.steps ?? [];
+  const steps = rollout?.spec.strategy.canary?.steps ?? [];
   const status = rollout?.status;
   const complete = status?.stableRS !== undefined && status.stableRS === status.currentPodHash;
   const index = complete ? steps.length : (status?.currentStepIndex ?? 0);

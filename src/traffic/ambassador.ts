@@ -8,6 +8,7 @@
  * calls removeCanaryRoute once the propagation delay has passed (no sleeping here).
  */
 import { AMBASSADOR_GROUP, CANARY_ZERO_SINCE_ANNOTATION, DEFAULT_AMBASSADOR_API_VERSION, MAPPING_PLURAL } from '../api/labels.js';
+import { canaryStrategyOf } from '../api/rollout.js';
 import type { KubeClients } from '../kube/clients.js';
 import { buildDeleteBody } from '../kube/delete-options.js';
 import { callKube, NotFoundError } from '../kube/errors.js';
@@ -128,7 +129,7 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
   }
 
   private settings(rollout: TrafficRollout): AmbassadorSettings {
-    const canary = rollout.spec.strategy.canary;
+    const canary = canaryStrategyOf(rollout);
     const ambassador = canary.trafficRouting?.ambassador;
     return {
       namespace: rollout.metadata.namespace ?? 'default',

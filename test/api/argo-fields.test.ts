@@ -93,7 +93,7 @@ describe('the hint table', () => {
   });
 
   test.each<[ArgoFieldHint, string]>([
-    [{ path: 'spec.strategy.blueGreen', support: 'not supported yet', instead: 'use spec.strategy.canary' }, 'Argo Rollouts field not supported yet by Kanary; use spec.strategy.canary.'],
+    [{ path: 'spec.strategy.blueGreen.activeMetadata', support: 'not supported yet', instead: 'label pods yourself' }, 'Argo Rollouts field not supported yet by Kanary; label pods yourself.'],
     [{ path: 'spec.strategy.canary.steps[].plugin', support: 'not supported' }, 'Argo Rollouts field not supported by Kanary.'],
   ])('the message of %j', (entry, message) => {
     expect(describeArgoField(entry)).toBe(message);
@@ -126,12 +126,10 @@ describe('validateRollout', () => {
     ]);
   });
 
-  test('blueGreen instead of canary: not supported yet, and canary is required', () => {
+  test('blueGreen instead of canary is a strategy Kanary runs (issue 22): no problem', () => {
     const doc = rawRollout();
     doc.spec.strategy = { blueGreen: { activeService: 'web' } };
-    const problems = validateRollout(doc).problems;
-    expect(problemAt(problems, 'spec.strategy.blueGreen')).toBe('Argo Rollouts field not supported yet by Kanary; use spec.strategy.canary.');
-    expect(problemAt(problems, 'spec.strategy.canary')).toBe('is required.');
+    expect(validateRollout(doc).problems).toEqual([]);
   });
 
   test('an Argo field inside a field of the wrong shape is not guessed at: only the wrong shape is reported', () => {

@@ -11,11 +11,11 @@ describe('rolloutSchema defaults (SPEC §1)', () => {
     ['progressDeadlineSeconds', parsed.spec.progressDeadlineSeconds, 600],
     ['progressDeadlineAbort', parsed.spec.progressDeadlineAbort, false],
     ['paused', parsed.spec.paused, false],
-    ['maxSurge', parsed.spec.strategy.canary.maxSurge, '25%'],
-    ['maxUnavailable', parsed.spec.strategy.canary.maxUnavailable, '25%'],
-    ['scaleDownDelaySeconds', parsed.spec.strategy.canary.scaleDownDelaySeconds, 30],
-    ['abortScaleDownDelaySeconds', parsed.spec.strategy.canary.abortScaleDownDelaySeconds, 30],
-    ['dynamicStableScale', parsed.spec.strategy.canary.dynamicStableScale, false],
+    ['maxSurge', parsed.spec.strategy.canary?.maxSurge, '25%'],
+    ['maxUnavailable', parsed.spec.strategy.canary?.maxUnavailable, '25%'],
+    ['scaleDownDelaySeconds', parsed.spec.strategy.canary?.scaleDownDelaySeconds, 30],
+    ['abortScaleDownDelaySeconds', parsed.spec.strategy.canary?.abortScaleDownDelaySeconds, 30],
+    ['dynamicStableScale', parsed.spec.strategy.canary?.dynamicStableScale, false],
   ])('%s defaults', (_field, actual, expected) => {
     expect(actual).toEqual(expected);
   });

@@ -8,7 +8,7 @@ import type { Action } from '../../src/core/actions.js';
 import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
 import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
-import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView, ServiceView } from '../../src/core/snapshot.js';
+import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView } from '../../src/core/snapshot.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
 
@@ -17,7 +17,7 @@ export const T0 = Date.parse('2025-01-01T00:00:00Z');
 export interface Cluster {
   rollout: Rollout;
   replicaSets: ReplicaSetView[];
-  services: { stable?: ServiceView; canary?: ServiceView };
+  services: CanarySnapshot['services'];
   route: CanaryRouteView | null;
   trafficRouted: boolean;
   runs: AnalysisRunView[];
@@ -59,7 +59,7 @@ export function makeRollout(overrides: { steps?: unknown[]; trafficRouted?: bool
 }
 
 export function newCluster(rollout: Rollout): Cluster {
-  const trafficRouted = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  const trafficRouted = rollout.spec.strategy.canary?.trafficRouting !== undefined;
   return {
     rollout,
     replicaSets: [],

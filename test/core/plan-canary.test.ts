@@ -3,7 +3,7 @@ import type { Action } from '../../src/core/actions.js';
 import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
 import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
-import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView, ServiceView } from '../../src/core/snapshot.js';
+import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView } from '../../src/core/snapshot.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 
@@ -12,7 +12,7 @@ const T0 = Date.parse('2025-01-01T00:00:00Z');
 interface Cluster {
   rollout: Rollout;
   replicaSets: ReplicaSetView[];
-  services: { stable?: ServiceView; canary?: ServiceView };
+  services: CanarySnapshot['services'];
   route: CanaryRouteView | null;
   trafficRouted: boolean;
   runs: AnalysisRunView[];
@@ -54,7 +54,7 @@ function makeRollout(overrides: { steps?: unknown[]; trafficRouted?: boolean; ca
 }
 
 function newCluster(rollout: Rollout): Cluster {
-  const trafficRouted = rollout.spec.strategy.canary.trafficRouting !== undefined;
+  const trafficRouted = rollout.spec.strategy.canary?.trafficRouting !== undefined;
   return {
     rollout,
     replicaSets: [],
