@@ -97,11 +97,11 @@ describe('default values', () => {
     expect(rb.subjects).toEqual([subject]);
   });
 
-  test('leader election: a Role in the release namespace, get/update only on the controller Lease', () => {
+  test('leader election: a Role in the release namespace, get/update only on the controller Lease, list to check shard counts', () => {
     const role = onlyObject(manifests, 'Role');
     expect(role.metadata.namespace).toBe('kanary-system');
     expect(role.rules).toEqual([
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'list'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['kanary-controller'], verbs: ['get', 'update'] },
     ]);
   });
@@ -213,6 +213,30 @@ describe('optional parts', () => {
     const manifests = await renderKanary({ leaderElection: { enabled: false } });
     expect(objectsOf(manifests, 'Role')).toEqual([]);
     expect(parsedArgs(controllerContainer(manifests)).leaderElect).toBe(false);
+  });
+
+  test('shards: 2 renders one Deployment per shard, each with its shard flags, selector and Lease', async () => {
+    const manifests = await renderKanary({ shards: 2, replicas: 2 });
+    const deployments = objectsOf(manifests, 'Deployment');
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['kanary-shard-0', 'kanary-shard-1']);
+    deployments.forEach((deployment, index) => {
+      expect(deployment.spec.replicas).toBe(2);
+      expect(deployment.spec.selector.matchLabels['kanary.dev/shard']).toBe(String(index));
+      expect(deployment.spec.template.metadata.labels['kanary.dev/shard']).toBe(String(index));
+      expect(parsedArgs(deployment.spec.template.spec.containers[0]).shard).toEqual({ shards: 2, index });
+    });
+    const service = onlyObject(manifests, 'Service');
+    for (const deployment of deployments) {
+      expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    }
+    expect(onlyObject(manifests, 'Role').rules[1].resourceNames).toEqual(['kanary-controller-shard-0', 'kanary-controller-shard-1']);
+  });
+
+  test('one shard (the default): one Deployment named as before, no shard flags or label', async () => {
+    const deployment = onlyObject(await renderKanary(), 'Deployment');
+    expect(deployment.metadata.name).toBe('kanary');
+    expect(deployment.spec.selector.matchLabels['kanary.dev/shard']).toBeUndefined();
+    expect(parsedArgs(deployment.spec.template.spec.containers[0]).shard).toEqual({ shards: 1, index: 0 });
   });
 
   test('rbac.create false and an existing ServiceAccount: no RBAC objects, the named account', async () => {
@@ -382,6 +406,9 @@ describe('bad values fail with a clear message', () => {
     ['bad namespace name', { watchNamespaces: ['Team_A'] }, "at '/watchNamespaces/0': 'Team_A' does not match pattern"],
     ['bad duration', { leaderElection: { leaseDuration: 'fifteen' } }, "at '/leaderElection/leaseDuration': 'fifteen' does not match pattern"],
     ['replicas without a lease', { replicas: 2, leaderElection: { enabled: false } }, 'replicas > 1 needs leaderElection.enabled: true'],
+    ['shards without a lease', { shards: 2, leaderElection: { enabled: false } }, 'shards > 1 needs leaderElection.enabled: true'],
+    ['no shards', { shards: 0 }, "at '/shards': minimum: got 0, want 1"],
+    ['too many shards', { shards: 65 }, "at '/shards': maximum: got 65, want 64"],
     ['no ServiceAccount name', { serviceAccount: { create: false } }, 'serviceAccount.name is required when serviceAccount.create is false'],
     ['probes port out of range', { probes: { port: 0 } }, "at '/probes/port': minimum: got 0, want 1"],
     ['typo under probes', { probes: { prot: 8081 } }, "additional properties 'prot' not allowed"],
