@@ -69,6 +69,16 @@ function recordMetrics(deps: AnalysisRunReconciler, raw: KubeObject, status: Ana
 
 const WARNING_PHASES = new Set(['Failed', 'Error', 'Inconclusive']);
 
+/**
+ * Warning for a run that failed, errored or could not decide; Normal for success, and for a run
+ * that was terminated (promotion, abort, a skipped step) before it decided: an undecided judge
+ * then ends Inconclusive, which is the truth but no cause for alarm on every promotion.
+ */
+export function analysisRunEventType(phase: string, terminated: boolean): 'Warning' | 'Normal' {
+  if (phase === 'Inconclusive' && terminated) return 'Normal';
+  return WARNING_PHASES.has(phase) ? 'Warning' : 'Normal';
+}
+
 async function recordPhaseChange(deps: AnalysisRunReconciler, raw: KubeObject, status: AnalysisRunStatus): Promise<void> {
   const before = (raw.status as AnalysisRunStatus | undefined)?.phase;
   const phase = status.phase;
@@ -76,7 +86,7 @@ async function recordPhaseChange(deps: AnalysisRunReconciler, raw: KubeObject, s
   const { namespace, analysisRun: name } = runRef(raw);
   await deps.events.record(
     { apiVersion: raw.apiVersion, kind: 'AnalysisRun', metadata: { name, namespace, uid: raw.metadata?.uid } },
-    { type: WARNING_PHASES.has(phase) ? 'Warning' : 'Normal', reason: analysisRunEventReason(phase), message: status.message ?? `AnalysisRun ${phase}` },
+    { type: analysisRunEventType(phase, (raw.spec as { terminate?: unknown } | undefined)?.terminate === true), reason: analysisRunEventReason(phase), message: status.message ?? `AnalysisRun ${phase}` },
   );
 }
 
