@@ -2,6 +2,7 @@
  * AnalysisRun history: complete runs of earlier revisions are kept up to
  * spec.analysis.successfulRunHistoryLimit Successful ones and unsuccessfulRunHistoryLimit
  * Failed / Error / Inconclusive ones (5 each by default), newest first; older ones are deleted.
+ * A terminated Inconclusive run counts as successful history.
  * Runs of the current pod template are never pruned: their names number retry attempts, and a
  * run still deciding or just decided must stay visible until a newer revision replaces it.
  */
@@ -11,7 +12,10 @@ import type { AnalysisRunView } from './snapshot.js';
 type HistoryKind = 'successful' | 'unsuccessful';
 
 function historyKind(run: AnalysisRunView): HistoryKind | undefined {
-  if (run.phase === 'Successful') return 'successful';
+  // A run terminated before it decided (an undecided background judge at promotion) ends
+  // Inconclusive; it is kept with the successful ones, as Argo Rollouts counts terminated runs, so
+  // it never pushes a genuine failure out of the unsuccessful history.
+  if (run.phase === 'Successful' || (run.phase === 'Inconclusive' && run.terminated === true)) return 'successful';
   if (run.phase === 'Failed' || run.phase === 'Error' || run.phase === 'Inconclusive') return 'unsuccessful';
   return undefined;
 }

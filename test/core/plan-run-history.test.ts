@@ -30,6 +30,14 @@ test.each<[string, AnalysisRunView[], string[]]>([
   expect(findPrunableRuns(views, 'current', limits)).toEqual(expected);
 });
 
+test('a run terminated before it decided (Inconclusive) counts with the successful history, never pushing out a failure', () => {
+  const terminated = { ...run('t', 'Inconclusive', 20), terminated: true };
+  const failures = runs(5, 'Failed', 'f');
+  expect(findPrunableRuns([terminated, ...failures], 'current', limits)).toEqual([]);
+  expect(findPrunableRuns([terminated, ...failures], 'current', { successful: 0, unsuccessful: 5 })).toEqual(['t']);
+  expect(findPrunableRuns([run('i', 'Inconclusive', 20), ...failures], 'current', limits)).toEqual(['f-0']);
+});
+
 test('limits of 0 prune every complete run of earlier revisions', () => {
   expect(findPrunableRuns([run('s', 'Successful', 1), run('f', 'Failed', 2)], 'current', { successful: 0, unsuccessful: 0 })).toEqual(['f', 's']);
 });
