@@ -227,13 +227,25 @@ interface ReleaseWindow {
   events: TimelineItem[];
 }
 
-/** Where the release starts: its first journal entry, or (when the journal dropped it) its ReplicaSet's creation. */
-function releaseWindow(sources: ReportSources, entries: JournalEntry[], rs: k8s.V1ReplicaSet | undefined): ReleaseWindow {
+/** When the next release began: the earliest of its first journal entry and its ReplicaSet's creation. */
+function nextReleaseStart(sources: ReportSources, all: readonly JournalEntry[], revision: number): string | undefined {
+  const journaled = all.find((e) => e.revision > revision)?.time;
+  const later = sources.replicaSets.filter((r) => revisionOfRs(r) > revision).map(createdAt);
+  return [journaled, ...later].filter((t): t is string => t !== undefined).sort()[0];
+}
+
+function createdAt(rs: k8s.V1ReplicaSet | undefined): string | undefined {
   const created = rs?.metadata?.creationTimestamp;
-  const rsStart = created === undefined ? undefined : new Date(created).toISOString();
+  return created === undefined ? undefined : new Date(created).toISOString();
+}
+
+/** Where the release starts: its first journal entry, or (when the journal dropped it) its ReplicaSet's creation. */
+function releaseWindow(sources: ReportSources, entries: JournalEntry[], bounds: { rs?: k8s.V1ReplicaSet; nextStart?: string }): ReleaseWindow {
+  const rsStart = createdAt(bounds.rs);
   const first = entries[0];
   if (isReleaseStart(first)) return { entries, startedAt: first?.time, truncated: false, events: [] };
-  return { entries, startedAt: rsStart ?? first?.time, truncated: true, events: fillInEvents(sources, { from: rsStart, before: first?.time }) };
+  const before = first?.time ?? bounds.nextStart;
+  return { entries, startedAt: rsStart ?? first?.time, truncated: true, events: fillInEvents(sources, { from: rsStart, before }) };
 }
 
 function peopleCounts(entries: readonly JournalEntry[]): ReleaseReport['counts'] {
@@ -245,9 +257,9 @@ export function assembleReleaseReport(sources: ReportSources, revision: number, 
   const rs = sources.replicaSets.find((r) => revisionOfRs(r) === revision);
   const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
   const all = journalEntries(sources.rollout);
-  const window = releaseWindow(sources, releaseEntries(all, revision), rs);
-  const superseded = all.some((e) => e.revision > revision) || sources.replicaSets.some((r) => revisionOfRs(r) > revision);
-  const nextStart = all.find((e) => e.revision > revision)?.time;
+  const nextStart = nextReleaseStart(sources, all, revision);
+  const window = releaseWindow(sources, releaseEntries(all, revision), { rs, nextStart });
+  const superseded = nextStart !== undefined || sources.replicaSets.some((r) => revisionOfRs(r) > revision);
   const meta = sources.rollout.metadata ?? {};
   return defined({
     rollout: { name: meta.name ?? '?', namespace: meta.namespace ?? '?' },

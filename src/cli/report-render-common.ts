@@ -48,7 +48,8 @@ export function outcomeLine(report: ReleaseReport): string {
 export function peopleLine(report: ReleaseReport): string {
   const c = report.counts;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(c.promotions, 'promotion')}, ${plural(c.aborts, 'abort')}, ${plural(c.retries, 'retry').replace('retrys', 'retries')}`;
+  const counted = `${plural(c.promotions, 'promotion')}, ${plural(c.aborts, 'abort')}, ${plural(c.retries, 'retry').replace('retrys', 'retries')}`;
+  return report.journalTruncated ? `${counted} in the journal's kept entries` : counted;
 }
 
 export function durationLines(report: ReleaseReport): string[] {

@@ -123,6 +123,19 @@ describe('assembleReleaseReport', () => {
     expect(truncated.journalTruncated).toBe(true);
     expect(truncated.timeline[0]).toMatchObject({ source: 'event', decision: 'RolloutUpdated', sinceStartMs: 0 });
     expect(truncated.timeline.some((t) => t.decision === 'TooOld')).toBe(false);
+    expect(renderReportText(truncated)).toContain("People:     2 promotions, 0 aborts, 0 retries in the journal's kept entries");
+  });
+
+  test('a release the journal no longer holds at all: its Events up to the next release, none after', () => {
+    const status = { ...structuredClone(c.rollout.status), journal: { entries: [] } };
+    const events = [
+      { time: new Date(T0 + 60_000).toISOString(), type: 'Normal', reason: 'RolloutUpdated', message: 'Rollout updated to revision 2' },
+      { time: new Date(T0 + 600_000).toISOString(), type: 'Normal', reason: 'RolloutUpdated', message: 'Rollout updated to revision 3' },
+    ];
+    const sources = sourcesOf(c, { events, replicaSets: [replicaSet(1, 'v1', T0), replicaSet(2, 'v2', T0 + 60_000), replicaSet(3, 'v3', T0 + 600_000)] });
+    const report = assembleReleaseReport({ ...sources, rollout: { ...sources.rollout, status } }, 2, c.now);
+    expect(report.timeline.map((t) => t.reason)).toEqual(['Rollout updated to revision 2']);
+    expect(report.outcome.state).toBe('superseded');
   });
 });
 

@@ -7,6 +7,8 @@ import { jest } from '@jest/globals';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+import { createSeededRandom, randomInt } from '../../src/sandbox/kubelet/random.js';
+import { chooseSeed } from '../reliability/reliability-fixtures.js';
 
 jest.setTimeout(300_000);
 
@@ -91,24 +93,51 @@ test('a controller killed again and again mid-release loses no journal entry and
   expect([...times].sort((a, b) => a - b)).toEqual(times);
 });
 
+test('SIGKILLs at seeded random moments of a whole release: the journal tells it exactly once', async () => {
+  const seed = chooseSeed();
+  const random = createSeededRandom(seed);
+  await setImage(ns.name, 'kanary/demo-app:v2b');
+  let kills = 0;
+  let promotedAt = -1;
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    const s = await status();
+    if (s.phase === 'Healthy' && s.stableRS === s.currentPodHash && story((s.journal?.entries ?? []) as Obj[], 3).at(-1) === 'WeightSet/controller 100->0') break;
+    const pausedAtStep = s.phase === 'Paused' && (s.pauseConditions ?? []).length > 0;
+    if (pausedAtStep && s.currentStepIndex !== promotedAt) {
+      promotedAt = s.currentStepIndex as number;
+      await promote();
+    }
+    await sleep(randomInt(random, 50, 1200));
+    if (kills < 10) {
+      await controller.kill();
+      kills += 1;
+      controller = launch();
+    }
+  }
+  const entries = await journal();
+  expect({ seed, story: story(entries, 3) }).toEqual({ seed, story: PROMOTED_RELEASE });
+  expect(kills).toBe(10);
+});
+
 test('kanary report of a release with 3 promotions, an abort and a retry matches what happened', async () => {
   await setImage(ns.name, 'kanary/demo-app:v3');
   await waitPausedAt(1, 'v3 paused at 20%');
   await promote();
   await waitPausedAt(3, 'v3 paused at 50%');
   expect((await kanary(['abort', 'demo', '-n', ns.name])).code).toBe(0);
-  await waitFor(async () => story(await journal(), 3).at(-1) === 'WeightSet/controller 50->0', { timeoutMs: 30_000, description: 'rollback journaled' });
+  await waitFor(async () => story(await journal(), 4).at(-1) === 'WeightSet/controller 50->0', { timeoutMs: 30_000, description: 'rollback journaled' });
   expect((await kanary(['retry', 'demo', '-n', ns.name])).code).toBe(0);
   await waitPausedAt(1, 'v3 paused at 20% after retry');
   await promote();
   await waitPausedAt(3, 'v3 paused at 50% after retry');
   await promote();
-  await waitHealthyOn(3);
+  await waitHealthyOn(4);
 
   const result = await kanary(['report', 'demo', '-n', ns.name, '-o', 'json']);
   expect(result.stderr).toBe('');
   const report = JSON.parse(result.stdout) as Obj;
-  expect(report.revision).toBe(3);
+  expect(report.revision).toBe(4);
   expect(report.images).toEqual(['kanary/demo-app:v3']);
   expect(report.journalTruncated).toBe(false);
   expect((report.timeline as Obj[]).map((t) => `${t.decision}/${t.by}${t.weight === undefined ? '' : ` ${t.fromWeight}->${t.weight}`}`)).toEqual([
@@ -123,11 +152,14 @@ test('kanary report of a release with 3 promotions, an abort and a retry matches
   expect(Object.keys(report.durations.timeAtWeightMs).sort()).toEqual(['0', '100', '20', '50']);
 
   const markdown = await kanary(['report', 'demo', '-n', ns.name, '-o', 'markdown']);
-  expect(markdown.stdout).toContain(`## Release report: ${ns.name}/demo, revision 3`);
+  expect(markdown.stdout).toContain(`## Release report: ${ns.name}/demo, revision 4`);
   expect(markdown.stdout).toContain('- **People:** 3 promotions, 1 abort, 1 retry');
   const older = await kanary(['report', 'demo', '-n', ns.name, '--revision', '2']);
-  expect(older.stdout).toContain('People:     2 promotions, 0 aborts, 0 retries');
+  // Revision 2's entries have left the journal (30 kept): its Events fill in, up to revision 3.
+  expect(older.stdout).toContain('the journal no longer holds the start of this release');
+  expect(older.stdout).toMatch(/RolloutPromoted +\(event\) +Promoted by a user \(step 1, revision 2\)/);
+  expect(older.stdout).not.toMatch(/revision [34]\)/);
 
   const get = await kanary(['get', 'rollout', 'demo', '-n', ns.name]);
-  expect(get.stdout).toMatch(/\nLast decision: {4}WeightSet by the controller \(step 4, revision 3\): promotion: stable Service serves revision 3, canary route emptied\n/);
+  expect(get.stdout).toMatch(/\nLast decision: {4}WeightSet by the controller \(step 4, revision 4\): promotion: stable Service serves revision 4, canary route emptied\n/);
 });
