@@ -158,6 +158,29 @@ describe('analysis decisions carry the run and its values', () => {
   });
 });
 
+describe('background analysis in the journal', () => {
+  test('inconclusive background run: paused for a person, accepted by promote at the same step; a later error aborts by analysis', () => {
+    const steps = [{ setWeight: 20 }, { analysis: { templates: [{ templateName: 'success-rate' }] } }, { setWeight: 50 }];
+    const c = deployed({ steps, canary: { analysis: { templates: [{ templateName: 'p99' }], startingStep: 1 } } });
+    setImage(c, 'v2');
+    settle(c);
+    const background = c.runs.find((r) => r.background);
+    Object.assign(background ?? {}, { phase: 'Inconclusive', values: [{ metric: 'p99', phase: 'Inconclusive', value: '[0.2449]', condition: 'result[0] < 0.25' }] });
+    settle(c);
+    const seen = journalOf(c).length;
+    expect(journalOf(c).at(-1)).toMatchObject({ decision: 'AnalysisInconclusive', by: 'analysis', analysisRun: `web-${hashOf('v2')}-2` });
+    intent(c, 'promote');
+    settle(c);
+    expect(decisions(since(c, seen))).toEqual(['Promoted/user@1']);
+    expect(since(c, seen)[0]?.reason).toBe('kanary promote: inconclusive analysis accepted; step 1 (analysis success-rate)');
+    const fresh = c.runs.find((r) => r.background && r.terminated !== true);
+    Object.assign(fresh ?? {}, { phase: 'Error', message: 'query returned no data' });
+    settle(c);
+    expect(decisions(since(c, seen + 1))).toEqual(['Aborted/analysis@1', 'WeightSet/controller@1:20->0']);
+    expect(since(c, seen + 1)[0]).toMatchObject({ analysisRun: `web-${hashOf('v2')}-2.1`, verdict: 'Error' });
+  });
+});
+
 describe('bounds and start', () => {
   test('the journal keeps the last 30 entries and counts every one it recorded', () => {
     const c = deployed({ steps: [{ setWeight: 20 }, { pause: {} }] });
