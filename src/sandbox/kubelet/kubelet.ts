@@ -1,5 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
+import { buildControllerRuntime } from './controller-host.js';
 import { createIpAllocator } from './ip-allocator.js';
+import { type LogServer, startLogServer } from './log-server.js';
 import {
   buildNodeStatus,
   defaultNodeName,
@@ -22,6 +24,12 @@ export interface SimulatedKubeletOptions {
   random?: RandomSource;
   /** Crash-loop restart delay: baseMs doubled per restart, capped at maxMs. */
   restartBackoff?: { baseMs: number; maxMs: number };
+  /**
+   * Run containers of the Kanary controller image (`kanary/kanary`, any tag, plus `controllerImages`)
+   * as the checkout's real controller, keeping per-pod volumes and logs under `rootDir`. Absent: every
+   * container is a simulated workload.
+   */
+  controllers?: { rootDir: string; controllerImages?: string[] };
 }
 
 export interface SimulatedKubelet {
@@ -67,22 +75,36 @@ function resync(loops: Loops, sync: PodSync): void {
   sync.prune(new Set(pods.map((pod) => pod.metadata?.uid ?? '')));
 }
 
-async function heartbeat(api: k8s.CoreV1Api, nodeName: string, readySince: Date): Promise<void> {
+async function heartbeat(api: k8s.CoreV1Api, nodeName: string, readySince: Date, kubeletPort?: number): Promise<void> {
   try {
-    await patchNodeStatus(api, nodeName, buildNodeStatus(new Date(), readySince));
+    await patchNodeStatus(api, nodeName, buildNodeStatus(new Date(), readySince, kubeletPort));
   } catch (err) {
     if (apiStatusCode(err) !== 404) throw err;
-    await registerNode(api, nodeName, new Date());
+    await registerNode(api, nodeName, new Date(), kubeletPort);
   }
 }
 
 const registerAttempts = 30;
 
+/** The log endpoint for the containers run as real processes (only when the kubelet runs any). */
+async function startControllerLogServer(
+  options: SimulatedKubeletOptions,
+  informer: () => k8s.ObjectCache<k8s.V1Pod>,
+  log: LogFn,
+): Promise<LogServer | undefined> {
+  if (!options.controllers) return undefined;
+  return startLogServer({
+    rootDir: options.controllers.rootDir,
+    podUid: (namespace, name) => informer().get(name, namespace)?.metadata?.uid,
+    log,
+  });
+}
+
 /** Registers the node, retrying while the API server is still coming up. */
-async function registerWithRetry(api: k8s.CoreV1Api, nodeName: string, readySince: Date, log: LogFn): Promise<void> {
+async function registerWithRetry(api: k8s.CoreV1Api, node: { name: string; kubeletPort?: number }, readySince: Date, log: LogFn): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await registerNode(api, nodeName, readySince);
+      await registerNode(api, node.name, readySince, node.kubeletPort);
       return;
     } catch (err) {
       if (attempt >= registerAttempts) throw err;
@@ -101,18 +123,21 @@ export async function startSimulatedKubelet(options: SimulatedKubeletOptions): P
   const api = options.kubeConfig.makeApiClient(k8s.CoreV1Api);
   const ips = createIpAllocator({ random, ...(options.ipPrefix !== undefined ? { prefix: options.ipPrefix } : {}) });
   const readySince = new Date();
-  await registerWithRetry(api, nodeName, readySince, log);
+  const logServer = await startControllerLogServer(options, () => loops.informer, log);
+  const kubeletPort = logServer?.port;
+  await registerWithRetry(api, { name: nodeName, ...(kubeletPort !== undefined ? { kubeletPort } : {}) }, readySince, log);
   log({ msg: 'node registered', ipPrefix: ips.prefix });
 
   const sync = new PodSync({
     api, nodeName, hostIP: simulatedHostIP, ips, random, log,
     restartBackoff: options.restartBackoff ?? { baseMs: 1_000, maxMs: 10_000 },
+    ...(options.controllers ? { controllers: buildControllerRuntime(options.kubeConfig, api, options.controllers) } : {}),
   });
   const loops: Loops = { informer: podInformer(options.kubeConfig, api), timers: [], stopped: false };
   watchPods(loops, sync, log);
   await loops.informer.start();
   const beat = (): void => {
-    heartbeat(api, nodeName, readySince).catch((err: unknown) => log({ level: 'warn', msg: 'node heartbeat failed', error: String(err) }));
+    heartbeat(api, nodeName, readySince, kubeletPort).catch((err: unknown) => log({ level: 'warn', msg: 'node heartbeat failed', error: String(err) }));
   };
   loops.timers.push(setInterval(beat, nodeHeartbeatIntervalMs), setInterval(() => resync(loops, sync), resyncIntervalMs));
 
@@ -124,6 +149,7 @@ export async function startSimulatedKubelet(options: SimulatedKubeletOptions): P
       for (const timer of loops.timers) clearTimeout(timer);
       await loops.informer.stop();
       await sync.stop();
+      await logServer?.stop();
       log({ msg: 'kubelet stopped' });
     },
   };

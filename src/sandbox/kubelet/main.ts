@@ -1,32 +1,51 @@
 import * as k8s from '@kubernetes/client-node';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulatedKubelet } from './kubelet.js';
 
-const usage = 'usage: node dist/sandbox/kubelet/main.js --kubeconfig PATH [--node-name NAME] [--ip-prefix 127.P]';
+const usage = [
+  'usage: node dist/sandbox/kubelet/main.js --kubeconfig PATH [--node-name NAME] [--ip-prefix 127.P]',
+  '         [--root-dir DIR] [--controller-image REF]... [--no-controller-pods]',
+  '  --root-dir DIR          per-pod volumes and container logs (default: kubelet/ beside the kubeconfig)',
+  '  --controller-image REF  one more image run as the real controller (repeatable; kanary/kanary always is)',
+  '  --no-controller-pods    simulate every container, the controller image too',
+].join('\n');
 
 function log(line: object): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-function readArgs(): { kubeconfig: string; nodeName?: string; ipPrefix?: string } {
+interface Args {
+  kubeconfig: string;
+  nodeName?: string;
+  ipPrefix?: string;
+  controllers?: { rootDir: string; controllerImages: string[] };
+}
+
+function readArgs(): Args {
   const { values } = parseArgs({
     options: {
       kubeconfig: { type: 'string' },
       'node-name': { type: 'string' },
       'ip-prefix': { type: 'string' },
+      'root-dir': { type: 'string' },
+      'controller-image': { type: 'string', multiple: true },
+      'no-controller-pods': { type: 'boolean' },
     },
     strict: true,
   });
   if (!values.kubeconfig) throw new Error('--kubeconfig is required');
+  const rootDir = resolve(values['root-dir'] ?? join(dirname(values.kubeconfig), 'kubelet'));
   return {
     kubeconfig: values.kubeconfig,
+    ...(values['no-controller-pods'] ? {} : { controllers: { rootDir, controllerImages: values['controller-image'] ?? [] } }),
     ...(values['node-name'] !== undefined ? { nodeName: values['node-name'] } : {}),
     ...(values['ip-prefix'] !== undefined ? { ipPrefix: values['ip-prefix'] } : {}),
   };
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof readArgs>;
+  let args: Args;
   try {
     args = readArgs();
   } catch (err) {

@@ -15,8 +15,11 @@ export const simulatedPodCapacity = 4096;
 
 const resources = { cpu: '64', memory: '256Gi', pods: String(simulatedPodCapacity), 'ephemeral-storage': '1Ti' };
 
-/** The status of a healthy simulated node, with a fresh heartbeat. */
-export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {
+/**
+ * The status of a healthy simulated node, with a fresh heartbeat. With `kubeletPort`, the API server
+ * proxies pods/log there (daemonEndpoints).
+ */
+export function buildNodeStatus(now: Date, readySince: Date, kubeletPort?: number): k8s.V1NodeStatus {
   const pressure = (type: string, reason: string): k8s.V1NodeCondition => ({
     type,
     status: 'False',
@@ -25,6 +28,7 @@ export function buildNodeStatus(now: Date, readySince: Date): k8s.V1NodeStatus {
     lastTransitionTime: readySince,
   });
   return {
+    ...(kubeletPort !== undefined ? { daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } } } : {}),
     capacity: resources,
     allocatable: resources,
     conditions: [
@@ -87,8 +91,8 @@ export async function patchNodeStatus(api: k8s.CoreV1Api, name: string, status: 
 }
 
 /** Creates the node if needed (an existing one is reused), then reports it Ready. */
-export async function registerNode(api: k8s.CoreV1Api, name: string, now: Date): Promise<void> {
-  const status = buildNodeStatus(now, now);
+export async function registerNode(api: k8s.CoreV1Api, name: string, now: Date, kubeletPort?: number): Promise<void> {
+  const status = buildNodeStatus(now, now, kubeletPort);
   try {
     await api.createNode({ body: buildNode(name, status) });
   } catch (err) {

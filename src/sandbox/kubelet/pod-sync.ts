@@ -1,4 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
+import type { ControllerRuntime } from './controller-runtime.js';
 import type { IpAllocator } from './ip-allocator.js';
 import { buildNodeLabels } from './node-registration.js';
 import { apiStatusCode, deletePodNow, patchPodStatus } from './pod-api.js';
@@ -16,6 +17,7 @@ export interface PodSyncOptions {
   random: RandomSource;
   restartBackoff: { baseMs: number; maxMs: number };
   log: LogFn;
+  controllers?: ControllerRuntime;
 }
 
 interface PodRef {
@@ -27,6 +29,14 @@ interface PodRef {
 function refOf(pod: k8s.V1Pod): PodRef {
   return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' };
 }
+
+/** How long a pod's processes get between SIGTERM and SIGKILL when it is deleted. */
+function deletionGraceMs(pod: k8s.V1Pod): number {
+  return (pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+}
+
+/** When the kubelet itself stops, its pods get at most this long to exit. */
+const kubeletStopGraceMs = 5_000;
 
 function isFinished(pod: k8s.V1Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -59,7 +69,7 @@ export class PodSync {
 
   private syncBound(pod: k8s.V1Pod, ref: PodRef): void {
     if (pod.metadata?.deletionTimestamp) {
-      this.once(`delete/${ref.uid}`, () => this.remove(ref));
+      this.once(`delete/${ref.uid}`, () => this.remove(ref, deletionGraceMs(pod)));
     } else if (!this.runners.has(ref.uid) && !isFinished(pod)) {
       this.run(pod, ref);
     }
@@ -83,7 +93,7 @@ export class PodSync {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.runners.keys()].map((uid) => this.stopRunner(uid)));
+    await Promise.all([...this.runners.keys()].map((uid) => this.stopRunner(uid, kubeletStopGraceMs)));
   }
 
   private once(key: string, action: () => Promise<void>): void {
@@ -107,7 +117,7 @@ export class PodSync {
   }
 
   private run(pod: k8s.V1Pod, ref: PodRef): void {
-    const { api, ips, hostIP, random, restartBackoff, log } = this.options;
+    const { api, ips, hostIP, random, restartBackoff, log, controllers } = this.options;
     const ip = ips.allocate();
     const podLog: LogFn = (line) => log({ namespace: ref.namespace, pod: ref.name, ...line });
     const runner = new PodRunner({
@@ -118,23 +128,24 @@ export class PodSync {
       restartBackoff,
       patchStatus: (status) => patchPodStatus(api, ref, status),
       log: podLog,
+      ...(controllers ? { controllers } : {}),
     });
     this.runners.set(ref.uid, runner);
     podLog({ msg: 'pod started', ip });
     runner.start().catch((err: unknown) => podLog({ level: 'error', msg: 'pod start failed', error: String(err) }));
   }
 
-  private async remove(ref: PodRef): Promise<void> {
-    await this.stopRunner(ref.uid);
+  private async remove(ref: PodRef, gracePeriodMs: number): Promise<void> {
+    await this.stopRunner(ref.uid, gracePeriodMs);
     await deletePodNow(this.options.api, ref);
     this.options.log({ msg: 'pod removed', namespace: ref.namespace, pod: ref.name });
   }
 
-  private async stopRunner(uid: string): Promise<void> {
+  private async stopRunner(uid: string, gracePeriodMs = kubeletStopGraceMs): Promise<void> {
     const runner = this.runners.get(uid);
     if (!runner) return;
     this.runners.delete(uid);
-    await runner.stop();
+    await runner.stop(gracePeriodMs);
     this.options.ips.release(runner.ip);
   }
 }
