@@ -1,0 +1,183 @@
+/**
+ * Issue 14, items 2 and 4 (start): the chart installed with real Helm runs the controller as pods of
+ * the simulated kubelet, i.e. the checkout's real controller as uid 65532 in its own mount namespace
+ * with a read-only root, the pod's ServiceAccount token as its only credential, probes, `kubectl
+ * logs`; two replicas elect one leader and hand over when it is deleted; a Rollout is released by the
+ * in-cluster controller alone; `helm uninstall` leaves the Rollout's workloads running.
+ */
+import { jest } from '@jest/globals';
+import * as k8s from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectl, testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from '../controller/rollout-fixtures.js';
+import { chartDir } from './chart-fixture.js';
+import { helm } from './helm.js';
+
+jest.setTimeout(240_000);
+
+// Declared before the namespaces so it runs before they are deleted (Helm keeps the release there);
+// the cluster-scoped ClusterRole and its binding go with it.
+afterAll(async () => {
+  await helm(['uninstall', release(), ...kube(), '--wait', '--timeout', '60s']);
+  if (valuesDir) await rm(valuesDir, { recursive: true, force: true });
+});
+
+const system = useTestNamespace('kanary-system');
+const apps = useTestNamespace('pod-apps');
+/** The release name contains "kanary", so the chart's objects (Deployment, ClusterRole) are named after it. */
+const release = (): string => system.name;
+const kube = (): string[] => ['--kubeconfig', testKubeconfigPath(), '--namespace', system.name];
+let valuesDir: string | undefined;
+
+function core(): k8s.CoreV1Api {
+  return system.kc.makeApiClient(k8s.CoreV1Api);
+}
+
+async function controllerPods(): Promise<k8s.V1Pod[]> {
+  const list = await core().listNamespacedPod({ namespace: system.name, labelSelector: `app.kubernetes.io/instance=${release()}` });
+  return list.items.filter((pod) => !pod.metadata?.deletionTimestamp);
+}
+
+const isReady = (pod: k8s.V1Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+/** The pid of the process the kubelet runs for a pod: its environment has HOSTNAME=<pod>. */
+function controllerPid(podName: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes('bin/kanary.js\0controller')) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOSTNAME=${podName}`)) return Number(entry);
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  return undefined;
+}
+
+function run(command: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }));
+  });
+}
+
+async function leaseHolder(): Promise<string | undefined> {
+  const lease = await system.kc.makeApiClient(k8s.CoordinationV1Api).readNamespacedLease({ namespace: system.name, name: 'kanary-controller' });
+  return lease.spec?.holderIdentity ?? undefined;
+}
+
+beforeAll(async () => {
+  await kubectl(['label', 'namespace', system.name, 'pod-security.kubernetes.io/enforce=restricted']);
+  valuesDir = await mkdtemp(join(tmpdir(), 'kanary-pod-values-'));
+  const valuesFile = join(valuesDir, 'values.json');
+  await writeFile(valuesFile, JSON.stringify({
+    image: { tag: 'dev' },
+    replicas: 2,
+    watchNamespaces: [apps.name],
+    prometheusAddress: 'http://127.0.0.1:9090',
+    mappingPropagationDelay: '1s',
+  }));
+  const installed = await helm(['install', release(), chartDir, ...kube(), '--skip-crds', '--values', valuesFile, '--wait', '--timeout', '120s']);
+  expect({ code: installed.code, stderr: installed.stderr }).toEqual({ code: 0, stderr: '' });
+});
+
+test('both controller pods are Ready; each runs as uid 65532 with a read-only root, its own /tmp and a pod-bound token', async () => {
+  const pods = await controllerPods();
+  expect(pods.map(isReady)).toEqual([true, true]);
+  for (const pod of pods) {
+    const name = pod.metadata?.name ?? '';
+    const pid = controllerPid(name);
+    expect(pid).toBeDefined();
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    expect(/^Uid:\s+(.*)$/m.exec(status)?.[1]?.split(/\s+/)).toEqual(['65532', '65532', '65532', '65532']);
+    expect(/^Gid:\s+(.*)$/m.exec(status)?.[1]?.split(/\s+/)).toEqual(['65532', '65532', '65532', '65532']);
+    expect(/^CapEff:\s+(.*)$/m.exec(status)?.[1]).toBe('0000000000000000');
+    const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').map((line) => line.split(' '));
+    const mountOptions = (target: string): string | undefined => mounts.filter((m) => m[4] === target).at(-1)?.[5];
+    expect(mountOptions('/')).toMatch(/^ro,/);
+    expect(mountOptions('/tmp')).toMatch(/^rw,/);
+    expect(mountOptions('/run/secrets/kubernetes.io/serviceaccount')).toMatch(/^ro,/);
+    // In its mount namespace, as its user: / refuses a write, the emptyDir at /tmp takes one.
+    const asPod = ['-t', String(pid), '-m', 'setpriv', '--reuid=65532', '--regid=65532', '--clear-groups', 'sh', '-c'];
+    const outside = await run('nsenter', [...asPod, 'touch /kanary-write-test']);
+    expect(outside.code).not.toBe(0);
+    expect(outside.stderr).toContain('Read-only file system');
+    expect((await run('nsenter', [...asPod, 'touch /tmp/kanary-write-test'])).code).toBe(0);
+    // /var/run is an absolute symlink to /run: resolved from /proc/<pid>/root it would leave the pod.
+    const token = readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/token`, 'utf8');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(claims['kubernetes.io'].pod).toEqual({ name, uid: pod.metadata?.uid });
+    expect(claims.exp - claims.iat).toBe(600);
+    expect(readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/namespace`, 'utf8')).toBe(system.name);
+  }
+});
+
+test('kubectl logs for the Deployment shows the controller\'s JSON log', async () => {
+  const logs = await kubectl(['-n', system.name, 'logs', `deploy/${release()}`]);
+  const lines = logs.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg?: string; identity?: string });
+  expect(lines.map((line) => line.msg)).toContain('controller started');
+});
+
+test('the controller image asked to run as root waits with CreateContainerConfigError', async () => {
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'rooted' },
+    spec: { containers: [{ name: 'controller', image: 'kanary/kanary:dev', securityContext: { runAsUser: 0 } }] },
+  };
+  await kubectl(['apply', '-n', apps.name, '-f', '-'], { input: JSON.stringify(pod) });
+  const waiting = await waitFor(async () => {
+    const read = await core().readNamespacedPod({ namespace: apps.name, name: 'rooted' });
+    return read.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' ? read.status.containerStatuses[0].state.waiting : undefined;
+  }, { timeoutMs: 30_000, description: 'CreateContainerConfigError' });
+  expect(waiting.message).toMatch(/runAsUser 0: .*never runs the controller image as root/);
+  expect(controllerPid('rooted')).toBeUndefined();
+  await kubectl(['delete', 'pod', 'rooted', '-n', apps.name, '--wait=false']);
+});
+
+test('a Rollout goes Healthy and through a new revision with the in-cluster controller only', async () => {
+  const view = new ClusterView(apps.kc, apps.name);
+  const steps = [{ setWeight: 50 }, { pause: { duration: '2s' } }];
+  await applyDocs(apps.name, tweakExample(loadExample('canary-ambassador'), { replicas: 2, steps }));
+  const first = await waitFor(async () => {
+    const s = ((await view.rollout()).status ?? {}) as Obj;
+    return s.phase === 'Healthy' && s.stableRS ? s : undefined;
+  }, { timeoutMs: 90_000, description: 'Healthy' });
+  await setImage(apps.name, 'kanary/demo-app:v2');
+  const second = await waitFor(async () => {
+    const s = ((await view.rollout()).status ?? {}) as Obj;
+    return s.phase === 'Healthy' && s.stableRS !== first.stableRS && s.stableRS === s.currentPodHash ? s : undefined;
+  }, { timeoutMs: 90_000, description: 'the new revision promoted' });
+  expect((await view.replicaSetOf(second.stableRS))?.status?.readyReplicas).toBe(2);
+});
+
+test('deleting the leader pod hands the Lease to the other pod within the lease duration', async () => {
+  const holder = await leaseHolder();
+  const pods = await controllerPods();
+  const leader = pods.find((pod) => holder?.startsWith(`${pod.metadata?.name}_`));
+  const standby = pods.find((pod) => pod !== leader);
+  expect(leader).toBeDefined();
+  const deletedAt = Date.now();
+  await core().deleteNamespacedPod({ namespace: system.name, name: leader?.metadata?.name ?? '' });
+  const next = await waitFor(async () => {
+    const now = await leaseHolder();
+    return now?.startsWith(`${standby?.metadata?.name}_`) ? now : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 200, description: 'the standby leads' });
+  expect(next).toBeDefined();
+  expect(Date.now() - deletedAt).toBeLessThan(15_000);
+  // SIGTERM, not SIGKILL: the old leader's process is gone well within its 30 s grace period.
+  await waitFor(async () => (controllerPid(leader?.metadata?.name ?? '') === undefined ? true : undefined), { timeoutMs: 20_000, description: 'old leader exited' });
+});
+
+test('helm uninstall stops the controller and leaves the Rollout\'s workloads running', async () => {
+  const uninstalled = await helm(['uninstall', release(), ...kube(), '--wait', '--timeout', '60s']);
+  expect(uninstalled.code).toBe(0);
+  await waitFor(async () => ((await controllerPods()).length === 0 ? true : undefined), { timeoutMs: 60_000, description: 'controller pods gone' });
+  const view = new ClusterView(apps.kc, apps.name);
+  const status = ((await view.rollout()).status ?? {}) as Obj;
+  expect((await view.replicaSetOf(status.stableRS))?.status?.readyReplicas).toBe(2);
+  const running = (await core().listNamespacedPod({ namespace: apps.name, labelSelector: 'app=demo' })).items.filter(isReady);
+  expect(running.length).toBeGreaterThanOrEqual(2);
+});
