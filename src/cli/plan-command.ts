@@ -10,6 +10,7 @@ import { formatFinding } from './lint-report.js';
 import type { RolloutPlan } from './plan-timeline.js';
 import { buildRolloutPlan } from './plan-timeline.js';
 import { renderPlanJson, renderPlanText } from './render-plan.js';
+import { buildBlueGreenPlan, renderBlueGreenPlanText, type BlueGreenPlan } from './plan-bluegreen.js';
 
 const USAGE = `Usage: kanary plan FILE [-o json]
 
@@ -68,15 +69,22 @@ function isRolloutDoc(doc: YamlDocument): boolean {
   return value?.kind === 'Rollout' && (value.apiVersion === KANARY_API_VERSION || value.apiVersion === ARGO_API_VERSION);
 }
 
-function planDocument(doc: YamlDocument): { plan?: RolloutPlan; findings: Finding[] } {
+type AnyPlan = RolloutPlan | BlueGreenPlan;
+
+function planDocument(doc: YamlDocument): { plan?: AnyPlan; findings: Finding[] } {
   const raw = doc.value as Record<string, unknown>;
   const result = validateRollout({ ...raw, apiVersion: KANARY_API_VERSION });
   if (!result.rollout) return { findings: result.problems.map((p) => findingAt(doc, p)) };
-  return { plan: buildRolloutPlan(result.rollout), findings: [] };
+  const blueGreen = result.rollout.spec.strategy.blueGreen;
+  return { plan: blueGreen ? buildBlueGreenPlan(result.rollout, blueGreen) : buildRolloutPlan(result.rollout), findings: [] };
+}
+
+function renderText(plan: AnyPlan): string {
+  return 'strategy' in plan ? renderBlueGreenPlanText(plan) : renderPlanText(plan);
 }
 
 /** Plans every Rollout in `text`; problems come back as lint-style findings. */
-export function planSource(file: string, text: string): { plans: RolloutPlan[]; findings: Finding[] } {
+export function planSource(file: string, text: string): { plans: AnyPlan[]; findings: Finding[] } {
   const parsed = parseYamlFile({ name: file, text });
   const rollouts = parsed.docs.filter(isRolloutDoc);
   if (parsed.findings.length === 0 && rollouts.length === 0) {
@@ -89,9 +97,9 @@ export function planSource(file: string, text: string): { plans: RolloutPlan[]; 
   };
 }
 
-function render(plans: RolloutPlan[], output: PlanArgs['output']): string {
+function render(plans: AnyPlan[], output: PlanArgs['output']): string {
   if (output === 'json') return plans.length === 1 ? renderPlanJson(plans[0] as RolloutPlan) : `${JSON.stringify(plans, null, 2)}\n`;
-  return plans.map(renderPlanText).join('\n');
+  return plans.map(renderText).join('\n');
 }
 
 export const planCommand: Command = {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/command.js';
 import { UserError } from '../../src/cli/command.js';
 import { parsePlanArgs, planCommand, planSource } from '../../src/cli/plan-command.js';
-import { buildRolloutPlan } from '../../src/cli/plan-timeline.js';
+import { buildRolloutPlan, type RolloutPlan } from '../../src/cli/plan-timeline.js';
 import { renderPlanText } from '../../src/cli/render-plan.js';
 import { validateRollout } from '../../src/api/validate-rollout.js';
 
@@ -38,7 +38,7 @@ const ROUTED = `      stableService: s
 function plan(canary: string, replicas = 10) {
   const { plans, findings } = planSource('r.yaml', rolloutYaml(canary, replicas));
   expect(findings).toEqual([]);
-  return plans[0]!;
+  return plans[0] as RolloutPlan;
 }
 
 describe('kanary plan timeline', () => {
