@@ -29,6 +29,7 @@ function quantileUnit(text: string): ValueUnit | undefined {
 export function inferValueUnit(query: string | undefined, metricName = ''): ValueUnit | undefined {
   const text = `${query ?? ''} ${metricName}`;
   if (/histogram_quantile|_quantile|quantile_over_time/i.test(text)) return quantileUnit(text);
+  if (/_(seconds|milliseconds|ms)_sum\b/i.test(text)) return quantileUnit(text.replace(/_sum\b/gi, ''));
   if (query !== undefined && DIVISION.test(query)) return 'ratio';
   return /_bytes\b/i.test(text) && !/rate\(|increase\(/i.test(text) ? 'bytes' : undefined;
 }

@@ -27,6 +27,7 @@ describe('inferValueUnit', () => {
     { name: 'a histogram in milliseconds', query: 'histogram_quantile(0.99, sum(rate(envoy_cluster_upstream_rq_time_ms_bucket[1m])) by (le))', unit: 'milliseconds' },
     { name: 'a ratio of two sums', query: 'sum(rate(requests_total{code!~"5.."}[1m])) / sum(rate(requests_total[1m]))', unit: 'ratio' },
     { name: 'a ratio written with parentheses', query: '(sum(rate(a_total[1m]))) / (sum(rate(b_total[1m])))', unit: 'ratio' },
+    { name: 'a mean latency (sum over count) in seconds, not a ratio', query: 'sum(rate(rq_time_seconds_sum[1m])) / sum(rate(rq_time_seconds_count[1m]))', unit: 'seconds' },
     { name: 'a plain counter rate', query: 'sum(rate(requests_total[1m]))', unit: undefined },
     { name: 'a gauge in bytes', query: 'max(process_resident_memory_bytes)', unit: 'bytes' },
     { name: 'no query', query: undefined, unit: undefined },
