@@ -3,8 +3,9 @@
  * refused by the API server with a message naming the field (the CRD schema stops it even with
  * `kubectl apply --validate=false`), or accepted and then given InvalidSpec (Degraded) with a
  * message naming the problem. Meanwhile the controller stays healthy and a valid Rollout in the
- * same namespace progresses normally. (Unknown fields are not in the corpus: the API server prunes
- * them silently, as it does for every structural CRD; `kanary lint` reports them before apply.)
+ * same namespace progresses normally. (Unknown and unimplemented Argo fields are kept by the CRDs
+ * and refused by the controller with InvalidSpec naming each: see
+ * test/controller/argo-fields.cluster.test.ts.)
  */
 import { jest } from '@jest/globals';
 import { kubectl, useTestNamespace, waitFor } from '../harness/cluster.js';
