@@ -30,14 +30,17 @@ function mountCommands(config: ControllerContainerConfig): string[] {
  * volume's per-pod directory is bind-mounted at its mountPath, the root filesystem (and /run) is
  * remounted read-only when readOnlyRootFilesystem is set, and `setpriv` drops to the pod's uid/gid
  * with no supplementary groups, no capabilities (and no_new_privs when allowPrivilegeEscalation is
- * false) before exec'ing node. Pure: the words are data. Every step execs, so the spawned pid ends
+ * false) and SIGKILL as its parent-death signal before exec'ing node. Pure: the words are data. Every step execs, so the spawned pid ends
  * up being node's, and signals reach it directly.
  */
 export function buildContainerCommand(config: ControllerContainerConfig): { command: string; args: string[] } {
   const setpriv = [
     'setpriv', `--reuid=${config.uid}`, `--regid=${config.gid}`, '--clear-groups',
     ...(config.noNewPrivileges ? ['--no-new-privs'] : []),
-    '--inh-caps=-all', '--bounding-set=-all', '--', ...config.argv,
+    '--inh-caps=-all', '--bounding-set=-all',
+    // If the kubelet dies (even SIGKILLed), its controller processes die with it: nothing started by
+    // the local stack outlives it.
+    '--pdeathsig=SIGKILL', '--', ...config.argv,
   ];
   const script = [
     'set -e',

@@ -126,7 +126,7 @@ describe('buildContainerCommand', () => {
     expect(lines).toContain("mount -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount'");
     expect(index('mount -o remount,bind,ro /')).toBeGreaterThan(index("mount --bind '/run/.kanary-volumes/1'"));
     expect(lines.at(-1)).toBe(
-      "exec 'setpriv' '--reuid=65532' '--regid=65532' '--clear-groups' '--no-new-privs' '--inh-caps=-all' '--bounding-set=-all' '--' '/usr/bin/node' '--import' '/repo/dist/shim.js' 'bin/kanary.js' 'controller' '--health-probe-addr=:8081'",
+      "exec 'setpriv' '--reuid=65532' '--regid=65532' '--clear-groups' '--no-new-privs' '--inh-caps=-all' '--bounding-set=-all' '--pdeathsig=SIGKILL' '--' '/usr/bin/node' '--import' '/repo/dist/shim.js' 'bin/kanary.js' 'controller' '--health-probe-addr=:8081'",
     );
     expect(script).toContain("printf %s 'kanary-abc' > /proc/sys/kernel/hostname");
   });
