@@ -73,7 +73,7 @@ export interface ReportRun {
 }
 
 export interface ReportOutcome {
-  state: 'promoted' | 'aborted' | 'in progress' | 'superseded';
+  state: 'promoted' | 'aborted' | 'rolled back' | 'deployed' | 'in progress' | 'superseded';
   decision?: string;
   by?: string;
   time?: string;
@@ -203,12 +203,16 @@ function fillInEvents(sources: ReportSources, window: { from?: string; before?: 
     .map((e) => ({ time: e.time, source: 'event' as const, decision: e.reason, reason: e.message }));
 }
 
+const OUTCOME_OF: Partial<Record<string, ReportOutcome['state']>> = {
+  Completed: 'promoted', Aborted: 'aborted', FastRollback: 'rolled back', Deployed: 'deployed',
+};
+
+/** The last decision that settled the release (a retry unsettles an abort). */
 function outcomeOf(entries: readonly JournalEntry[], superseded: boolean): ReportOutcome {
-  const decisive = [...entries].reverse().find((e) => e.decision === 'Completed' || e.decision === 'Aborted' || e.decision === 'FastRollback' || e.decision === 'Deployed' || e.decision === 'Retried');
-  const described = decisive === undefined ? {} : { decision: decisive.decision, by: decisive.by, time: decisive.time, reason: decisive.reason };
-  if (decisive?.decision === 'Aborted') return { state: 'aborted', ...described };
-  if (decisive !== undefined && decisive.decision !== 'Retried') return { state: 'promoted', ...described };
-  return superseded ? { state: 'superseded' } : { state: 'in progress' };
+  const decisive = [...entries].reverse().find((e) => OUTCOME_OF[e.decision] !== undefined || e.decision === 'Retried');
+  const state = decisive === undefined ? undefined : OUTCOME_OF[decisive.decision];
+  if (decisive === undefined || state === undefined) return superseded ? { state: 'superseded' } : { state: 'in progress' };
+  return { state, decision: decisive.decision, by: decisive.by, time: decisive.time, reason: decisive.reason };
 }
 
 function countOf(entries: readonly JournalEntry[], decision: string): number {
@@ -227,9 +231,14 @@ interface ReleaseWindow {
   events: TimelineItem[];
 }
 
-/** When the next release began: the earliest of its first journal entry and its ReplicaSet's creation. */
+/**
+ * When the next release began: the earliest of the first journal entry of another revision after
+ * this release's first entry (a newer template, or a fast rollback to an older one) and the
+ * creation of a newer ReplicaSet.
+ */
 function nextReleaseStart(sources: ReportSources, all: readonly JournalEntry[], revision: number): string | undefined {
-  const journaled = all.find((e) => e.revision > revision)?.time;
+  const first = all.findIndex((e) => e.revision === revision);
+  const journaled = first < 0 ? all.find((e) => e.revision > revision)?.time : all.slice(first).find((e) => e.revision !== revision)?.time;
   const later = sources.replicaSets.filter((r) => revisionOfRs(r) > revision).map(createdAt);
   return [journaled, ...later].filter((t): t is string => t !== undefined).sort()[0];
 }

@@ -104,10 +104,22 @@ describe('assembleReleaseReport', () => {
     expect(assembleReleaseReport(sourcesOf(c), 1, c.now).analysisRuns).toEqual([]);
   });
 
+  test('a fast rollback to the stable template is told as rolled back', () => {
+    const back = release();
+    setImage(back, 'v3');
+    settle(back);
+    setImage(back, 'v2');
+    settle(back);
+    const sources = sourcesOf(back, { replicaSets: [replicaSet(1, 'v1', T0), replicaSet(2, 'v2', T0 + 60_000), replicaSet(3, 'v3', back.now)] });
+    const report = assembleReleaseReport(sources, 2, back.now);
+    expect(report.outcome).toMatchObject({ state: 'rolled back', decision: 'FastRollback', by: 'controller' });
+    expect(assembleReleaseReport(sources, 3, back.now).outcome.state).toBe('superseded');
+  });
+
   test('revision 1 is the first deploy, superseded facts aside', () => {
     const first = assembleReleaseReport(sourcesOf(c), 1, c.now);
     expect(first.timeline.map((t) => t.decision)).toEqual(['Deployed']);
-    expect(first.outcome.state).toBe('promoted');
+    expect(first.outcome.state).toBe('deployed');
   });
 
   test('when the journal dropped the start of the release, Events older than its first kept entry fill in', () => {
