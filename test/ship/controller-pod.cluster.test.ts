@@ -137,6 +137,38 @@ test('the controller image asked to run as root waits with CreateContainerConfig
   await kubectl(['delete', 'pod', 'rooted', '-n', apps.name, '--wait=false']);
 });
 
+test('a failing liveness probe restarts the process (a new pid) and the pod reports the restart', async () => {
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unlively' },
+    spec: {
+      terminationGracePeriodSeconds: 5,
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 },
+      containers: [{
+        name: 'controller', image: 'kanary/kanary:dev',
+        args: ['--leader-elect=false', `--namespace=${apps.name}`, '--health-probe-addr=:8081', '--metrics-addr=:8090'],
+        ports: [{ name: 'probes', containerPort: 8081 }],
+        // /nope is 404 on the probes port: every liveness probe fails.
+        livenessProbe: { httpGet: { path: '/nope', port: 'probes' }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
+        readinessProbe: { httpGet: { path: '/healthz', port: 'probes' }, periodSeconds: 1 },
+      }],
+    },
+  };
+  await kubectl(['apply', '-n', apps.name, '-f', '-'], { input: JSON.stringify(pod) });
+  try {
+    const firstPid = await waitFor(async () => controllerPid('unlively'), { timeoutMs: 30_000, description: 'the process started' });
+    const restarted = await waitFor(async () => {
+      const read = await core().readNamespacedPod({ namespace: apps.name, name: 'unlively' });
+      const status = read.status?.containerStatuses?.[0];
+      return (status?.restartCount ?? 0) >= 1 ? status : undefined;
+    }, { timeoutMs: 60_000, description: 'restarted after liveness failures' });
+    expect(restarted?.lastState?.terminated).toBeDefined();
+    const secondPid = await waitFor(async () => controllerPid('unlively'), { timeoutMs: 30_000, description: 'running again' });
+    expect(secondPid).not.toBe(firstPid);
+  } finally {
+    await kubectl(['delete', 'pod', 'unlively', '-n', apps.name, '--wait=false']);
+  }
+});
+
 test('a Rollout goes Healthy and through a new revision with the in-cluster controller only', async () => {
   const view = new ClusterView(apps.kc, apps.name);
   const steps = [{ setWeight: 50 }, { pause: { duration: '2s' } }];
