@@ -11,7 +11,7 @@ import { CONTROLLER_FLAGS_USAGE } from '../../src/config/controller-config.js';
 import { createControllerMetrics } from '../../src/telemetry/metrics.js';
 import { chartDir, repoRoot } from './chart-fixture.js';
 
-const DOCS = ['getting-started.md', 'migrating-from-argo-rollouts.md', 'emissary.md', 'analysis.md', 'operations.md'];
+const DOCS = ['getting-started.md', 'migrating-from-argo-rollouts.md', 'emissary.md', 'analysis.md', 'operations.md', 'blue-green.md'];
 const read = (file: string) => readFileSync(join(repoRoot, file), 'utf8');
 const operations = read('docs/operations.md');
 const flagsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--([a-z][a-z-]+)/g)].map((m) => m[1] as string));
