@@ -48,7 +48,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint(`${CANARY}.stableMetadata`, POD_LABELS.replaceAll('{ROLE}', 'stable')),
   hint(`${CANARY}.scaleDownDelayRevisionLimit`, 'every older ReplicaSet is scaled down after scaleDownDelaySeconds'),
   hint(`${CANARY}.pingPong`, 'use canaryService and stableService'),
-  hint(`${CANARY}.minPodsPerReplicaSet`, 'size the canary explicitly with a setCanaryScale step'),
   hint(`${CANARY}.replicaProgressThreshold`, 'a step waits until all the canary pods of its weight are available'),
   ...OTHER_ROUTERS.map((router) =>
     hint(`${CANARY}.trafficRouting.${router}`, 'use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary'),

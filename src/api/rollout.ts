@@ -156,6 +156,8 @@ export const canaryStrategySchema = z.strictObject({
   scaleDownDelaySeconds: nonNegativeInt().default(30),
   abortScaleDownDelaySeconds: nonNegativeInt().default(30),
   dynamicStableScale: z.boolean().default(false),
+  /** With traffic routing: the canary ReplicaSet never has fewer pods than this while it has any (Argo's field). */
+  minPodsPerReplicaSet: z.number().int().min(1).optional(),
 });
 export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 

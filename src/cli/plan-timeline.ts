@@ -68,7 +68,17 @@ function settleBasic(rollout: Rollout, weight: number, from: ReplicaCounts): Rep
   return counts;
 }
 
+/** Argo's minPodsPerReplicaSet: a canary that has pods has at least that many (traffic routing only). */
+function withMinPods(rollout: Rollout, counts: ReplicaCounts): ReplicaCounts {
+  const min = canaryStrategyOf(rollout).minPodsPerReplicaSet;
+  return min === undefined || counts.canary === 0 ? counts : { ...counts, canary: Math.max(counts.canary, min) };
+}
+
 function routedCounts(rollout: Rollout, cursor: Cursor): ReplicaCounts {
+  return withMinPods(rollout, routedCountsForStep(rollout, cursor));
+}
+
+function routedCountsForStep(rollout: Rollout, cursor: Cursor): ReplicaCounts {
   const replicas = rollout.spec.replicas;
   const base = computeReplicaCounts({
     replicas,

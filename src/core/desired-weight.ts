@@ -23,8 +23,16 @@ export function computeDesiredWeight(p: StepPosition): number {
   return 0;
 }
 
-/** Canary replicas with traffic routing: the latest setCanaryScale (unless matchTrafficWeight), else from the weight. */
-export function computeCanaryReplicas(p: StepPosition, replicas: number): number {
+/**
+ * Canary replicas with traffic routing: the latest setCanaryScale (unless matchTrafficWeight), else
+ * from the weight; never fewer than `minPodsPerReplicaSet` (Argo's field) when there is a canary at all.
+ */
+export function computeCanaryReplicas(p: StepPosition, replicas: number, minPodsPerReplicaSet?: number): number {
+  const count = canaryReplicasForStep(p, replicas);
+  return count === 0 || minPodsPerReplicaSet === undefined ? count : Math.max(count, minPodsPerReplicaSet);
+}
+
+function canaryReplicasForStep(p: StepPosition, replicas: number): number {
   const weight = computeDesiredWeight(p);
   if (p.aborted || p.promoteFull || p.stepIndex >= p.steps.length) return trafficWeightToReplicas(replicas, weight);
   for (let i = p.stepIndex; i >= 0; i -= 1) {

@@ -122,7 +122,7 @@ function planTrafficRouted(ctx: PlanContext, draft: PlanDraft, services: Service
     scaleDownAfter(ctx, draft, current, ctx.canary.abortScaleDownDelaySeconds * 1000);
   } else if (current !== undefined) {
     const position = { steps: ctx.steps, stepIndex: draft.stepIndex, aborted: false, promoteFull: draft.promoteFull };
-    scaleTo(draft, current, isProgressing(ctx, draft) ? computeCanaryReplicas(position, ctx.replicas) : ctx.replicas);
+    scaleTo(draft, current, isProgressing(ctx, draft) ? computeCanaryReplicas(position, ctx.replicas, ctx.canary.minPodsPerReplicaSet) : ctx.replicas);
   }
   drainUnreferenced(ctx, draft, services);
 }

@@ -43,7 +43,7 @@ function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: Servic
     desiredWeight: computeDesiredWeight(position),
     currentWeight: ctx.routeWeight,
     canaryAvailable: ctx.current?.availableReplicas ?? 0,
-    canaryNeeded: computeCanaryReplicas(position, ctx.replicas),
+    canaryNeeded: computeCanaryReplicas(position, ctx.replicas, ctx.canary.minPodsPerReplicaSet),
     canaryServiceOnCurrent: ctx.snapshot.services.canary === undefined || hashes.canary === ctx.hash,
     canaryEndpointsOnCurrent: endpointsOnlyOn(ctx.snapshot.services.canary?.endpointHashes, ctx.hash),
   });

@@ -32,14 +32,14 @@ function canaryAtTarget(ctx: PlanContext, target: number): boolean {
 function evaluateSetWeight(ctx: PlanContext, draft: PlanDraft, weight: number): StepOutcome {
   if (!ctx.trafficRouted) return isBasicAtDesired(ctx, draft, computeBasicCounts(ctx, draft)) ? COMPLETE : WAIT;
   if (weight === 0) return ctx.routeWeight === 0 ? COMPLETE : WAIT;
-  const target = computeCanaryReplicas(position(ctx, draft), ctx.replicas);
+  const target = computeCanaryReplicas(position(ctx, draft), ctx.replicas, ctx.canary.minPodsPerReplicaSet);
   const ready = canaryAtTarget(ctx, target) && canaryServiceOnCurrent(ctx) && ctx.routeWeight === weight;
   return ready ? COMPLETE : WAIT;
 }
 
 function evaluateSetCanaryScale(ctx: PlanContext, draft: PlanDraft): StepOutcome {
   if (!ctx.trafficRouted) return COMPLETE;
-  return canaryAtTarget(ctx, computeCanaryReplicas(position(ctx, draft), ctx.replicas)) ? COMPLETE : WAIT;
+  return canaryAtTarget(ctx, computeCanaryReplicas(position(ctx, draft), ctx.replicas, ctx.canary.minPodsPerReplicaSet)) ? COMPLETE : WAIT;
 }
 
 export function startPause(ctx: PlanContext, draft: PlanDraft, reason: 'CanaryPauseStep' | 'InconclusiveAnalysisRun'): void {

@@ -31,6 +31,17 @@ describe('computeCanaryReplicas (traffic routing)', () => {
   });
 });
 
+describe('computeCanaryReplicas with minPodsPerReplicaSet (Argo)', () => {
+  test('raises a canary that has pods to at least the minimum, never creates one, never lowers one', () => {
+    expect(computeCanaryReplicas(at(0), 10, 3)).toBe(3);
+    expect(computeCanaryReplicas(at(4), 10, 3)).toBe(6);
+    expect(computeCanaryReplicas(at(2, { aborted: true }), 10, 3)).toBe(0);
+    expect(computeCanaryReplicas({ steps: [{ setWeight: 0 }], stepIndex: 0, aborted: false, promoteFull: false }, 10, 3)).toBe(0);
+    expect(computeCanaryReplicas(at(6), 10, 3)).toBe(10);
+    expect(computeCanaryReplicas(at(0), 10)).toBe(2);
+  });
+});
+
 describe('computeRouterWeight', () => {
   const base = { desiredWeight: 60, currentWeight: 30, canaryAvailable: 6, canaryNeeded: 6, canaryServiceOnCurrent: true };
   test.each([
