@@ -67,6 +67,13 @@ describe('kanary plan timeline', () => {
     expect(text).toMatch(/^1\s+pause\s+30%\s+3\s+10\s+30s\s+pause 30s$/m);
   });
 
+  test('minPodsPerReplicaSet (Argo) raises a routed canary that has pods to the minimum', () => {
+    const p = plan(`${ROUTED}      minPodsPerReplicaSet: 3
+      steps: [{setWeight: 0}, {setWeight: 10}, {setWeight: 50}]
+`);
+    expect(p.steps.map((s) => [s.weightPercent, s.canaryReplicas])).toEqual([[0, 0], [10, 3], [50, 5], [100, 10]]);
+  });
+
   test('analysis steps are gates and background analysis is reported', () => {
     const p = plan(`${ROUTED}      analysis: {templates: [{templateName: bg}], startingStep: 1}
       steps: [{setWeight: 20}, {analysis: {templates: [{templateName: rate}]}}]
