@@ -11,20 +11,29 @@ import type { AnalysisUse, Inventory, RolloutRefs } from './lint-inventory.js';
 
 const CANARY = 'spec.strategy.canary';
 
+const BLUE_GREEN = 'spec.strategy.blueGreen';
+const SERVICE_FIELDS = [
+  { strategy: CANARY, field: 'stableService' },
+  { strategy: CANARY, field: 'canaryService' },
+  { strategy: BLUE_GREEN, field: 'activeService' },
+  { strategy: BLUE_GREEN, field: 'previewService' },
+] as const;
+
 function serviceFindings(rollout: RolloutRefs, inventory: Inventory): Finding[] {
   const { doc } = rollout;
-  const wanted = (['stableService', 'canaryService'] as const).flatMap((field) => {
+  const wanted = SERVICE_FIELDS.flatMap(({ strategy, field }) => {
     const name = rollout[field];
-    return name ? [{ field, name }] : [];
+    return name ? [{ strategy, path: `${strategy}.${field}`, name }] : [];
   });
-  if (wanted.length === 0) return [];
+  const first = wanted[0];
+  if (first === undefined) return [];
   if (inventory.services.length === 0) {
     const names = [...new Set(wanted.map((w) => w.name))].join(', ');
-    return [findingAt(doc, { path: CANARY, message: `Services ${names} were not checked: no Service is among the given files.` }, 'warning')];
+    return [findingAt(doc, { path: first.strategy, message: `Services ${names} were not checked: no Service is among the given files.` }, 'warning')];
   }
-  return wanted.flatMap(({ field, name }) => {
+  return wanted.flatMap(({ path, name }) => {
     const found = inventory.services.find((s) => s.service.name === name);
-    if (!found) return [findingAt(doc, { path: `${CANARY}.${field}`, message: `Service "${name}" is not among the given files.` })];
+    if (!found) return [findingAt(doc, { path, message: `Service "${name}" is not among the given files.` })];
     return selectorFindings(found, rollout);
   });
 }

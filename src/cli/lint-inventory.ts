@@ -60,6 +60,9 @@ export interface RolloutRefs {
   title: string;
   stableService?: string;
   canaryService?: string;
+  /** Blue/green: `spec.strategy.blueGreen.activeService` / `previewService`. */
+  activeService?: string;
+  previewService?: string;
   /** The pod template's labels; undefined when malformed. */
   podLabels?: Record<string, string>;
   ambassador?: { mappings: { index: number; name: string }[]; apiVersion?: string };
@@ -130,6 +133,12 @@ function analysisUses(canary: unknown): AnalysisUse[] {
   return [...stepUses, ...analysisUse(fieldAt(canary, 'analysis'), `${CANARY}.analysis`)];
 }
 
+const BLUE_GREEN = 'spec.strategy.blueGreen';
+
+function promotionUses(blueGreen: unknown): AnalysisUse[] {
+  return (['prePromotionAnalysis', 'postPromotionAnalysis'] as const).flatMap((field) => analysisUse(fieldAt(blueGreen, field), `${BLUE_GREEN}.${field}`));
+}
+
 function ambassadorRefs(canary: unknown): RolloutRefs['ambassador'] {
   const ambassador = fieldAt(canary, 'trafficRouting', 'ambassador');
   if (!isFields(ambassador)) return undefined;
@@ -140,15 +149,18 @@ function ambassadorRefs(canary: unknown): RolloutRefs['ambassador'] {
 export function rolloutRefs(doc: YamlDocument): RolloutRefs {
   const raw = doc.value;
   const canary = fieldAt(raw, 'spec', 'strategy', 'canary');
+  const blueGreen = fieldAt(raw, 'spec', 'strategy', 'blueGreen');
   const name = text(fieldAt(raw, 'metadata', 'name'));
   return {
     doc,
     title: name === undefined ? `the Rollout in ${doc.file}:doc${doc.index}` : `Rollout "${name}"`,
     stableService: text(fieldAt(canary, 'stableService')),
     canaryService: text(fieldAt(canary, 'canaryService')),
+    activeService: text(fieldAt(blueGreen, 'activeService')),
+    previewService: text(fieldAt(blueGreen, 'previewService')),
     podLabels: stringMap(fieldAt(raw, 'spec', 'template', 'metadata', 'labels'), {}),
     ambassador: ambassadorRefs(canary),
-    analyses: analysisUses(canary),
+    analyses: [...analysisUses(canary), ...promotionUses(blueGreen)],
   };
 }
 
