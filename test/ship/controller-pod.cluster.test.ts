@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isOlderNode, parseImageNodeVersion } from '../../src/sandbox/cluster/image-node.js';
 import { kubectl, testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
 import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from '../controller/rollout-fixtures.js';
 import { chartDir } from './chart-fixture.js';
@@ -59,9 +60,9 @@ function controllerPid(podName: string): number | undefined {
   return undefined;
 }
 
-function run(command: string, args: string[]): Promise<{ code: number; stderr: string }> {
+function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(command, args, (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }));
+    execFile(command, args, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
   });
 }
 
@@ -114,6 +115,15 @@ test('both controller pods are Ready; each runs as uid 65532 with a read-only ro
     expect(claims.exp - claims.iat).toBe(600);
     expect(readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/namespace`, 'utf8')).toBe(system.name);
   }
+});
+
+test('the controller runs under the image\'s Node.js (installed from the npm registry when this machine\'s is older)', async () => {
+  const image = parseImageNodeVersion(readFileSync('Dockerfile', 'utf8'));
+  const [pod] = await controllerPods();
+  const pid = controllerPid(pod?.metadata?.name ?? '');
+  const inPod = await run('nsenter', ['-t', String(pid), '-m', process.execPath, '--version']);
+  const expected = image && isOlderNode(process.versions.node, image) ? `v${image.major}.${image.minor}.` : `v${process.versions.node}`;
+  expect(inPod.stdout.trim().startsWith(expected)).toBe(true);
 });
 
 test('kubectl logs for the Deployment shows the controller\'s JSON log', async () => {

@@ -27,6 +27,7 @@ import { ensurePki, readClientPems } from './pki.js';
 import type { PkiFiles } from './pki-plan.js';
 import { choosePort, distinctFreePorts } from './ports.js';
 import { isRunning, spawnDetached, stopProcess } from './processes.js';
+import { resolveImageNode } from './image-node.js';
 import { type TlsClient, get, waitReady } from './readiness.js';
 
 export interface StartClusterOptions {
@@ -200,11 +201,13 @@ async function nodeReady(ctx: Context): Promise<boolean> {
 }
 
 /** Launches the simulated kubelet; a warning instead when it is not built. */
-async function launchKubelet(ctx: Context): Promise<ComponentRecord | string> {
+async function launchKubelet(ctx: Context): Promise<{ record: ComponentRecord | string; warnings: string[] }> {
   const entry = join(ctx.options.repoRoot, KUBELET_ENTRY);
-  if (!existsSync(entry)) return `simulated kubelet not started: ${entry} does not exist (run npm run build); pods will stay Pending`;
-  const args = [entry, '--kubeconfig', ctx.paths.kubeconfig, '--node-name', NODE_NAME];
-  return launch(ctx, 'kubelet', process.execPath, args);
+  if (!existsSync(entry)) return { record: `simulated kubelet not started: ${entry} does not exist (run npm run build); pods will stay Pending`, warnings: [] };
+  // Controller-image pods run under the image's Node.js when this machine's is older.
+  const imageNode = await resolveImageNode(ctx.options.repoRoot);
+  const args = [entry, '--kubeconfig', ctx.paths.kubeconfig, '--node-name', NODE_NAME, ...(imageNode.binary ? ['--image-node', imageNode.binary] : [])];
+  return { record: await launch(ctx, 'kubelet', process.execPath, args), warnings: imageNode.warning ? [imageNode.warning] : [] };
 }
 
 async function bringUp(ctx: Context): Promise<StartedCluster> {
@@ -217,7 +220,8 @@ async function bringUp(ctx: Context): Promise<StartedCluster> {
   log(`kube-apiserver ready on ${ctx.state.server} (${elapsed()})`);
   // The controllers and the kubelet start while the CRDs are being installed.
   const manager = await startControllerManager(ctx);
-  const kubelet = ctx.options.kubelet === false ? undefined : await launchKubelet(ctx);
+  const launched = ctx.options.kubelet === false ? { record: undefined, warnings: [] } : await launchKubelet(ctx);
+  const kubelet = launched.record;
   const webhook = await startConversion(ctx);
   if (webhook) log(`kanary-emissary-conversion ready on ${webhook.url} (${elapsed()})`);
   const emissary = { version: ctx.state.emissary?.version ?? DEFAULT_EMISSARY_VERSION, ...(webhook ? { webhook } : {}) };
@@ -225,7 +229,7 @@ async function bringUp(ctx: Context): Promise<StartedCluster> {
   log(`CRDs established: ${crds.join(', ')} (${elapsed()})`);
   await waitControllers(ctx, manager);
   log(`kube-controller-manager running (${elapsed()})`);
-  const warnings = typeof kubelet === 'string' ? [kubelet] : [];
+  const warnings = [...(typeof kubelet === 'string' ? [kubelet] : []), ...launched.warnings];
   if (typeof kubelet === 'object') {
     await waitReady({ name: 'simulated kubelet', process: kubelet, check: () => nodeReady(ctx), timeoutMs: 60_000 });
     log(`simulated kubelet registered node ${NODE_NAME} (${elapsed()})`);

@@ -18,6 +18,8 @@ export interface ControllerHost {
   repoRoot: string;
   /** The node binary that stands for the image's `node`. */
   nodePath: string;
+  /** The image's Node.js (scripts/setup-image-node.sh), bind-mounted over nodePath in the container. */
+  imageNode?: string;
   /** Preloaded into node: binds the pod's "all interfaces" listens to its own loopback IP. */
   networkShim: string;
   /** The API server as pods reach it (KUBERNETES_SERVICE_HOST/PORT). */
@@ -37,6 +39,8 @@ export interface VolumeMount {
 }
 
 export interface ControllerContainerConfig {
+  /** Bind-mount `source` over `target` (the node binary) before anything else: the image's Node.js. */
+  imageNode?: { source: string; target: string };
   /** The pod's hostname (its own UTS namespace), as os.hostname() reports it inside. */
   hostname: string;
   argv: string[];
@@ -149,6 +153,7 @@ function probes(container: k8s.V1Container): Pick<ControllerContainerConfig, 're
 function buildConfig(pod: k8s.V1Pod, container: k8s.V1Container, host: ControllerHost): ControllerContainerConfig {
   const security = container.securityContext ?? {};
   return {
+    ...(host.imageNode ? { imageNode: { source: host.imageNode, target: host.nodePath } } : {}),
     hostname: pod.metadata?.name ?? '',
     argv: buildArgv(container, host),
     cwd: host.repoRoot,

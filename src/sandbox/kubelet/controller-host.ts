@@ -21,7 +21,7 @@ function clusterCa(cluster: k8s.Cluster): string {
 export function buildControllerRuntime(
   kubeConfig: k8s.KubeConfig,
   api: k8s.CoreV1Api,
-  options: { rootDir: string; controllerImages?: string[] },
+  options: { rootDir: string; controllerImages?: string[]; imageNode?: string },
 ): ControllerRuntime {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
@@ -31,6 +31,7 @@ export function buildControllerRuntime(
     host: {
       repoRoot: checkoutRoot(),
       nodePath: process.execPath,
+      ...(options.imageNode ? { imageNode: options.imageNode } : {}),
       networkShim: join(here, 'pod-network-shim.js'),
       apiHost: server.hostname.replace(/^\[(.*)\]$/, '$1'),
       apiPort: Number(server.port || 443),

@@ -29,7 +29,7 @@ export interface SimulatedKubeletOptions {
    * as the checkout's real controller, keeping per-pod volumes and logs under `rootDir`. Absent: every
    * container is a simulated workload.
    */
-  controllers?: { rootDir: string; controllerImages?: string[] };
+  controllers?: { rootDir: string; controllerImages?: string[]; imageNode?: string };
 }
 
 export interface SimulatedKubelet {

@@ -5,9 +5,10 @@ import { startSimulatedKubelet } from './kubelet.js';
 
 const usage = [
   'usage: node dist/sandbox/kubelet/main.js --kubeconfig PATH [--node-name NAME] [--ip-prefix 127.P]',
-  '         [--root-dir DIR] [--controller-image REF]... [--no-controller-pods]',
+  '         [--root-dir DIR] [--controller-image REF]... [--image-node PATH] [--no-controller-pods]',
   '  --root-dir DIR          per-pod volumes and container logs (default: kubelet/ beside the kubeconfig)',
   '  --controller-image REF  one more image run as the real controller (repeatable; kanary/kanary always is)',
+  '  --image-node PATH       the controller image\'s Node.js (scripts/setup-image-node.sh); default: this node',
   '  --no-controller-pods    simulate every container, the controller image too',
 ].join('\n');
 
@@ -15,11 +16,15 @@ function log(line: object): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+function controllerOptions(rootDir: string, images: string[] | undefined, imageNode: string | undefined): NonNullable<Args['controllers']> {
+  return { rootDir, controllerImages: images ?? [], ...(imageNode !== undefined ? { imageNode: resolve(imageNode) } : {}) };
+}
+
 interface Args {
   kubeconfig: string;
   nodeName?: string;
   ipPrefix?: string;
-  controllers?: { rootDir: string; controllerImages: string[] };
+  controllers?: { rootDir: string; controllerImages: string[]; imageNode?: string };
 }
 
 function readArgs(): Args {
@@ -31,6 +36,7 @@ function readArgs(): Args {
       'root-dir': { type: 'string' },
       'controller-image': { type: 'string', multiple: true },
       'no-controller-pods': { type: 'boolean' },
+      'image-node': { type: 'string' },
     },
     strict: true,
   });
@@ -38,7 +44,7 @@ function readArgs(): Args {
   const rootDir = resolve(values['root-dir'] ?? join(dirname(values.kubeconfig), 'kubelet'));
   return {
     kubeconfig: values.kubeconfig,
-    ...(values['no-controller-pods'] ? {} : { controllers: { rootDir, controllerImages: values['controller-image'] ?? [] } }),
+    ...(values['no-controller-pods'] ? {} : { controllers: controllerOptions(rootDir, values['controller-image'], values['image-node']) }),
     ...(values['node-name'] !== undefined ? { nodeName: values['node-name'] } : {}),
     ...(values['ip-prefix'] !== undefined ? { ipPrefix: values['ip-prefix'] } : {}),
   };

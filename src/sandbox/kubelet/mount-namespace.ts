@@ -25,7 +25,8 @@ function mountCommands(config: ControllerContainerConfig): string[] {
 /**
  * The command line that runs a controller container as a container runtime would, without one:
  * `unshare --mount --uts --propagation private` gives it its own mount table and hostname (the pod's
- * name, as a runtime sets it); there /sys is read-only, /run is a fresh tmpfs
+ * name, as a runtime sets it); there the image's Node.js, when given, is bind-mounted over the
+ * host's node binary, /sys is read-only, /run is a fresh tmpfs
  * (so /var/run/secrets/kubernetes.io/serviceaccount can be mounted without touching the host), each
  * volume's per-pod directory is bind-mounted at its mountPath, the root filesystem (and /run) is
  * remounted read-only when readOnlyRootFilesystem is set, and `setpriv` drops to the pod's uid/gid
@@ -45,6 +46,7 @@ export function buildContainerCommand(config: ControllerContainerConfig): { comm
   const script = [
     'set -e',
     `printf %s ${shellQuote(config.hostname)} > /proc/sys/kernel/hostname`,
+    ...(config.imageNode ? [`mount --bind ${shellQuote(config.imageNode.source)} ${shellQuote(config.imageNode.target)}`] : []),
     'mount -t tmpfs -o size=1m,mode=755 tmpfs /run',
     ...mountCommands(config),
     'mount -o remount,bind,ro /sys',

@@ -131,6 +131,14 @@ describe('buildContainerCommand', () => {
     expect(script).toContain("printf %s 'kanary-abc' > /proc/sys/kernel/hostname");
   });
 
+  test('the image\'s Node.js, when given, is bind-mounted over the host\'s node first', () => {
+    const { pod, container } = controllerPod();
+    const result = buildControllerContainerConfig(pod, container, { ...host, imageNode: '/cache/node-v24.11/bin/node' });
+    if (!result.ok) throw new Error(result.error);
+    const lines = (buildContainerCommand(result.config).args.at(-1) ?? '').split('\n');
+    expect(lines[2]).toBe("mount --bind '/cache/node-v24.11/bin/node' '/usr/bin/node'");
+  });
+
   test('without readOnlyRootFilesystem the root stays writable', () => {
     const { pod, container } = controllerPod({ securityContext: {} });
     const result = buildControllerContainerConfig(pod, container, host);
