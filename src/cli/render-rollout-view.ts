@@ -17,7 +17,7 @@ import { buildPauseView, describeStep, type PauseView, verbCommand } from './ren
 import { buildBlueGreenView, type BlueGreenView } from './render-bluegreen.js';
 
 export type RolloutPhaseView = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded' | 'Unknown';
-export type ReplicaSetRole = 'stable' | 'canary' | 'old';
+export type ReplicaSetRole = 'stable' | 'canary' | 'old' | 'active' | 'preview';
 export type ReplicaSetStatus = 'Healthy' | 'Progressing' | 'ScaledDown';
 
 export interface PodView {
@@ -155,10 +155,18 @@ function replicaSetStatus(rs: k8s.V1ReplicaSet): ReplicaSetStatus {
 interface Hashes {
   stable?: string;
   current?: string;
+  /** Blue/green: what the active and preview Services select (status.blueGreen). */
+  blueGreen?: { active?: string; preview?: string };
+}
+
+function blueGreenRole(hash: string | undefined, selected: NonNullable<Hashes['blueGreen']>): ReplicaSetRole {
+  if (hash !== undefined && hash === selected.active) return 'active';
+  return hash !== undefined && hash === selected.preview ? 'preview' : 'old';
 }
 
 function roleOf(rs: k8s.V1ReplicaSet, hashes: Hashes): ReplicaSetRole {
   const hash = hashOf(rs);
+  if (hashes.blueGreen !== undefined) return blueGreenRole(hash, hashes.blueGreen);
   if (hash !== undefined && hash === hashes.stable) return 'stable';
   return hash !== undefined && hash === hashes.current ? 'canary' : 'old';
 }
@@ -345,7 +353,8 @@ function optionalText(status: RolloutStatus): Pick<RolloutView, 'message' | 'las
 /** Everything that does not need a valid spec. */
 function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: number): RolloutView {
   const status = (state.rollout.status ?? {}) as RolloutStatus;
-  const hashes: Hashes = { stable: status.stableRS, current: status.currentPodHash };
+  const selected = status.blueGreen === undefined ? {} : { blueGreen: { active: status.blueGreen.activeSelector, preview: status.blueGreen.previewSelector } };
+  const hashes: Hashes = { stable: status.stableRS, current: status.currentPodHash, ...selected };
   const meta = state.rollout.metadata ?? {};
   return {
     name: meta.name ?? '?',

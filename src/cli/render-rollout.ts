@@ -42,7 +42,7 @@ function renderPause(style: TerminalStyle, pause: PauseView): string[] {
 function renderImages(view: RolloutView): string[] {
   if (view.images.length === 0) return [field('Images:', '-')];
   return view.images.map((image, i) => {
-    const tags = image.tags.map((t) => ` (${t})`).join('');
+    const tags = image.tags.map((t) => ` (${view.blueGreen && t === 'canary' ? 'preview' : t})`).join('');
     return field(i === 0 ? 'Images:' : '', `${image.image}${tags}`);
   });
 }

@@ -13,7 +13,7 @@ import type { RolloutState } from '../../src/cli/rollout-tree.js';
 import { PLAIN_STYLE, stripAnsi } from '../../src/cli/terminal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'render');
-const FIXTURES = ['initial-deploy', 'paused-countdown', 'analysis-running', 'aborted', 'fast-rollback', 'paused-indefinite'];
+const FIXTURES = ['initial-deploy', 'paused-countdown', 'analysis-running', 'aborted', 'fast-rollback', 'paused-indefinite', 'bluegreen-paused'];
 const UNICODE = { color: false, unicode: true };
 const COLOR = { color: true, unicode: true };
 
