@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +22,16 @@ export interface LogServerOptions {
 }
 
 /** Parses `/containerLogs/NS/POD/CONTAINER` (the kubelet API path the API server proxies `pods/log` to). */
-export function parseLogPath(url: string): { namespace: string; pod: string; container: string; previous: boolean; tailLines?: number } | undefined {
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+  follow: boolean;
+  tailLines?: number;
+}
+
+export function parseLogPath(url: string): LogRequest | undefined {
   const parsed = new URL(url, 'https://kubelet');
   const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(parsed.pathname);
   if (!match) return undefined;
@@ -31,6 +41,7 @@ export function parseLogPath(url: string): { namespace: string; pod: string; con
     pod: decodeURIComponent(match[2] ?? ''),
     container: decodeURIComponent(match[3] ?? ''),
     previous: parsed.searchParams.get('previous') === 'true',
+    follow: parsed.searchParams.get('follow') === 'true',
     ...(tail !== null && /^\d+$/.test(tail) ? { tailLines: Number(tail) } : {}),
   };
 }
@@ -43,14 +54,58 @@ export function tailLog(text: string, tailLines: number | undefined): string {
   return lines.slice(Math.max(0, lines.length - tailLines)).map((line) => `${line}\n`).join('');
 }
 
-async function readContainerLog(dir: string, previous: boolean): Promise<string | undefined> {
+async function latestLogFile(dir: string, previous: boolean): Promise<string | undefined> {
   const starts = (await readdir(dir).catch(() => [] as string[]))
     .map((name) => /^(\d+)\.log$/.exec(name)?.[1])
     .filter((n): n is string => n !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
   const index = starts.at(previous ? -2 : -1);
-  return index === undefined ? undefined : readFile(join(dir, `${index}.log`), 'utf8');
+  return index === undefined ? undefined : join(dir, `${index}.log`);
+}
+
+const followPollMs = 250;
+
+/** Sends what the file gains from `offset` on, until the client goes away (`kubectl logs -f`). */
+function follow(file: string, offset: number, response: ServerResponse): void {
+  let position = offset;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      const handle = await open(file, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size <= position) return;
+        const buffer = Buffer.alloc(size - position);
+        await handle.read(buffer, 0, buffer.length, position);
+        position = size;
+        response.write(buffer);
+      } finally {
+        await handle.close();
+      }
+    })().catch(() => response.end()).finally(() => {
+      busy = false;
+    });
+  }, followPollMs);
+  response.on('close', () => clearInterval(timer));
+}
+
+async function serveLog(target: LogRequest, dir: string, response: ServerResponse): Promise<void> {
+  const file = await latestLogFile(dir, target.previous);
+  if (file === undefined) {
+    response.writeHead(404).end(`no log for container ${target.container} of pod ${target.pod}\n`);
+    return;
+  }
+  const text = await readFile(file, 'utf8');
+  response.writeHead(200, { 'Content-Type': 'text/plain' });
+  if (!target.follow) {
+    response.end(tailLog(text, target.tailLines));
+    return;
+  }
+  response.write(tailLog(text, target.tailLines));
+  follow(file, Buffer.byteLength(text), response);
 }
 
 /** A self-signed serving certificate for 127.0.0.1 (the API server does not verify the kubelet's). */
@@ -68,8 +123,8 @@ async function servingCertificate(dir: string): Promise<{ cert: string; key: str
 /**
  * The kubelet API's log endpoint on 127.0.0.1 (HTTPS, as the API server expects): `kubectl logs`
  * reaches it through the API server's pods/log proxy. Serves the log files the kubelet keeps for the
- * containers it runs as real processes (the controller image); `follow` is answered with the log so
- * far. Only logs: every other path is 404.
+ * containers it runs as real processes (the controller image), with `tailLines`, `previous` and
+ * `follow` (the current start's file, until the client hangs up). Only logs: every other path is 404.
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const tls = await servingCertificate(join(options.rootDir, 'pki'));
@@ -80,13 +135,10 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       response.writeHead(404).end('not found\n');
       return;
     }
-    readContainerLog(containerLogDirectory(options.rootDir, uid, target.container), target.previous).then(
-      (text) => {
-        if (text === undefined) response.writeHead(404).end(`no log for container ${target.container} of pod ${target.pod}\n`);
-        else response.writeHead(200, { 'Content-Type': 'text/plain' }).end(tailLog(text, target.tailLines));
-      },
-      (err: unknown) => response.writeHead(500).end(`${String(err)}\n`),
-    );
+    serveLog(target, containerLogDirectory(options.rootDir, uid, target.container), response).catch((err: unknown) => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end(`${String(err)}\n`);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -23,7 +23,7 @@ describe('computeRefreshDelayMs', () => {
 
 describe('log endpoint helpers', () => {
   test('parses the kubelet containerLogs path', () => {
-    expect(parseLogPath('/containerLogs/ns/pod-1/controller?tailLines=2&previous=true')).toEqual({ namespace: 'ns', pod: 'pod-1', container: 'controller', previous: true, tailLines: 2 });
+    expect(parseLogPath('/containerLogs/ns/pod-1/controller?tailLines=2&previous=true')).toEqual({ namespace: 'ns', pod: 'pod-1', container: 'controller', previous: true, follow: false, tailLines: 2 });
     expect(parseLogPath('/pods')).toBeUndefined();
   });
 
