@@ -16,7 +16,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build-dashboard.mjs ./scripts/
+COPY scripts/build-dashboard.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 # The local stack (simulated kubelet, edge proxy, cluster scripts) is for tests and the demo only.
 RUN npm run build && rm -rf dist/sandbox

@@ -6,6 +6,7 @@ import { runRollbackLatency } from './rollback-latency.js';
 import { runStepLatency } from './step-latency.js';
 import { runApiCost } from './api-cost.js';
 import { runScale } from './scale.js';
+import { runCliStartup } from './cli-startup.js';
 import { writeDoc } from './write-doc.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'step-latency': () => runStepLatency(),
   'api-cost': () => runApiCost(),
   scale: () => runScale(),
+  'cli-startup': () => runCliStartup(),
 };
 
 async function main(): Promise<void> {

@@ -24,6 +24,10 @@ const TARGETS: Target[] = [
   { file: 'api-cost', metric: 'writesPerSetWeightStep', field: 'p99', max: 3, label: '≤ 3 writes per setWeight step (events counted apart)' },
   { file: 'scale', metric: 'stepLatency_500', field: 'p99', max: 1000, label: '500 rollouts: p99 step latency < 1 s' },
   { file: 'scale', metric: 'controllerPeakRss_500', field: 'median', max: 300, label: '500 rollouts: controller RSS < 300 MB' },
+  { file: 'cli-startup', metric: 'getRatio', field: 'median', max: 1.5, label: 'kanary get rollout ≤ 1.5× kubectl get (median ratio)' },
+  { file: 'cli-startup', metric: 'promoteRatio', field: 'median', max: 1.5, label: 'kanary promote ≤ 1.5× kubectl patch (median ratio)' },
+  { file: 'cli-startup', metric: 'abortRatio', field: 'median', max: 1.5, label: 'kanary abort ≤ 1.5× kubectl patch (median ratio)' },
+  { file: 'cli-startup', metric: 'kanaryVersion', field: 'median', max: 150, label: 'kanary version ≤ 150 ms' },
 ];
 
 function loadResults(): Map<string, BenchResult> {

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
-// Entry point of `kanary` (and, through bin/kubectl-kanary.js, of `kubectl kanary`).
+// Entry point of `kanary` (and, through bin/kubectl-kanary.js, of `kubectl kanary`). Everyday verbs
+// run from the CLI bundle (a few files, fast to load); the rest from dist/ as compiled.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLED_VERBS } from './bundled-verbs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'cli', 'main.js');
+const argv = process.argv.slice(2);
+const bundle = join(root, 'dist', 'cli-bundle', 'main.js');
+const compiled = join(root, 'dist', 'cli', 'main.js');
+const useBundle = BUNDLED_VERBS.has(argv[0] ?? '') && process.env.KANARY_CLI_UNBUNDLED !== '1' && existsSync(bundle);
+const entry = useBundle ? bundle : compiled;
 if (!existsSync(entry)) {
   process.stderr.write(`kanary: not built yet: run \`npm ci && npm run build\` in ${root}\n`);
   process.exit(1);
 }
 const { runCli } = await import(entry);
-const code = await runCli(process.argv.slice(2), {
+const code = await runCli(argv, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,

@@ -1,0 +1,39 @@
+/* global console, process */
+// Bundles the CLI (src/cli/main.ts and every verb it loads lazily) with esbuild into
+// dist/cli-bundle/: one ES module entry plus a chunk per lazily loaded part, so a verb reads a few
+// files instead of resolving and parsing the ~1,000 modules of its dependencies
+// (@kubernetes/client-node alone takes about a second unbundled). bin/kanary.js runs the bundle for
+// the verbs listed in BUNDLED_VERBS (src/cli/bundled-verbs.json); the controller, the local stack,
+// the dashboard and backtest load files beside their modules (worker threads, UI assets) and run
+// from dist/ as compiled by tsc. Run by `npm run build`.
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Two levels below the repository like dist/cli/, so paths such as ../../package.json still hold.
+const out = join(root, 'dist', 'cli-bundle');
+const { node } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).engines ?? {};
+
+await rm(out, { recursive: true, force: true });
+await build({
+  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: [`node${(/\d+/.exec(node ?? '20') ?? ['20'])[0]}`],
+  outdir: out,
+  chunkNames: '[name]-[hash]',
+  // CommonJS dependencies call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as __kanaryCreateRequire } from 'node:module'; const require = __kanaryCreateRequire(import.meta.url);" },
+  minify: true,
+  // Error classes name themselves after their class (KubeError's new.target.name).
+  keepNames: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log(`CLI bundled into ${out}`);
+if (process.exitCode) process.exit(process.exitCode);

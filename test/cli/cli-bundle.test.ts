@@ -1,0 +1,28 @@
+// The CLI bundle (scripts/bundle-cli.mjs, dist/cli-bundle) that bin/kanary.js runs for everyday verbs.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commandRegistry } from '../../src/cli/command-registry.js';
+// @ts-expect-error: a plain JavaScript module of bin/, without types
+import { BUNDLED_VERBS } from '../../bin/bundled-verbs.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bundled = BUNDLED_VERBS as Set<string>;
+const run = (args: string[], env: NodeJS.ProcessEnv = {}): string =>
+  execFileSync(process.execPath, [join(root, 'bin', 'kanary.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+test('the bundled verbs are registered verbs, and never those that load files beside their modules', () => {
+  const verbs = commandRegistry().map((v) => v.name);
+  for (const verb of bundled) expect(verbs).toContain(verb);
+  for (const verb of ['controller', 'cluster', 'dashboard', 'backtest']) expect(bundled.has(verb)).toBe(false);
+});
+
+test('npm run build wrote the bundle, and a bundled verb answers as the compiled CLI does', () => {
+  expect(existsSync(join(root, 'dist', 'cli-bundle', 'main.js'))).toBe(true);
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const fromBundle = run(['version']);
+  expect(fromBundle).toContain(`kanary v${version} `);
+  expect(run(['version'], { KANARY_CLI_UNBUNDLED: '1' })).toBe(fromBundle);
+  expect(run(['plan', '--help'])).toBe(run(['plan', '--help'], { KANARY_CLI_UNBUNDLED: '1' }));
+});
