@@ -55,8 +55,26 @@ function describePromote(rollout: Rollout, name: string): string {
   return step < steps ? `rollout "${name}" promoted: step ${step + 1}/${steps} done, moving on` : `rollout "${name}" promoted`;
 }
 
+/** Blue/green has no steps: what each verb does there. */
+function describeBlueGreenDone(verb: IntentVerb, name: string): string | undefined {
+  switch (verb) {
+    case 'promote':
+      return `rollout "${name}" promoted: the promotion pause is over (analysis still has to pass)`;
+    case 'promoteFull':
+      return `rollout "${name}" fully promoted: skipping analysis and the pause, the active Service switches once the new pods are available`;
+    case 'abort':
+      return `rollout "${name}" aborted: the active Service goes back to the stable revision`;
+    case 'retry':
+      return `rollout "${name}" retried: the new revision starts again behind the preview Service`;
+    default:
+      return undefined;
+  }
+}
+
 function describeDone(verb: IntentVerb, rollout: Rollout): string {
   const name = rollout.metadata.name;
+  const blueGreen = rollout.spec.strategy.blueGreen !== undefined && !rollout.spec.paused ? describeBlueGreenDone(verb, name) : undefined;
+  if (blueGreen !== undefined) return blueGreen;
   switch (verb) {
     case 'promote':
       return describePromote(rollout, name);

@@ -110,7 +110,8 @@ test('a new revision: the preview header reaches it, users stay on v1, get rollo
 
 test('kanary promote switches the active Service under steady traffic with zero failed requests', async () => {
   const traffic = steadyTraffic(plain);
-  expect((await kanary(['promote', 'demo', '-n', ns.name])).code).toBe(0);
+  const promoted = await kanary(['promote', 'demo', '-n', ns.name]);
+  expect(promoted).toMatchObject({ code: 0, stdout: 'rollout "demo" promoted: the promotion pause is over (analysis still has to pass)\n' });
   const done = await waitFor(async () => {
     const s = await status();
     return s.phase === 'Healthy' && s.stableRS === s.currentPodHash ? s : undefined;
@@ -137,7 +138,8 @@ test('kanary abort during post-promotion analysis switches back at once, zero fa
 
   const traffic = steadyTraffic(plain);
   await new Promise((resolve) => setTimeout(resolve, 500));
-  expect((await kanary(['abort', 'demo', '-n', ns.name])).code).toBe(0);
+  const aborting = await kanary(['abort', 'demo', '-n', ns.name]);
+  expect(aborting).toMatchObject({ code: 0, stdout: 'rollout "demo" aborted: the active Service goes back to the stable revision\n' });
   await waitFor(async () => (await view.serviceHash('demo-active')) === v1, { timeoutMs: 10_000, description: 'active back on the stable revision' });
   await waitFor(async () => (await send(edge.proxy, plain)).version === 'v2', { timeoutMs: 20_000, description: 'users back on v2' });
   const result = await traffic.stop();
