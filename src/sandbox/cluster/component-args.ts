@@ -103,6 +103,11 @@ export function apiserverArgs({ paths, ports }: ComponentArgsInput): string[] {
     `--tls-cert-file=${pki.serverCert}`,
     `--tls-private-key-file=${pki.serverKey}`,
     `--client-ca-file=${pki.caCert}`,
+    // What the API server shows the kubelet's log endpoint (pods/log), which takes only certificates
+    // of the cluster CA. The serving certificate of that endpoint is not verified (no
+    // --kubelet-certificate-authority): the kubelet makes its own, self-signed.
+    `--kubelet-client-certificate=${pki.adminCert}`,
+    `--kubelet-client-key=${pki.adminKey}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,

@@ -11,7 +11,8 @@ export function checkoutRoot(): string {
   return resolve(here, '..', '..', '..');
 }
 
-function clusterCa(cluster: k8s.Cluster): string {
+/** The cluster CA (PEM) of a kubeconfig cluster. */
+export function clusterCa(cluster: k8s.Cluster): string {
   if (cluster.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
   if (cluster.caFile) return readFileSync(cluster.caFile, 'utf8');
   throw new Error('the kubeconfig names no certificate authority for the API server');

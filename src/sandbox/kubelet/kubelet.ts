@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { buildControllerRuntime } from './controller-host.js';
+import { buildControllerRuntime, clusterCa } from './controller-host.js';
 import { createIpAllocator } from './ip-allocator.js';
 import { type LogServer, startLogServer } from './log-server.js';
 import {
@@ -93,8 +93,10 @@ async function startControllerLogServer(
   log: LogFn,
 ): Promise<LogServer | undefined> {
   if (!options.controllers) return undefined;
+  const cluster = options.kubeConfig.getCurrentCluster();
   return startLogServer({
     rootDir: options.controllers.rootDir,
+    ...(cluster ? { clientCa: clusterCa(cluster) } : {}),
     podUid: (namespace, name) => informer().get(name, namespace)?.metadata?.uid,
     log,
   });

@@ -18,6 +18,8 @@ export interface LogServerOptions {
   rootDir: string;
   /** The uid of a pod this kubelet knows, by namespace and name. */
   podUid: (namespace: string, name: string) => string | undefined;
+  /** PEM: only clients with a certificate from this CA (the API server's) are served. */
+  clientCa?: string;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -125,10 +127,12 @@ async function servingCertificate(dir: string): Promise<{ cert: string; key: str
  * reaches it through the API server's pods/log proxy. Serves the log files the kubelet keeps for the
  * containers it runs as real processes (the controller image), with `tailLines`, `previous` and
  * `follow` (the current start's file, until the client hangs up). Only logs: every other path is 404.
+ * With `clientCa`, a client without a certificate of that CA is refused in the TLS handshake.
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const tls = await servingCertificate(join(options.rootDir, 'pki'));
-  const server = https.createServer(tls, (request, response) => {
+  const clientAuth = options.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: options.clientCa } : {};
+  const server = https.createServer({ ...tls, ...clientAuth }, (request, response) => {
     const target = parseLogPath(request.url ?? '');
     const uid = target ? options.podUid(target.namespace, target.pod) : undefined;
     if (!target || !uid) {

@@ -40,6 +40,8 @@ describe('apiserverArgs', () => {
     ['--enable-admission-plugins', 'NodeRestriction,OwnerReferencesPermissionEnforcement,PodSecurity,ResourceQuota,LimitRanger,ServiceAccount'],
     ['--admission-control-config-file', '/tmp/c/admission.json'],
     ['--client-ca-file', '/tmp/c/pki/ca.crt'],
+    ['--kubelet-client-certificate', '/tmp/c/pki/admin.crt'],
+    ['--kubelet-client-key', '/tmp/c/pki/admin.key'],
     ['--tls-cert-file', '/tmp/c/pki/apiserver.crt'],
     ['--service-account-key-file', '/tmp/c/pki/sa.pub'],
     ['--service-account-signing-key-file', '/tmp/c/pki/sa.key'],

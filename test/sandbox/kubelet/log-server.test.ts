@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +58,25 @@ test('follow sends what is written after the request', async () => {
   const answer = get('/containerLogs/ns/pod/controller?follow=true&tailLines=1', (body) => body.includes('d\n'));
   setTimeout(() => void appendFile(file, 'd\n'), 300);
   expect(await answer).toEqual({ status: 200, body: 'c\nd\n' });
+});
+
+test('with a client CA, a client without a certificate of it is refused', async () => {
+  const strict = await startLogServer({
+    rootDir: root,
+    podUid: () => 'uid-1',
+    clientCa: await readFile(join(root, 'pki', 'kubelet.crt'), 'utf8'),
+    log: () => undefined,
+  });
+  try {
+    const refused = await new Promise<string>((resolve) => {
+      const request = https.get({ host: '127.0.0.1', port: strict.port, path: '/containerLogs/ns/pod/controller', rejectUnauthorized: false }, (response) => {
+        response.resume();
+        resolve(`answered ${response.statusCode}`);
+      });
+      request.on('error', (err) => resolve(`refused: ${err.message}`));
+    });
+    expect(refused).toMatch(/^refused: /);
+  } finally {
+    await strict.stop();
+  }
 });
