@@ -2,7 +2,7 @@
  * `kanary list rollouts` as a table (pure): NAME STRATEGY STATUS STEP SET-WEIGHT READY DESIRED
  * UP-TO-DATE AVAILABLE, with NAMESPACE first for -A.
  */
-import { rolloutSchema } from '../api/rollout.js';
+import { canaryStrategyOf, rolloutSchema, type CanaryStep } from '../api/rollout.js';
 import { computeDesiredWeight } from '../core/desired-weight.js';
 import { statusLabel } from './render-icons.js';
 import type { RolloutObject } from './rollout-client.js';
@@ -37,12 +37,17 @@ interface StatusCounts {
 function stepAndWeight(raw: RolloutObject, status: StatusCounts): { step: string; setWeight: string; desired: number } {
   const parsed = rolloutSchema.safeParse(raw);
   if (!parsed.success) return { step: '-', setWeight: '-', desired: 0 };
-  const steps = parsed.data.spec.strategy.canary?.steps ?? [];
+  // Blue/green has no steps and no weights: the switch moves all users at once.
+  if (parsed.data.spec.strategy.blueGreen !== undefined) return { step: '-', setWeight: '-', desired: parsed.data.spec.replicas };
+  return { ...canaryStepAndWeight(canaryStrategyOf(parsed.data).steps ?? [], status), desired: parsed.data.spec.replicas };
+}
+
+function canaryStepAndWeight(steps: readonly CanaryStep[], status: StatusCounts): { step: string; setWeight: string } {
   const index = Math.min(status.currentStepIndex ?? 0, steps.length);
   const complete = status.stableRS !== undefined && status.stableRS === status.currentPodHash && !status.abort;
   const weight = complete ? 100 : computeDesiredWeight({ steps, stepIndex: index, aborted: status.abort === true, promoteFull: status.promoteFull === true });
   const step = steps.length === 0 ? '-' : `${index < steps.length ? index + 1 : steps.length}/${steps.length}`;
-  return { step, setWeight: String(weight), desired: parsed.data.spec.replicas };
+  return { step, setWeight: String(weight) };
 }
 
 function strategyOf(raw: RolloutObject): 'BlueGreen' | 'Canary' {

@@ -51,3 +51,20 @@ test('a canary Rollout has no blue/green view', () => {
   });
   expect(buildBlueGreenView(canary)).toBeUndefined();
 });
+
+test('list rollouts: a blue/green Rollout is BlueGreen with no step and no weight', async () => {
+  const { buildRolloutRow } = await import('../../src/cli/render-rollout-table.js');
+  const raw = {
+    apiVersion: 'kanary.dev/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      replicas: 4,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+      strategy: { blueGreen: { activeService: 'a' } },
+    },
+    status: { phase: 'Paused', stableRS: 'old', currentPodHash: 'new', replicas: 8, readyReplicas: 8, updatedReplicas: 4, availableReplicas: 8 },
+  };
+  expect(buildRolloutRow(raw)).toMatchObject({ name: 'web', strategy: 'BlueGreen', status: 'Paused', step: '-', setWeight: '-', desired: 4, ready: '8/8' });
+});
