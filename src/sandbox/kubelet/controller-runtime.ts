@@ -79,6 +79,9 @@ export class ControllerPod {
     const host: ControllerHost = { ...runtime.host, podIP, podDir: this.directory };
     const result = buildControllerContainerConfig(pod, container, host);
     const image = container.image ?? '';
+    if (process.getuid?.() !== 0) {
+      return new BlockedContainer({ name: container.name, image }, 'CreateContainerError', 'the simulated kubelet runs the controller image only when it runs as root (mount namespaces, setpriv)');
+    }
     if (!result.ok) return new BlockedContainer({ name: container.name, image }, 'CreateContainerConfigError', result.error);
     this.configs.set(container.name, result.config);
     return new ControllerContainer({
