@@ -114,6 +114,10 @@ test('both controller pods are Ready; each runs as uid 65532 with a read-only ro
     expect(claims['kubernetes.io'].pod).toEqual({ name, uid: pod.metadata?.uid });
     expect(claims.exp - claims.iat).toBe(600);
     expect(readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/namespace`, 'utf8')).toBe(system.name);
+    // The pod's token is its only credential: no kubeconfig in its environment, in-cluster config only.
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(environ.filter((e) => e.startsWith('KUBECONFIG='))).toEqual([]);
+    expect(environ).toContain('KUBERNETES_SERVICE_HOST=127.0.0.1');
   }
 });
 
