@@ -39,5 +39,9 @@ $(tail -n 10 "$LOG")"
   rm -rf "$CACHE/pkg.partial"
 }
 
+# Two cluster starts at once: the second waits for the first's install instead of racing it.
+mkdir -p "$(dirname "$CACHE")"
+exec 9>"$CACHE.lock"
+flock 9
 [ -x "$CACHE/bin/node" ] || install
 if [ "${1:-}" = --print-binary ]; then echo "$CACHE/bin/node"; fi
