@@ -16,6 +16,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'cli-bundle');
 const { node } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).engines ?? {};
 
+// The verbs that run from dist/ as compiled (see bin/bundled-verbs.js) stay out of the bundle: an
+// import of their module resolves to dist/cli/ instead, so the bundle carries no local-stack,
+// controller or dashboard code (the image drops dist/sandbox; nothing here may bring it back).
+const COMPILED_ONLY = /^\.\/(controller|cluster|dashboard|backtest)-command\.js$/;
+const compiledVerbs = {
+  name: 'compiled-verbs',
+  setup(b) {
+    b.onResolve({ filter: COMPILED_ONLY }, (args) => (args.importer.endsWith('command-registry.ts') ? { path: `../cli/${args.path.slice(2)}`, external: true } : undefined));
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 await build({
   entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
@@ -34,6 +45,7 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [compiledVerbs],
 });
 console.log(`CLI bundled into ${out}`);
 if (process.exitCode) process.exit(process.exitCode);

@@ -1,6 +1,6 @@
 // The CLI bundle (scripts/bundle-cli.mjs, dist/cli-bundle) that bin/kanary.js runs for everyday verbs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandRegistry } from '../../src/cli/command-registry.js';
@@ -25,4 +25,11 @@ test('npm run build wrote the bundle, and a bundled verb answers as the compiled
   expect(fromBundle).toContain(`kanary v${version} `);
   expect(run(['version'], { KANARY_CLI_UNBUNDLED: '1' })).toBe(fromBundle);
   expect(run(['plan', '--help'])).toBe(run(['plan', '--help'], { KANARY_CLI_UNBUNDLED: '1' }));
+});
+
+test('the bundle carries no local-stack code: the compiled-only verbs resolve to dist/cli/', () => {
+  const dir = join(root, 'dist', 'cli-bundle');
+  const text = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  for (const marker of ['kube-controller-manager', 'kanary-emissary-conversion', 'simulated kubelet']) expect(text.includes(marker)).toBe(false);
+  expect(run(['cluster', '--help'])).toContain('Usage: kanary cluster');
 });
