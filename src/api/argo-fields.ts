@@ -52,8 +52,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   ...OTHER_ROUTERS.map((router) =>
     hint(`${CANARY}.trafficRouting.${router}`, 'use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary'),
   ),
-  hint(`${BLUE_GREEN}.activeMetadata`, POD_LABELS.replaceAll('{ROLE}', 'active'), 'not supported yet'),
-  hint(`${BLUE_GREEN}.previewMetadata`, POD_LABELS.replaceAll('{ROLE}', 'preview'), 'not supported yet'),
   hint(`${BLUE_GREEN}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
   hint(`${BLUE_GREEN}.maxUnavailable`, 'the old ReplicaSet keeps all its replicas until the switch, then goes to 0 after scaleDownDelaySeconds'),
   hint(`${CANARY}.trafficRouting.managedRoutes`, 'Kanary has no header or mirror routes (setHeaderRoute, setMirrorRoute)'),

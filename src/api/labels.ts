@@ -31,6 +31,8 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const REVISION_ANNOTATION = 'kanary.dev/revision';
 /** On a ReplicaSet waiting to be scaled down: RFC 3339 time after which it goes to 0. */
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'kanary.dev/scale-down-deadline';
+/** On a blue/green ReplicaSet: the activeMetadata/previewMetadata Kanary put on its pods (JSON), to remove it when the role changes. */
+export const ROLE_METADATA_ANNOTATION = 'kanary.dev/role-metadata';
 /** On a canary Mapping whose weight went to 0: RFC 3339 time since when, for the propagation delay. */
 export const CANARY_ZERO_SINCE_ANNOTATION = 'kanary.dev/zero-weight-since';
 

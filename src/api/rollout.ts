@@ -170,6 +170,13 @@ export const promotionAnalysisSchema = z.strictObject({
 });
 export type PromotionAnalysis = z.infer<typeof promotionAnalysisSchema>;
 
+/** `activeMetadata` / `previewMetadata`: labels and annotations put on that role's pods. */
+export const roleMetadataSchema = z.strictObject({
+  labels: stringMapSchema.optional(),
+  annotations: stringMapSchema.optional(),
+});
+export type RoleMetadata = z.infer<typeof roleMetadataSchema>;
+
 /**
  * `strategy.blueGreen` (Argo Rollouts' fields): the new revision runs beside the old one behind
  * `previewService`; `activeService` is switched to it in one selector change once it is fully
@@ -186,6 +193,8 @@ export const blueGreenStrategySchema = z.strictObject({
   scaleDownDelaySeconds: nonNegativeInt().default(30),
   scaleDownDelayRevisionLimit: nonNegativeInt().optional(),
   abortScaleDownDelaySeconds: nonNegativeInt().default(30),
+  activeMetadata: roleMetadataSchema.optional(),
+  previewMetadata: roleMetadataSchema.optional(),
 });
 export type BlueGreenStrategy = z.infer<typeof blueGreenStrategySchema>;
 

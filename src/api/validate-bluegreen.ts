@@ -3,6 +3,7 @@
  * document as written (like validate-rollout.ts): each rule skips a field of the wrong shape, which
  * the schema already reports.
  */
+import { POD_TEMPLATE_HASH_LABEL } from './labels.js';
 import type { Problem } from './problems.js';
 
 const BLUE_GREEN = 'spec.strategy.blueGreen';
@@ -35,11 +36,25 @@ function checkAutoPromotion(blueGreen: Fields): Problem[] {
   }];
 }
 
+/** Role labels may not touch the keys that select pods: the hash key and the Rollout's selector keys. */
+function checkRoleLabels(blueGreen: Fields, spec: Fields): Problem[] {
+  const selector = isFields(spec.selector) && isFields(spec.selector.matchLabels) ? Object.keys(spec.selector.matchLabels) : [];
+  const reserved = new Set([POD_TEMPLATE_HASH_LABEL, ...selector]);
+  return (['activeMetadata', 'previewMetadata'] as const).flatMap((field) => {
+    const labels = isFields(blueGreen[field]) ? (blueGreen[field] as Fields).labels : undefined;
+    if (!isFields(labels)) return [];
+    return Object.keys(labels).filter((key) => reserved.has(key)).map((key) => ({
+      path: `${BLUE_GREEN}.${field}.labels.${key}`,
+      message: 'selects pods (the Rollout\'s selector or the pod-template hash): a role label must use another key.',
+    }));
+  });
+}
+
 /** Every blue/green problem of a Rollout document; none when it has no blueGreen object. */
 export function blueGreenProblems(raw: unknown): Problem[] {
   const spec = isFields(raw) ? raw.spec : undefined;
   const strategy = isFields(spec) ? spec.strategy : undefined;
   const blueGreen = isFields(strategy) ? strategy.blueGreen : undefined;
   if (!isFields(blueGreen) || !isFields(spec)) return [];
-  return [...checkServices(blueGreen), ...checkPreviewReplicaCount(blueGreen, spec.replicas), ...checkAutoPromotion(blueGreen)];
+  return [...checkServices(blueGreen), ...checkPreviewReplicaCount(blueGreen, spec.replicas), ...checkAutoPromotion(blueGreen), ...checkRoleLabels(blueGreen, spec)];
 }

@@ -13,6 +13,8 @@ import type { EventRecorder } from '../kube/events.js';
 import { mergePatchOptions } from '../kube/patch-options.js';
 import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
 import { patchServiceSelectorHash } from '../kube/services.js';
+import { applyRoleMetadata } from '../kube/role-metadata.js';
+import { formatRoleMetadata } from '../core/bluegreen-metadata.js';
 import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun action (templates resolved from caches). */
@@ -47,6 +49,9 @@ async function executeAction(executor: ActionExecutor, rollout: Rollout, action:
       return;
     case 'setServiceSelector':
       await patchServiceSelectorHash(clients, { namespace, name: action.serviceName, podTemplateHash: action.podTemplateHash });
+      return;
+    case 'setRoleMetadata':
+      await applyRoleMetadata(clients, { namespace, name: action.name, podTemplateHash: action.podTemplateHash, metadata: action.metadata, previous: action.previous, record: formatRoleMetadata(action.metadata) });
       return;
     case 'setCanaryWeight':
       await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent));

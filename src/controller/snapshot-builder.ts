@@ -9,6 +9,7 @@ import {
   ANALYSIS_KIND_LABEL,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
+  ROLE_METADATA_ANNOTATION,
   ROLLOUT_NAME_LABEL,
   SCALE_DOWN_DEADLINE_ANNOTATION,
   SERVICE_NAME_LABEL,
@@ -59,6 +60,7 @@ function toReplicaSetView(rs: k8s.V1ReplicaSet, rolloutUid: string | undefined):
     revision: parseRevision(annotations),
     ...replicaCounts(rs),
     scaleDownDeadlineMs: parseTimeMs(annotations[SCALE_DOWN_DEADLINE_ANNOTATION]),
+    ...(annotations[ROLE_METADATA_ANNOTATION] !== undefined ? { roleMetadata: annotations[ROLE_METADATA_ANNOTATION] } : {}),
     ownedByRollout: isControlledBy(meta, rolloutUid),
   };
 }

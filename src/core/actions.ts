@@ -37,6 +37,17 @@ export interface SetServiceSelectorAction {
   podTemplateHash: string;
 }
 
+export interface SetRoleMetadataAction {
+  type: 'setRoleMetadata';
+  /** The ReplicaSet whose pod template and pods get the metadata. */
+  name: string;
+  podTemplateHash: string;
+  /** What its pods must carry now (empty maps: nothing). */
+  metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+  /** What Kanary put there before (removed where `metadata` no longer has it). */
+  previous: { labels: Record<string, string>; annotations: Record<string, string> };
+}
+
 export interface SetCanaryWeightAction {
   type: 'setCanaryWeight';
   /** Creates or updates `<mapping>-canary`; writing 0 records the zero-weight-since annotation. */
@@ -82,6 +93,7 @@ export type Action =
   | ScaleReplicaSetAction
   | DeleteReplicaSetAction
   | SetServiceSelectorAction
+  | SetRoleMetadataAction
   | SetCanaryWeightAction
   | RemoveCanaryRouteAction
   | CreateAnalysisRunAction

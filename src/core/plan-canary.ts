@@ -62,6 +62,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   createReplicaSet: 0,
   scaleReplicaSet: 1,
   setServiceSelector: 2,
+  setRoleMetadata: 4,
   setCanaryWeight: 3,
   removeCanaryRoute: 4,
   terminateAnalysisRun: 6,

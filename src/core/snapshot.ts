@@ -31,6 +31,8 @@ export interface ReplicaSetView {
   availableReplicas: number;
   /** Epoch ms from the kanary.dev/scale-down-deadline annotation. */
   scaleDownDeadlineMs?: number;
+  /** Blue/green: the kanary.dev/role-metadata annotation (JSON of the role metadata on its pods). */
+  roleMetadata?: string;
   ownedByRollout: boolean;
 }
 

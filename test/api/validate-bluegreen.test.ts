@@ -71,10 +71,10 @@ test('both strategies, or neither, is refused at spec.strategy', () => {
   expect(problemsOf(neither)).toEqual(['spec.strategy: must set canary or blueGreen.']);
 });
 
-test('activeMetadata and previewMetadata are Argo fields not supported yet, named with the alternative', () => {
-  const problems = problemsOf(blueGreenRollout({ activeService: 'a', activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' } } }));
-  expect(problems).toEqual([
-    'spec.strategy.blueGreen.activeMetadata: Argo Rollouts field not supported yet by Kanary; Kanary adds no labels to active pods: tell them apart by their rollouts-pod-template-hash label, as the active Service does.',
-    'spec.strategy.blueGreen.previewMetadata: Argo Rollouts field not supported yet by Kanary; Kanary adds no labels to preview pods: tell them apart by their rollouts-pod-template-hash label, as the preview Service does.',
+test('activeMetadata and previewMetadata are accepted; a label that selects pods is refused', () => {
+  expect(problemsOf(blueGreenRollout({ activeService: 'a', activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' }, annotations: { a: 'b' } } }))).toEqual([]);
+  expect(problemsOf(blueGreenRollout({ activeService: 'a', activeMetadata: { labels: { app: 'other' } }, previewMetadata: { labels: { 'rollouts-pod-template-hash': 'x' } } }))).toEqual([
+    'spec.strategy.blueGreen.activeMetadata.labels.app: selects pods (the Rollout\'s selector or the pod-template hash): a role label must use another key.',
+    'spec.strategy.blueGreen.previewMetadata.labels.rollouts-pod-template-hash: selects pods (the Rollout\'s selector or the pod-template hash): a role label must use another key.',
   ]);
 });

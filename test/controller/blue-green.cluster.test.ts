@@ -2,7 +2,8 @@
  * Issue 22 on the local stack, with the real controller: blue/green releases gated by web analyses
  * against a small HTTP server on 127.0.0.1.
  * 1. Pre-promotion analysis passes, then auto-promotion after autoPromotionSeconds; the switch is
- *    one active selector change to a fully available ReplicaSet; the old one goes after the delay.
+ *    one active selector change to a fully available ReplicaSet; the old one goes after the delay;
+ *    activeMetadata/previewMetadata follow the roles on the running pods (no pod replaced).
  * 2. Pre-promotion analysis fails: the active Service never switches; Degraded.
  * 3. Post-promotion analysis fails: the active Service is back on the old ReplicaSet in the
  *    reconcile that sees the failure, and the old pods are the same pods, never scaled down.
@@ -10,6 +11,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
+import * as k8s from '@kubernetes/client-node';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { applyDocs, ClusterView, setImage, type Obj } from './rollout-fixtures.js';
@@ -80,6 +82,20 @@ function sampleActive(name: string): { stop: () => Promise<string[]> } {
   return { stop: async () => { running = false; await loop; return seen; } };
 }
 
+async function podsOf(hash: string): Promise<k8s.V1Pod[]> {
+  const pods = await ns.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: ns.name, labelSelector: `rollouts-pod-template-hash=${hash}` });
+  return pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+}
+
+/** `<role label>/<preview annotation>` of each pod of a hash (`-` when absent). */
+async function podRoles(hash: string): Promise<string[]> {
+  return (await podsOf(hash)).map((p) => `${p.metadata?.labels?.role ?? '-'}/${p.metadata?.annotations?.['example.com/preview'] ?? '-'}`);
+}
+
+async function podNames(hash: string): Promise<string[]> {
+  return (await podsOf(hash)).map((p) => p.metadata?.name ?? '');
+}
+
 beforeAll(async () => {
   server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -100,7 +116,9 @@ afterAll(async () => {
 });
 
 test('pre-promotion analysis passes, then auto-promotion after autoPromotionSeconds to a fully available ReplicaSet', async () => {
-  const v1 = await deployHealthy('bg-auto', { autoPromotionSeconds: 5, prePromotionAnalysis: { templates: [{ templateName: 'check-pass' }] } });
+  const roles = { activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' }, annotations: { 'example.com/preview': 'true' } } };
+  const v1 = await deployHealthy('bg-auto', { autoPromotionSeconds: 5, prePromotionAnalysis: { templates: [{ templateName: 'check-pass' }] }, ...roles });
+  await waitFor(async () => (await podRoles(v1)).every((r) => r === 'active/-') && (await podRoles(v1)).length === 3, { timeoutMs: 10_000, description: 'v1 pods labelled active' });
   const sampler = sampleActive('bg-auto');
   await setImage(ns.name, 'kanary/demo-app:v2', 'bg-auto');
   const paused = await waitFor(async () => {
@@ -112,6 +130,8 @@ test('pre-promotion analysis passes, then auto-promotion after autoPromotionSeco
   expect(paused.blueGreen.prePromotionAnalysisRunStatus).toEqual({ name: `bg-auto-${v2}-2-pre`, status: 'Successful' });
   expect(await view.serviceHash('bg-auto-preview')).toBe(v2);
   expect(await view.serviceHash('bg-auto-active')).toBe(v1);
+  await waitFor(async () => (await podRoles(v2)).join() === 'preview/true,preview/true,preview/true', { timeoutMs: 10_000, description: 'v2 pods labelled preview' });
+  const v1Pods = await podNames(v1);
 
   await waitFor(async () => (await view.serviceHash('bg-auto-active')) === v2, { timeoutMs: 30_000, intervalMs: 100, description: 'active switched to v2' });
   const switchedAt = Date.now();
@@ -125,6 +145,9 @@ test('pre-promotion analysis passes, then auto-promotion after autoPromotionSeco
     return s.phase === 'Healthy' && s.stableRS === v2 ? s : undefined;
   }, { timeoutMs: 20_000, description: 'Healthy on v2' });
   expect(done.blueGreen).toMatchObject({ activeSelector: v2, previewSelector: v2 });
+  await waitFor(async () => (await podRoles(v2)).join() === 'active/-,active/-,active/-', { timeoutMs: 10_000, description: 'v2 pods relabelled active, the preview annotation removed' });
+  await waitFor(async () => (await podRoles(v1)).join() === '-/-,-/-,-/-', { timeoutMs: 10_000, description: 'v1 pods lose the active label' });
+  expect(await podNames(v1)).toEqual(v1Pods);
   expect((await view.replicaSetOf(v1, 'bg-auto'))?.spec?.replicas).toBe(3);
   await waitFor(async () => (await view.replicaSetOf(v1, 'bg-auto'))?.spec?.replicas === 0, { timeoutMs: 20_000, description: 'old ReplicaSet scaled to 0 after scaleDownDelaySeconds' });
 });

@@ -8,6 +8,7 @@ import type { Action } from '../../src/core/actions.js';
 import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
 import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
+import { formatRoleMetadata } from '../../src/core/bluegreen-metadata.js';
 import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView } from '../../src/core/snapshot.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
@@ -104,6 +105,13 @@ export function applyAction(c: Cluster, a: Action): void {
       else if (a.scaleDownDeadlineMs !== undefined) rs.scaleDownDeadlineMs = a.scaleDownDeadlineMs;
       rs.availableReplicas = Math.min(rs.availableReplicas, rs.specReplicas);
       rs.readyReplicas = rs.availableReplicas;
+      break;
+    }
+    case 'setRoleMetadata': {
+      const rs = findRs(c, a.name);
+      const text = formatRoleMetadata(a.metadata);
+      if (text === undefined) delete rs.roleMetadata;
+      else rs.roleMetadata = text;
       break;
     }
     case 'deleteReplicaSet':

@@ -298,3 +298,57 @@ describe('strategy kind', () => {
     expect(activeOf(c)).toBe(V1);
   });
 });
+
+describe('activeMetadata and previewMetadata', () => {
+  const metadata = { activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' }, annotations: { note: 'try me' } } };
+  const applied = (c: ReturnType<typeof deployedBlueGreen>, image: string) => JSON.parse(rsOf(c, image)?.roleMetadata ?? '{}') as unknown;
+
+  test('each role\'s pods carry its metadata; the switch swaps them; a ReplicaSet with no role loses exactly what Kanary put on it', () => {
+    const c = deployedBlueGreen({ ...metadata, autoPromotionEnabled: false });
+    expect(applied(c, 'v1')).toEqual({ labels: { role: 'active' }, annotations: {} });
+    setImage(c, 'v2');
+    settle(c);
+    expect(applied(c, 'v2')).toEqual({ labels: { role: 'preview' }, annotations: { note: 'try me' } });
+    expect(applied(c, 'v1')).toEqual({ labels: { role: 'active' }, annotations: {} });
+    intent(c, 'promote');
+    const plan = settle(c);
+    expect(plan.actions).toEqual([]);
+    expect(applied(c, 'v2')).toEqual({ labels: { role: 'active' }, annotations: {} });
+    expect(rsOf(c, 'v1')?.roleMetadata).toBeUndefined();
+  });
+
+  test('the action names what to remove: the previous role\'s keys', () => {
+    const c = deployedBlueGreen({ ...metadata, autoPromotionEnabled: false });
+    setImage(c, 'v2');
+    settle(c);
+    intent(c, 'promote');
+    const plan = reconcile(c);
+    const v2 = plan.actions.find((a) => a.type === 'setRoleMetadata' && a.podTemplateHash === V2);
+    expect(v2).toEqual({
+      type: 'setRoleMetadata',
+      name: `web-${V2}`,
+      podTemplateHash: V2,
+      metadata: { labels: { role: 'active' }, annotations: {} },
+      previous: { labels: { role: 'preview' }, annotations: { note: 'try me' } },
+    });
+    const order = plan.actions.map((a) => a.type);
+    expect(order.indexOf('setServiceSelector')).toBeLessThan(order.indexOf('setRoleMetadata'));
+  });
+
+  test('abort: the aborted ReplicaSet loses the preview metadata, the stable one keeps active', () => {
+    const c = deployedBlueGreen({ ...metadata, autoPromotionEnabled: false });
+    setImage(c, 'v2');
+    settle(c);
+    intent(c, 'abort');
+    settle(c);
+    expect(rsOf(c, 'v2')?.roleMetadata).toBeUndefined();
+    expect(applied(c, 'v1')).toEqual({ labels: { role: 'active' }, annotations: {} });
+  });
+
+  test('without role metadata nothing is written', () => {
+    const c = deployedBlueGreen();
+    setImage(c, 'v2');
+    settle(c);
+    expect(c.replicaSets.every((rs) => rs.roleMetadata === undefined)).toBe(true);
+  });
+});

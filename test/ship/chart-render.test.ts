@@ -17,7 +17,7 @@ jest.setTimeout(120_000);
 const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
   'core/events': ['create', 'patch'],
-  'core/pods': ['list', 'watch'],
+  'core/pods': ['list', 'patch', 'watch'],
   'core/services': ['list', 'patch', 'watch'],
   'discovery.k8s.io/endpointslices': ['list', 'watch'],
   'getambassador.io/mappings': ['create', 'delete', 'list', 'update', 'watch'],

@@ -128,15 +128,16 @@ watched namespace, so the two modes cannot drift apart.
   resources: ["services"]
   verbs: ["list", "watch", "patch"]
 # EndpointSlices (discovery.k8s.io/v1, those with a kubernetes.io/service-name label) and the pods
-# of Kanary's ReplicaSets (label rollouts-pod-template-hash): informers, read only. The canary
+# of Kanary's ReplicaSets (label rollouts-pod-template-hash): informers. The canary
 # weight rises only once the canary Service's ready endpoints are the canary pods (the
 # endpointslice controller has caught up with its selector). No core v1 Endpoints access.
+# Pods are patched only to put a blue/green Rollout's activeMetadata/previewMetadata on them.
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["list", "watch"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch"]
+  verbs: ["list", "watch", "patch"]
 # Ambassador/Emissary Mappings (v2 and v3alpha1 are versions of one group): informer over the
 # base Mappings; the `<base>-canary` Mapping is created, replaced with a new weight (update,
 # guarded by resourceVersion) and deleted at weight 0.
