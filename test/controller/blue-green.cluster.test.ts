@@ -68,18 +68,30 @@ async function deployHealthy(name: string, blueGreen: Obj): Promise<string> {
   return status.stableRS as string;
 }
 
-/** Samples the active Service's selector hash every 100 ms until stopped. */
-function sampleActive(name: string): { stop: () => Promise<string[]> } {
+/**
+ * Every selector hash the active Service takes, from a watch (polling could miss a switch and a
+ * switch back that happen within one interval). Resolves once the watch has its first event.
+ */
+async function sampleActive(name: string): Promise<{ stop: () => Promise<string[]> }> {
   const seen: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const hash = await view.serviceHash(`${name}-active`).catch(() => undefined);
-      if (hash !== undefined && seen.at(-1) !== hash) seen.push(hash);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  return { stop: async () => { running = false; await loop; return seen; } };
+  let first: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => { first = resolve; });
+  const watch = new k8s.Watch(ns.kc);
+  const request = await watch.watch(`/api/v1/namespaces/${ns.name}/services`, { fieldSelector: `metadata.name=${name}-active` }, (_type: string, svc: k8s.V1Service) => {
+    const hash = svc.spec?.selector?.['rollouts-pod-template-hash'];
+    if (hash !== undefined && seen.at(-1) !== hash) seen.push(hash);
+    first();
+  }, () => undefined);
+  await started;
+  return {
+    // The watch may deliver the last change a moment after a GET shows it: wait until it has.
+    stop: async () => {
+      const current = await view.serviceHash(`${name}-active`);
+      await waitFor(() => (seen.at(-1) === current ? true : undefined), { timeoutMs: 10_000, description: `the watch to see ${name}-active on ${current}` });
+      request.abort();
+      return seen;
+    },
+  };
 }
 
 async function podsOf(hash: string): Promise<k8s.V1Pod[]> {
@@ -119,7 +131,7 @@ test('pre-promotion analysis passes, then auto-promotion after autoPromotionSeco
   const roles = { activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' }, annotations: { 'example.com/preview': 'true' } } };
   const v1 = await deployHealthy('bg-auto', { autoPromotionSeconds: 5, prePromotionAnalysis: { templates: [{ templateName: 'check-pass' }] }, ...roles });
   await waitFor(async () => (await podRoles(v1)).every((r) => r === 'active/-') && (await podRoles(v1)).length === 3, { timeoutMs: 10_000, description: 'v1 pods labelled active' });
-  const sampler = sampleActive('bg-auto');
+  const sampler = await sampleActive('bg-auto');
   await setImage(ns.name, 'kanary/demo-app:v2', 'bg-auto');
   const paused = await waitFor(async () => {
     const s = await statusOf('bg-auto');
@@ -154,7 +166,7 @@ test('pre-promotion analysis passes, then auto-promotion after autoPromotionSeco
 
 test('pre-promotion analysis fails: the active Service never switches, Degraded, the new ReplicaSet goes to 0', async () => {
   const v1 = await deployHealthy('bg-prefail', { prePromotionAnalysis: { templates: [{ templateName: 'check-fail' }] } });
-  const sampler = sampleActive('bg-prefail');
+  const sampler = await sampleActive('bg-prefail');
   await setImage(ns.name, 'kanary/demo-app:v2', 'bg-prefail');
   const degraded = await waitFor(async () => {
     const s = await statusOf('bg-prefail');
@@ -176,7 +188,7 @@ test('post-promotion analysis fails: switched back within the reconcile that see
     .map((p) => p.metadata?.name).sort();
   const before = await oldPods();
   expect(before).toHaveLength(3);
-  const sampler = sampleActive('bg-postfail');
+  const sampler = await sampleActive('bg-postfail');
   await setImage(ns.name, 'kanary/demo-app:v2', 'bg-postfail');
   const degraded = await waitFor(async () => {
     const s = await statusOf('bg-postfail');

@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import { join } from 'node:path';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { buildHttpProbe, type HttpProbe } from './container-probe.js';
 
 /** The image's ENTRYPOINT (see Dockerfile): `node bin/kanary.js controller`, run in /app. */
@@ -43,7 +43,14 @@ export interface ControllerContainerConfig {
   imageNode?: { source: string; target: string };
   /** The pod's hostname (its own UTS namespace), as os.hostname() reports it inside. */
   hostname: string;
+  /**
+   * The checkout, bind-mounted read-only at `target` (on the pod's fresh /run) and the working
+   * directory there, as the image's /app: a volume such as an emptyDir on /tmp may hide the
+   * checkout's own path (a clone under /tmp).
+   */
+  app: { source: string; target: string };
   argv: string[];
+  /** The host directory the container's process is spawned in (before its mount namespace). */
   cwd: string;
   env: Record<string, string>;
   uid: number;
@@ -115,7 +122,16 @@ function buildArgv(container: k8s.V1Container, host: ControllerHost): string[] {
   if (argv[0] !== 'node' && argv[0] !== '/usr/local/bin/node') {
     throw new ConfigError(`command ${JSON.stringify(argv[0])}: the controller image runs node only`);
   }
-  return [host.nodePath, '--import', host.networkShim, ...argv.slice(1)];
+  return [host.nodePath, '--import', inApp(host, host.networkShim), ...argv.slice(1)];
+}
+
+/** Where the checkout appears inside the container (see ControllerContainerConfig.app). */
+export const CONTAINER_APP_DIR = '/run/kanary-app';
+
+/** A file of the checkout, as the container sees it. */
+function inApp(host: ControllerHost, file: string): string {
+  const path = relative(host.repoRoot, file);
+  return path.startsWith('..') || isAbsolute(path) ? file : posix.join(CONTAINER_APP_DIR, ...path.split(sep));
 }
 
 function userOf(pod: k8s.V1Pod, container: k8s.V1Container): { uid: number; gid: number } {
@@ -155,6 +171,7 @@ function buildConfig(pod: k8s.V1Pod, container: k8s.V1Container, host: Controlle
   return {
     ...(host.imageNode ? { imageNode: { source: host.imageNode, target: host.nodePath } } : {}),
     hostname: pod.metadata?.name ?? '',
+    app: { source: host.repoRoot, target: CONTAINER_APP_DIR },
     argv: buildArgv(container, host),
     cwd: host.repoRoot,
     env: buildEnv(pod, container, host),

@@ -26,7 +26,8 @@ function mountCommands(config: ControllerContainerConfig): string[] {
  * The command line that runs a controller container as a container runtime would, without one:
  * `unshare --mount --uts --propagation private` gives it its own mount table and hostname (the pod's
  * name, as a runtime sets it); there the image's Node.js, when given, is bind-mounted over the
- * host's node binary, /sys is read-only, /run is a fresh tmpfs
+ * host's node binary, /sys is read-only, /run is a fresh tmpfs holding the checkout (read-only, the
+ * working directory, as the image's /app)
  * (so /var/run/secrets/kubernetes.io/serviceaccount can be mounted without touching the host), each
  * volume's per-pod directory is bind-mounted at its mountPath, the root filesystem (and /run) is
  * remounted read-only when readOnlyRootFilesystem is set, and `setpriv` drops to the pod's uid/gid
@@ -48,9 +49,14 @@ export function buildContainerCommand(config: ControllerContainerConfig): { comm
     `printf %s ${shellQuote(config.hostname)} > /proc/sys/kernel/hostname`,
     ...(config.imageNode ? [`mount --bind ${shellQuote(config.imageNode.source)} ${shellQuote(config.imageNode.target)}`] : []),
     'mount -t tmpfs -o size=1m,mode=755 tmpfs /run',
+    // The checkout at its own path on /run, before any volume can hide where it lives on the host.
+    `mkdir -p ${shellQuote(config.app.target)}`,
+    `mount --bind ${shellQuote(config.app.source)} ${shellQuote(config.app.target)}`,
+    `mount -o remount,bind,ro ${shellQuote(config.app.target)}`,
     ...mountCommands(config),
     'mount -o remount,bind,ro /sys',
     ...(config.readOnlyRootFilesystem ? ['mount -o remount,bind,ro /', 'mount -o remount,ro /run'] : []),
+    `cd ${shellQuote(config.app.target)}`,
     `exec ${setpriv.map(shellQuote).join(' ')}`,
   ].join('\n');
   return { command: 'unshare', args: ['--mount', '--uts', '--propagation', 'private', 'sh', '-c', script] };

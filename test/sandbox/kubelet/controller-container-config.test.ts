@@ -62,8 +62,9 @@ describe('buildControllerContainerConfig', () => {
     const result = buildControllerContainerConfig(pod, container, host);
     if (!result.ok) throw new Error(result.error);
     const { config } = result;
-    expect(config.argv).toEqual(['/usr/bin/node', '--import', '/repo/dist/shim.js', 'bin/kanary.js', 'controller', '--health-probe-addr=:8081']);
+    expect(config.argv).toEqual(['/usr/bin/node', '--import', '/run/kanary-app/dist/shim.js', 'bin/kanary.js', 'controller', '--health-probe-addr=:8081']);
     expect(config.cwd).toBe('/repo');
+    expect(config.app).toEqual({ source: '/repo', target: '/run/kanary-app' });
     expect(config.env).toMatchObject({
       POD_NAMESPACE: 'kanary-system', LEVEL: 'debug', HOSTNAME: 'kanary-abc', HOME: '/tmp', NODE_ENV: 'production',
       KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443',
@@ -125,8 +126,14 @@ describe('buildContainerCommand', () => {
     expect(index("mount --bind '/run/.kanary-volumes/0' '/tmp'")).toBeGreaterThan(index("mount --bind '/k/pods/u1/volumes/kube-api-access-x' '/run/.kanary-volumes/1'"));
     expect(lines).toContain("mount -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount'");
     expect(index('mount -o remount,bind,ro /')).toBeGreaterThan(index("mount --bind '/run/.kanary-volumes/1'"));
+    // The checkout is mounted on the fresh /run before any volume (an emptyDir on /tmp may hide a
+    // checkout under /tmp), read-only, and is the working directory.
+    expect(index("mount --bind '/repo' '/run/kanary-app'")).toBeGreaterThan(index('mount -t tmpfs'));
+    expect(index("mount --bind '/repo' '/run/kanary-app'")).toBeLessThan(index("mount --bind '/k/pods/u1/volumes/tmp' '/run/.kanary-volumes/0'"));
+    expect(lines).toContain("mount -o remount,bind,ro '/run/kanary-app'");
+    expect(lines.at(-2)).toBe("cd '/run/kanary-app'");
     expect(lines.at(-1)).toBe(
-      "exec 'setpriv' '--reuid=65532' '--regid=65532' '--clear-groups' '--no-new-privs' '--inh-caps=-all' '--bounding-set=-all' '--pdeathsig=SIGKILL' '--' '/usr/bin/node' '--import' '/repo/dist/shim.js' 'bin/kanary.js' 'controller' '--health-probe-addr=:8081'",
+      "exec 'setpriv' '--reuid=65532' '--regid=65532' '--clear-groups' '--no-new-privs' '--inh-caps=-all' '--bounding-set=-all' '--pdeathsig=SIGKILL' '--' '/usr/bin/node' '--import' '/run/kanary-app/dist/shim.js' 'bin/kanary.js' 'controller' '--health-probe-addr=:8081'",
     );
     expect(script).toContain("printf %s 'kanary-abc' > /proc/sys/kernel/hostname");
   });
