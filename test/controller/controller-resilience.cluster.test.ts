@@ -43,12 +43,19 @@ test('SIGKILLed at several moments of a promotion and restarted: the rollout com
   await applyDocs(ns.name, tweakExample(loadExample('canary-ambassador'), { replicas: 4, scaleDownDelaySeconds: 2 }));
   await waitFor(async () => (await status()).phase === 'Healthy', { timeoutMs: 60_000, description: 'Healthy' });
   await setImage(ns.name, 'kanary/demo-app:v2');
+  // Each promote goes to a pause the Rollout has newly reached: a second promote of the same pause
+  // (sent before a killed controller acted on the first) is the same request and moves one step.
+  let promotedStep = -1;
   for (let round = 0; round < 3; round += 1) {
     await sleep(700 + round * 400);
     await controller.kill();
     await assertNoDuplicates();
     controller = launch();
-    await waitFor(async () => (await status()).phase === 'Paused', { timeoutMs: 60_000, description: `paused after restart ${round}` });
+    const paused = await waitFor(async () => {
+      const s = await status();
+      return s.phase === 'Paused' && Number(s.currentStepIndex) > promotedStep ? s : undefined;
+    }, { timeoutMs: 60_000, description: `paused at a new step after restart ${round}` });
+    promotedStep = Number(paused.currentStepIndex);
     await kanary(['promote', 'demo', '-n', ns.name]);
   }
   const done = await waitFor(async () => {
