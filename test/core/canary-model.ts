@@ -1,7 +1,7 @@
 /**
  * A tiny model of the cluster around planCanary (ReplicaSets that become available, a route,
  * Services, AnalysisRuns, intents as the CLI patches them), for tests of what the plan records.
- * The same model as test/core/plan-canary.test.ts.
+ * test/core/plan-canary.test.ts, journal.test.ts and report.test.ts drive it.
  */
 import { rolloutSchema, type Rollout, type RolloutInput } from '../../src/api/rollout.js';
 import type { Action } from '../../src/core/actions.js';
