@@ -5,10 +5,9 @@
  */
 import { rolloutSchema, type Rollout, type RolloutInput } from '../../src/api/rollout.js';
 import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
-import type { CanaryPlan } from '../../src/core/plan-canary.js';
 import { planRollout } from '../../src/core/plan-rollout.js';
 import type { AnalysisPhase } from '../../src/api/reasons.js';
-import { applyAction, startPods, T0, template, type Cluster } from './canary-model.js';
+import { driverFor, T0, template, type Cluster } from './canary-model.js';
 
 export { hashOf, replicasOf, rsOf, setImage, T0 } from './canary-model.js';
 
@@ -44,34 +43,13 @@ export function newBlueGreenCluster(rollout: Rollout): Cluster {
   };
 }
 
-export function reconcile(c: Cluster, opts: { pods?: boolean } = {}): CanaryPlan {
-  const plan = planRollout({ rollout: structuredClone(c.rollout), replicaSets: c.replicaSets.map((rs) => ({ ...rs })), services: structuredClone(c.services), analysisRuns: c.runs.map((r) => ({ ...r })), specProblems: c.specProblems }, c.now);
-  for (const action of plan.actions) applyAction(c, action);
-  c.rollout = { ...c.rollout, status: plan.status };
-  if (opts.pods !== false) startPods(c);
-  return plan;
-}
-
-export function settle(c: Cluster, limit = 30): CanaryPlan {
-  for (let i = 0; i < limit; i += 1) {
-    startPods(c);
-    const plan = reconcile(c);
-    if (plan.actions.length === 0) return plan;
-  }
-  throw new Error('did not settle');
-}
-
-/** Advances the clock by `ms`, stopping at every requeue on the way. */
-export function runFor(c: Cluster, ms: number): CanaryPlan {
-  const end = c.now + ms;
-  let plan = settle(c);
-  while (plan.requeueAfterMs !== undefined && c.now + plan.requeueAfterMs <= end) {
-    c.now += plan.requeueAfterMs;
-    plan = settle(c);
-  }
-  c.now = end;
-  return settle(c);
-}
+export const { reconcile, settle, runFor } = driverFor((c) => planRollout({
+  rollout: structuredClone(c.rollout),
+  replicaSets: c.replicaSets.map((rs) => ({ ...rs })),
+  services: structuredClone(c.services),
+  analysisRuns: c.runs.map((r) => ({ ...r })),
+  specProblems: c.specProblems,
+}, c.now));
 
 function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };

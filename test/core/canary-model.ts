@@ -150,35 +150,46 @@ export function startPods(c: Cluster): void {
   }
 }
 
-export function reconcile(c: Cluster, opts: { pods?: boolean } = {}): CanaryPlan {
-  const plan = planCanary(snapshotOf(c), c.now);
-  for (const action of plan.actions) applyAction(c, action);
-  c.rollout = { ...c.rollout, status: plan.status };
-  if (opts.pods !== false) startPods(c);
-  return plan;
+/** How a test drives a planner over the model: one reconcile, until settled, or over time. */
+export interface Driver {
+  reconcile(c: Cluster, opts?: { pods?: boolean }): CanaryPlan;
+  /** Reconciles until a plan has no actions (what the controller does on watch events). */
+  settle(c: Cluster, limit?: number): CanaryPlan;
+  /** Advances the clock by `ms`, stopping at every requeue on the way, and settles. */
+  runFor(c: Cluster, ms: number): CanaryPlan;
 }
 
-/** Reconciles until a plan has no actions (what the controller does on watch events). */
-export function settle(c: Cluster, limit = 30): CanaryPlan {
-  for (let i = 0; i < limit; i += 1) {
-    startPods(c);
-    const plan = reconcile(c);
-    if (plan.actions.length === 0) return plan;
-  }
-  throw new Error('did not settle');
+/** A driver for a planner (planCanary here, planRollout for blue/green in bluegreen-model.ts). */
+export function driverFor(planOf: (c: Cluster) => CanaryPlan): Driver {
+  const reconcile = (c: Cluster, opts: { pods?: boolean } = {}): CanaryPlan => {
+    const plan = planOf(c);
+    for (const action of plan.actions) applyAction(c, action);
+    c.rollout = { ...c.rollout, status: plan.status };
+    if (opts.pods !== false) startPods(c);
+    return plan;
+  };
+  const settle = (c: Cluster, limit = 30): CanaryPlan => {
+    for (let i = 0; i < limit; i += 1) {
+      startPods(c);
+      const plan = reconcile(c);
+      if (plan.actions.length === 0) return plan;
+    }
+    throw new Error('did not settle');
+  };
+  const runFor = (c: Cluster, ms: number): CanaryPlan => {
+    const end = c.now + ms;
+    let plan = settle(c);
+    while (plan.requeueAfterMs !== undefined && c.now + plan.requeueAfterMs <= end) {
+      c.now += plan.requeueAfterMs;
+      plan = settle(c);
+    }
+    c.now = end;
+    return settle(c);
+  };
+  return { reconcile, settle, runFor };
 }
 
-/** Advances the clock to each requested requeue until the rollout is idle or `untilMs` passes. */
-export function runFor(c: Cluster, ms: number): CanaryPlan {
-  const end = c.now + ms;
-  let plan = settle(c);
-  while (plan.requeueAfterMs !== undefined && c.now + plan.requeueAfterMs <= end) {
-    c.now += plan.requeueAfterMs;
-    plan = settle(c);
-  }
-  c.now = end;
-  return settle(c);
-}
+export const { reconcile, settle, runFor } = driverFor((c) => planCanary(snapshotOf(c), c.now));
 
 export function setImage(c: Cluster, image: string): void {
   const generation = (c.rollout.metadata.generation ?? 1) + 1;
