@@ -127,8 +127,8 @@ export async function startJudgeStack(ns: TestNamespace, series: Record<string, 
 
 const count = (kind: 'requests' | 'errors', role: Role) => `kanary_test_${kind}_total{series="{{args.series}}",role="${role}"}`;
 
-/** A template with one judged metric over the counters (four queries, cumulative counters). */
-export function judgeTemplate(name: string, judge: Obj, metric: Obj = {}): Obj {
+/** A template with one judged metric: `provider`, and the four counts it reads them by. */
+function judgedTemplate(name: string, provider: Obj, counts: (role: Role, kind: 'requests' | 'errors') => string, judge: Obj, metric: Obj): Obj {
   return {
     apiVersion: 'kanary.dev/v1alpha1',
     kind: 'AnalysisTemplate',
@@ -139,10 +139,10 @@ export function judgeTemplate(name: string, judge: Obj, metric: Obj = {}): Obj {
         name: 'errors-vs-stable',
         interval: '1s',
         count: 60,
-        provider: { prometheus: {} },
+        provider,
         judge: {
           ...judge,
-          counts: { canaryRequests: count('requests', 'canary'), canaryErrors: count('errors', 'canary'), baselineRequests: count('requests', 'stable'), baselineErrors: count('errors', 'stable') },
+          counts: { canaryRequests: counts('canary', 'requests'), canaryErrors: counts('canary', 'errors'), baselineRequests: counts('stable', 'requests'), baselineErrors: counts('stable', 'errors') },
         },
         ...metric,
       }],
@@ -150,28 +150,14 @@ export function judgeTemplate(name: string, judge: Obj, metric: Obj = {}): Obj {
   };
 }
 
+/** A template with one judged metric over the counters (four queries, cumulative counters). */
+export function judgeTemplate(name: string, judge: Obj, metric: Obj = {}): Obj {
+  return judgedTemplate(name, { prometheus: {} }, (role, kind) => count(kind, role), judge, metric);
+}
+
 /** The same judged metric reading the counters' JSON through the web provider (a jsonPath per count). */
 export function judgeWebTemplate(name: string, countersUrl: string, judge: Obj, metric: Obj = {}): Obj {
-  const path = (role: Role, kind: 'requests' | 'errors') => `$['{{args.series}}'].${role}.${kind}`;
-  return {
-    apiVersion: 'kanary.dev/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name },
-    spec: {
-      args: [{ name: 'series' }],
-      metrics: [{
-        name: 'errors-vs-stable',
-        interval: '1s',
-        count: 60,
-        provider: { web: { url: countersUrl, timeoutSeconds: 5 } },
-        judge: {
-          ...judge,
-          counts: { canaryRequests: path('canary', 'requests'), canaryErrors: path('canary', 'errors'), baselineRequests: path('stable', 'requests'), baselineErrors: path('stable', 'errors') },
-        },
-        ...metric,
-      }],
-    },
-  };
+  return judgedTemplate(name, { web: { url: countersUrl, timeoutSeconds: 5 } }, (role, kind) => `$['{{args.series}}'].${role}.${kind}`, judge, metric);
 }
 
 /** Applies the templates and the example at v1 (no steps); waits for Healthy; returns the stable hash. */
