@@ -4,7 +4,7 @@ import { createConditionEnvironment } from '../../src/analysis/cel-condition.js'
 import { MAX_JUDGE_SERIES, seriesKey } from '../../src/analysis/judge-series.js';
 import type { LabeledSample, MetricProvider, SampleResult } from '../../src/analysis/metric-provider.js';
 
-const T0 = Date.parse('2030-01-01T00:00:00Z');
+import { reconcileRunTimes, T0 } from './fixtures/drive-run.js';
 
 /** Cumulative counters per role, advanced by the test between measurements. */
 class FakeCounters {
@@ -45,18 +45,8 @@ function judgedRun(judge: Record<string, unknown>, extra: Partial<MetricInput> =
   });
 }
 
-async function reconcileTimes(run: AnalysisRun, counters: FakeCounters, times: number, perInterval: () => void) {
-  let clockMs = T0;
-  const deps: AnalysisRunDeps = { providers: [counters.provider()], conditions: createConditionEnvironment(), now: () => new Date(clockMs) };
-  let current = run;
-  for (let i = 0; i < times; i++) {
-    const result = await reconcileAnalysisRun(current, deps);
-    current = { ...current, status: result.status };
-    if (result.requeueAfterMs === undefined) break;
-    clockMs += Math.max(result.requeueAfterMs, 1);
-    perInterval();
-  }
-  return current;
+function reconcileTimes(run: AnalysisRun, counters: FakeCounters, times: number, perInterval: () => void): Promise<AnalysisRun> {
+  return reconcileRunTimes(run, { providers: [counters.provider()], conditions: createConditionEnvironment() }, times, perInterval);
 }
 
 describe('a judged metric measured through the provider', () => {

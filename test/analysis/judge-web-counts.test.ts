@@ -3,16 +3,15 @@
 // new series go through the same core as the Prometheus path; the request is the web provider's
 // (bounded size and time, no redirects, the egress policy, secrets redacted).
 import { analysisRunSchema, type AnalysisRun, type MetricInput } from '../../src/api/analysis.js';
-import { reconcileAnalysisRun } from '../../src/analysis/analysis-run-reconciler.js';
 import { createConditionEnvironment } from '../../src/analysis/cel-condition.js';
 import { createEgressPolicy } from '../../src/analysis/egress-policy.js';
 import { selectCountSeries } from '../../src/analysis/judge-web-counts.js';
 import { seriesKey } from '../../src/analysis/judge-series.js';
 import type { MetricProvider } from '../../src/analysis/metric-provider.js';
 import { createWebProvider } from '../../src/analysis/web.js';
+import { reconcileRunTimes } from './fixtures/drive-run.js';
 import { sendJson, startServer, type LocalServer, type RecordedRequest } from './fixtures/http-server.js';
 
-const T0 = Date.parse('2030-01-01T00:00:00Z');
 const COUNTS = { canaryRequests: '{$.canary.requests}', canaryErrors: '{$.canary.errors}', baselineRequests: '{$.stable.requests}', baselineErrors: '{$.stable.errors}' };
 
 /** What the server answers at /counters: set by each test. */
@@ -71,18 +70,8 @@ function resetTotals(): void {
 
 const SECRET = 's3cr3t-value';
 
-async function reconcileTimes(run: AnalysisRun, times: number, perInterval: () => void, provider: MetricProvider = createWebProvider()) {
-  let clockMs = T0;
-  const deps = { providers: [provider], conditions: createConditionEnvironment(), now: () => new Date(clockMs), readSecret: () => Promise.resolve(SECRET) };
-  let current = run;
-  for (let i = 0; i < times; i++) {
-    const result = await reconcileAnalysisRun(current, deps);
-    current = { ...current, status: result.status };
-    if (result.requeueAfterMs === undefined) break;
-    clockMs += Math.max(result.requeueAfterMs, 1);
-    perInterval();
-  }
-  return current;
+function reconcileTimes(run: AnalysisRun, times: number, perInterval: () => void, provider: MetricProvider = createWebProvider()): Promise<AnalysisRun> {
+  return reconcileRunTimes(run, { providers: [provider], conditions: createConditionEnvironment(), readSecret: () => Promise.resolve(SECRET) }, times, perInterval);
 }
 
 describe('judge counts from the web provider (local HTTP server)', () => {
