@@ -4,8 +4,10 @@
  * that grow on a timer at the error rates the test sets, a REAL Prometheus scraping it every
  * second and the REAL controller pointed at that Prometheus. `stop()` ends every process started.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Counter, Registry } from 'prom-client';
-import type { TestNamespace } from '../harness/cluster.js';
+import { testKubeconfigPath, type TestNamespace } from '../harness/cluster.js';
 import { startController } from '../harness/controller-process.js';
 import { startPrometheus, waitForQuery } from '../harness/prometheus.js';
 import { sendJson, startServer, type LocalServer } from '../analysis/fixtures/http-server.js';
@@ -166,4 +168,10 @@ export async function deployStableRevision(stack: JudgeStack, namespace: string,
   await applyDocs(namespace, exampleDocs({ image: 'kanary/demo-app:v1', steps: [] }));
   const status = await waitForStatus(stack.view, (s) => s.phase === 'Healthy' && s.availableReplicas === 2, 'first revision Healthy', 60_000);
   return status.stableRS as string;
+}
+
+/** `kanary get rollout demo` in `namespace`, as a person reads it (rejects when the CLI fails). */
+export async function getRolloutText(namespace: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('node', ['bin/kanary.js', 'get', 'rollout', 'demo', '-n', namespace], { env: { ...process.env, KUBECONFIG: testKubeconfigPath() } });
+  return stdout;
 }

@@ -6,13 +6,11 @@
  * undecided when the Rollout promotes on its steps ends Inconclusive ("judge undecided"), never
  * Successful, without holding up the promotion.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { testKubeconfigPath, useTestNamespace } from '../harness/cluster.js';
+import { useTestNamespace } from '../harness/cluster.js';
 import { applyDocs } from '../controller/rollout-fixtures.js';
 import { analysisRef, analysisStep, describeRuns, metricResult, rolloutOnly, waitForStatus } from './analysis-e2e-fixtures.js';
-import { COUNTERS_JSON_PATH, deployStableRevision, judgeWebTemplate, startJudgeStack, type JudgeStack } from './judge-e2e-fixtures.js';
+import { COUNTERS_JSON_PATH, deployStableRevision, getRolloutText, judgeWebTemplate, startJudgeStack, type JudgeStack } from './judge-e2e-fixtures.js';
 
 jest.setTimeout(120_000);
 
@@ -42,10 +40,7 @@ async function startRevision(image: string, steps: object[], analysis?: object):
   return latestHash;
 }
 
-async function getRollout(): Promise<string> {
-  const { stdout } = await promisify(execFile)('node', ['bin/kanary.js', 'get', 'rollout', 'demo', '-n', ns.name], { env: { ...process.env, KUBECONFIG: testKubeconfigPath() } });
-  return stdout;
-}
+const getRollout = (): Promise<string> => getRolloutText(ns.name);
 
 test('a canary with 10x the error rate of stable is aborted by the judge on web counts', async () => {
   const hash = await startRevision('kanary/demo-app:web-bad', [{ setWeight: 50 }, analysisStep(['judge-web'], 'bad')]);

@@ -5,13 +5,11 @@
  * stable's error rate is promoted early. Each measurement stores counts and evidence, and
  * `kanary get rollout` shows them in one line.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { applyDocs } from '../controller/rollout-fixtures.js';
 import { analysisStep, describeRuns, metricResult, rolloutOnly, waitForStatus } from './analysis-e2e-fixtures.js';
-import { deployStableRevision, judgeTemplate, startJudgeStack, type JudgeStack } from './judge-e2e-fixtures.js';
+import { deployStableRevision, getRolloutText, judgeTemplate, startJudgeStack, type JudgeStack } from './judge-e2e-fixtures.js';
 
 jest.setTimeout(120_000);
 
@@ -42,10 +40,7 @@ async function startRevision(image: string, series: string, template = 'judge'):
   return latestHash;
 }
 
-async function getRollout(): Promise<string> {
-  const { stdout } = await promisify(execFile)('node', ['bin/kanary.js', 'get', 'rollout', 'demo', '-n', ns.name], { env: { ...process.env, KUBECONFIG: testKubeconfigPath() } });
-  return stdout;
-}
+const getRollout = (): Promise<string> => getRolloutText(ns.name);
 
 test('a canary with 10x the error rate of stable is aborted by the judge, evidence on record', async () => {
   const hash = await startRevision('kanary/demo-app:judge-bad', 'bad');
