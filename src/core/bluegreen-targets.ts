@@ -15,6 +15,7 @@
 import { findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
 import { cleanupHistory, ensureCurrent, isProgressing, othersOf, scaleDownAfter, scaleTo, stableOf } from './plan-replica-sets.js';
 import { previewReplicasOf, type BlueGreenFlow } from './bluegreen-flow.js';
+import { planServiceSelectors } from './plan-traffic.js';
 
 export interface BlueGreenHashes {
   active?: string;
@@ -47,13 +48,7 @@ export function computeBlueGreenHashes(ctx: PlanContext, draft: PlanDraft, flow:
 }
 
 export function planBlueGreenServices(ctx: PlanContext, draft: PlanDraft, hashes: BlueGreenHashes): void {
-  for (const role of ['active', 'preview'] as const) {
-    const service = ctx.snapshot.services[role];
-    const hash = hashes[role];
-    if (service === undefined || hash === undefined || service.selectorHash === hash) continue;
-    draft.actions.push({ type: 'setServiceSelector', role, serviceName: service.name, podTemplateHash: hash });
-    draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'ServiceSelectorUpdated', message: `Switched ${role} Service ${service.name} to ${hash}` });
-  }
+  planServiceSelectors(ctx, draft, ['active', 'preview'], hashes);
 }
 
 function planCurrent(ctx: PlanContext, draft: PlanDraft, flow: BlueGreenFlow): void {

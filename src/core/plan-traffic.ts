@@ -26,14 +26,21 @@ export function computeServiceHashes(ctx: PlanContext, draft: PlanDraft): Servic
   };
 }
 
-export function planServices(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
-  for (const role of ['stable', 'canary'] as const) {
+type ServiceRole = keyof PlanContext['snapshot']['services'];
+
+/** Points each Service of `roles` at its hash: one selector write and one Event per Service that changes. */
+export function planServiceSelectors(ctx: PlanContext, draft: PlanDraft, roles: readonly ServiceRole[], hashes: Partial<Record<ServiceRole, string>>): void {
+  for (const role of roles) {
     const service = ctx.snapshot.services[role];
     const hash = hashes[role];
     if (service === undefined || hash === undefined || service.selectorHash === hash) continue;
     draft.actions.push({ type: 'setServiceSelector', role, serviceName: service.name, podTemplateHash: hash });
     draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'ServiceSelectorUpdated', message: `Switched ${role} Service ${service.name} to ${hash}` });
   }
+}
+
+export function planServices(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
+  planServiceSelectors(ctx, draft, ['stable', 'canary'], hashes);
 }
 
 function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): number {
