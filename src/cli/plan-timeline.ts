@@ -5,6 +5,7 @@
 import { parseDuration } from '../api/duration.js';
 import { canaryStrategyOf, type CanaryStep, type Rollout, type SetCanaryScale } from '../api/rollout.js';
 import { computeReplicaCounts } from '../core/replicas.js';
+import { withMinPods } from '../core/desired-weight.js';
 import type { ReplicaCounts } from '../core/replicas.js';
 
 export type PlanStepKind = 'setWeight' | 'pause' | 'setCanaryScale' | 'analysis' | 'promote';
@@ -68,14 +69,10 @@ function settleBasic(rollout: Rollout, weight: number, from: ReplicaCounts): Rep
   return counts;
 }
 
-/** Argo's minPodsPerReplicaSet: a canary that has pods has at least that many (traffic routing only). */
-function withMinPods(rollout: Rollout, counts: ReplicaCounts): ReplicaCounts {
-  const min = canaryStrategyOf(rollout).minPodsPerReplicaSet;
-  return min === undefined || counts.canary === 0 ? counts : { ...counts, canary: Math.max(counts.canary, min) };
-}
-
+/** With traffic routing, Argo's minPodsPerReplicaSet applies (as the controller's planner does). */
 function routedCounts(rollout: Rollout, cursor: Cursor): ReplicaCounts {
-  return withMinPods(rollout, routedCountsForStep(rollout, cursor));
+  const counts = routedCountsForStep(rollout, cursor);
+  return { ...counts, canary: withMinPods(counts.canary, canaryStrategyOf(rollout).minPodsPerReplicaSet) };
 }
 
 function routedCountsForStep(rollout: Rollout, cursor: Cursor): ReplicaCounts {

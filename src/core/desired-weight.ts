@@ -28,7 +28,11 @@ export function computeDesiredWeight(p: StepPosition): number {
  * from the weight; never fewer than `minPodsPerReplicaSet` (Argo's field) when there is a canary at all.
  */
 export function computeCanaryReplicas(p: StepPosition, replicas: number, minPodsPerReplicaSet?: number): number {
-  const count = canaryReplicasForStep(p, replicas);
+  return withMinPods(canaryReplicasForStep(p, replicas), minPodsPerReplicaSet);
+}
+
+/** Argo's minPodsPerReplicaSet: a canary that has pods has at least that many; none stays none. */
+export function withMinPods(count: number, minPodsPerReplicaSet: number | undefined): number {
   return count === 0 || minPodsPerReplicaSet === undefined ? count : Math.max(count, minPodsPerReplicaSet);
 }
 
