@@ -22,6 +22,28 @@ function mountCommands(config: ControllerContainerConfig): string[] {
   return commands;
 }
 
+/** What the image's /app holds (see Dockerfile): all the controller needs of the checkout. */
+export const APP_ENTRIES = ['package.json', 'bin', 'dist', 'node_modules'];
+
+/**
+ * The checkout's APP_ENTRIES, each bind-mounted read-only into `target` (a directory made on the
+ * pod's /run, readable by the pod user): the checkout's own directory is not mounted, since its
+ * mode may keep other users out (`mktemp -d` makes it 0700).
+ */
+function appCommands(app: { source: string; target: string }): string[] {
+  const commands = [`mkdir -p ${shellQuote(app.target)}`];
+  for (const entry of APP_ENTRIES) {
+    const source = shellQuote(`${app.source}/${entry}`);
+    const target = shellQuote(`${app.target}/${entry}`);
+    commands.push(
+      `if [ -d ${source} ]; then mkdir -p ${target}; else touch ${target}; fi`,
+      `mount --bind ${source} ${target}`,
+      `mount -o remount,bind,ro ${target}`,
+    );
+  }
+  return commands;
+}
+
 /**
  * The command line that runs a controller container as a container runtime would, without one:
  * `unshare --mount --uts --propagation private` gives it its own mount table and hostname (the pod's
@@ -50,9 +72,7 @@ export function buildContainerCommand(config: ControllerContainerConfig): { comm
     ...(config.imageNode ? [`mount --bind ${shellQuote(config.imageNode.source)} ${shellQuote(config.imageNode.target)}`] : []),
     'mount -t tmpfs -o size=1m,mode=755 tmpfs /run',
     // The checkout at its own path on /run, before any volume can hide where it lives on the host.
-    `mkdir -p ${shellQuote(config.app.target)}`,
-    `mount --bind ${shellQuote(config.app.source)} ${shellQuote(config.app.target)}`,
-    `mount -o remount,bind,ro ${shellQuote(config.app.target)}`,
+    ...appCommands(config.app),
     ...mountCommands(config),
     'mount -o remount,bind,ro /sys',
     ...(config.readOnlyRootFilesystem ? ['mount -o remount,bind,ro /', 'mount -o remount,ro /run'] : []),

@@ -126,11 +126,15 @@ describe('buildContainerCommand', () => {
     expect(index("mount --bind '/run/.kanary-volumes/0' '/tmp'")).toBeGreaterThan(index("mount --bind '/k/pods/u1/volumes/kube-api-access-x' '/run/.kanary-volumes/1'"));
     expect(lines).toContain("mount -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount'");
     expect(index('mount -o remount,bind,ro /')).toBeGreaterThan(index("mount --bind '/run/.kanary-volumes/1'"));
-    // The checkout is mounted on the fresh /run before any volume (an emptyDir on /tmp may hide a
-    // checkout under /tmp), read-only, and is the working directory.
-    expect(index("mount --bind '/repo' '/run/kanary-app'")).toBeGreaterThan(index('mount -t tmpfs'));
-    expect(index("mount --bind '/repo' '/run/kanary-app'")).toBeLessThan(index("mount --bind '/k/pods/u1/volumes/tmp' '/run/.kanary-volumes/0'"));
-    expect(lines).toContain("mount -o remount,bind,ro '/run/kanary-app'");
+    // What the image's /app holds is mounted from the checkout on the fresh /run before any volume
+    // (an emptyDir on /tmp may hide a checkout under /tmp), read-only, in a directory the pod user
+    // may enter (the checkout's own may be 0700), and is the working directory.
+    for (const entry of ['package.json', 'bin', 'dist', 'node_modules']) {
+      expect(index(`mount --bind '/repo/${entry}' '/run/kanary-app/${entry}'`)).toBeGreaterThan(index('mount -t tmpfs'));
+      expect(index(`mount --bind '/repo/${entry}' '/run/kanary-app/${entry}'`)).toBeLessThan(index("mount --bind '/k/pods/u1/volumes/tmp' '/run/.kanary-volumes/0'"));
+      expect(lines).toContain(`mount -o remount,bind,ro '/run/kanary-app/${entry}'`);
+    }
+    expect(lines).not.toContain("mount --bind '/repo' '/run/kanary-app'");
     expect(lines.at(-2)).toBe("cd '/run/kanary-app'");
     expect(lines.at(-1)).toBe(
       "exec 'setpriv' '--reuid=65532' '--regid=65532' '--clear-groups' '--no-new-privs' '--inh-caps=-all' '--bounding-set=-all' '--pdeathsig=SIGKILL' '--' '/usr/bin/node' '--import' '/run/kanary-app/dist/shim.js' 'bin/kanary.js' 'controller' '--health-probe-addr=:8081'",
