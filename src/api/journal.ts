@@ -32,6 +32,10 @@ export const JOURNAL_DECISIONS = [
   'Aborted',
   'Retried',
   'Completed',
+  /** Blue/green: a promotion analysis (pre or post) passed. */
+  'AnalysisPassed',
+  /** Blue/green: the active Service was seen selecting another revision. */
+  'Switched',
 ] as const;
 export type JournalDecision = (typeof JOURNAL_DECISIONS)[number];
 
@@ -83,6 +87,10 @@ export const journalCursorSchema = z.object({
   abort: z.boolean().optional(),
   promoteFull: z.boolean().optional(),
   paused: z.boolean().optional(),
+  /** Blue/green: the revision hash the active Service was seen selecting. */
+  activeHash: z.string().optional(),
+  /** Blue/green: this revision's promotion runs whose success was recorded. */
+  runsPassed: z.array(z.string()).optional(),
 });
 export type JournalCursor = z.infer<typeof journalCursorSchema>;
 

@@ -1,7 +1,7 @@
 /**
  * Durations of one release from its journal entries (pure): how long the canary held each weight,
  * how long from the first canary traffic to the decision, and how long each rollback took (from
- * the abort to the canary weight seen at 0).
+ * the abort to the canary weight seen at 0, or for blue/green to the active Service seen switched back).
  */
 import type { JournalEntry } from '../api/journal.js';
 
@@ -22,7 +22,7 @@ export interface ReleaseDurations {
   weights: WeightSpan[];
   /** Total time at each weight, by weight. */
   timeAtWeightMs: Record<string, number>;
-  /** For each abort: from the abort to the canary weight at 0. */
+  /** For each abort: from the abort to the canary weight at 0 (blue/green: the switch back). */
   rollbacksMs: number[];
 }
 
@@ -43,7 +43,7 @@ function rollbacks(entries: readonly JournalEntry[]): number[] {
   const result: number[] = [];
   entries.forEach((entry, i) => {
     if (entry.decision !== 'Aborted') return;
-    const zero = entries.slice(i).find((e) => e.decision === 'WeightSet' && e.weight === 0);
+    const zero = entries.slice(i).find((e) => (e.decision === 'WeightSet' && e.weight === 0) || e.decision === 'Switched');
     if (zero !== undefined) result.push(Math.max(0, ms(zero.time) - ms(entry.time)));
   });
   return result;

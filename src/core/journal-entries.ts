@@ -8,6 +8,7 @@
 import type { JournalActor, JournalCursor, JournalDecision, JournalEntry } from '../api/journal.js';
 import { analysisRunBaseName, describeRunFailure, findSlotRuns } from './canary-analysis.js';
 import { describeJournalStep } from './journal-describe.js';
+import { journalWordsFor, stepLabel } from './journal-words.js';
 import { computePauseDurationMs, toIsoTime } from './pause.js';
 import type { PlanContext, PlanDraft } from './plan-context.js';
 import type { AnalysisRunView } from './snapshot.js';
@@ -46,10 +47,6 @@ function runFields(run: AnalysisRunView): Pick<JournalEntry, 'analysisRun' | 've
   return { analysisRun: run.name, verdict: run.phase, ...(values.length > 0 ? { values } : {}) };
 }
 
-function stepLabel(ctx: PlanContext, index: number): string {
-  return index >= ctx.steps.length ? 'all steps done' : `step ${index} (${describeJournalStep(ctx.steps[index])})`;
-}
-
 // ---------------------------------------------------------------- from outside: template, intents
 
 /** A new template (or the stable one again): the steps start over from the journal's view. */
@@ -57,11 +54,11 @@ export function scanRevision(scan: JournalScan): void {
   const { ctx, draft, base } = scan;
   if (base.podTemplateHash === ctx.hash) return;
   const fastRollback = draft.stableHash === ctx.hash && base.stableHash === ctx.hash;
-  scan.base = { ...base, podTemplateHash: ctx.hash, revision: ctx.revision, stepIndex: fastRollback ? ctx.steps.length : 0, pauses: [], abort: false, promoteFull: false };
+  scan.base = { ...base, podTemplateHash: ctx.hash, revision: ctx.revision, stepIndex: fastRollback ? ctx.steps.length : 0, pauses: [], abort: false, promoteFull: false, runsPassed: [] };
   if (fastRollback) {
-    addEntry(scan, { decision: 'FastRollback', by: 'controller', reason: `template matches the stable revision (${ctx.hash}): every step skipped, traffic back to stable at once` });
+    addEntry(scan, { decision: 'FastRollback', by: 'controller', reason: journalWordsFor(ctx).fastRollback(ctx.hash) });
   } else {
-    addEntry(scan, { decision: 'RevisionStarted', by: 'controller', reason: `template changed: revision ${ctx.revision} (${ctx.hash}) replaces ${base.stableHash}; ${stepLabel(ctx, 0)}`, step: 0 });
+    addEntry(scan, { decision: 'RevisionStarted', by: 'controller', reason: `template changed: revision ${ctx.revision} (${ctx.hash}) replaces ${base.stableHash}; ${journalWordsFor(ctx).revisionStart(ctx)}`, step: 0 });
   }
 }
 
@@ -76,10 +73,10 @@ export function scanAbortIntents(scan: JournalScan): void {
   const prev = ctx.prev;
   if (!isSameTemplate(ctx)) return;
   if (base.abort === true && prev.abort !== true) {
-    addEntry(scan, { decision: 'Retried', by: 'user', reason: `kanary retry: steps restart at ${stepLabel(ctx, 0)}` });
+    addEntry(scan, { decision: 'Retried', by: 'user', reason: journalWordsFor(ctx).retry(ctx) });
     scan.base = { ...scan.base, abort: false, stepIndex: 0, pauses: [], promoteFull: false };
   } else if (base.abort !== true && prev.abort === true && prev.abortedAt === undefined) {
-    addEntry(scan, { decision: 'Aborted', by: 'user', reason: 'kanary abort: traffic back to stable, canary scaled down' });
+    addEntry(scan, { decision: 'Aborted', by: 'user', reason: journalWordsFor(ctx).userAbort(ctx) });
     scan.base = { ...scan.base, abort: true, pauses: [] };
   }
 }
@@ -87,12 +84,13 @@ export function scanAbortIntents(scan: JournalScan): void {
 function promotedWhat(scan: JournalScan): string {
   const pauses = scan.base.pauses ?? [];
   if (pauses.includes('InconclusiveAnalysisRun')) return 'inconclusive analysis accepted';
+  if (pauses.includes('BlueGreenPause')) return 'promotion pause ended';
   return pauses.includes('CanaryPauseStep') ? 'pause ended' : 'step skipped';
 }
 
 function scanPromoteFull(scan: JournalScan): void {
   if (!isSameTemplate(scan.ctx) || scan.base.promoteFull === true || scan.ctx.prev.promoteFull !== true || scan.base.abort === true) return;
-  addEntry(scan, { decision: 'PromotedFull', by: 'user', reason: 'kanary promote --full: remaining steps skipped, canary scaled to full and given all traffic' });
+  addEntry(scan, { decision: 'PromotedFull', by: 'user', reason: journalWordsFor(scan.ctx).promoteFull });
   scan.base = { ...scan.base, promoteFull: true, pauses: [] };
 }
 
@@ -109,7 +107,7 @@ export function scanPromoteIntents(scan: JournalScan): void {
   scanPromoteFull(scan);
   if (!isPromoted(scan)) return;
   const to = Math.max(scan.ctx.prev.currentStepIndex ?? 0, scan.base.stepIndex);
-  addEntry(scan, { decision: 'Promoted', by: 'user', reason: `kanary promote: ${promotedWhat(scan)}; ${stepLabel(scan.ctx, to)}` });
+  addEntry(scan, { decision: 'Promoted', by: 'user', reason: `kanary promote: ${promotedWhat(scan)}; ${journalWordsFor(scan.ctx).promotedTo(scan.ctx, to)}` });
   scan.base = { ...scan.base, stepIndex: to, pauses: [] };
 }
 
@@ -155,6 +153,10 @@ export function scanSteps(scan: JournalScan): void {
 }
 
 function inconclusiveRun(ctx: PlanContext, draft: PlanDraft): AnalysisRunView | undefined {
+  const promotionRun = (['pre', 'post'] as const)
+    .map((promotion) => findSlotRuns(ctx.snapshot.analysisRuns, { rolloutName: ctx.name, podTemplateHash: ctx.hash, revision: ctx.revision, promotion }).active)
+    .find((run) => run?.phase === 'Inconclusive');
+  if (promotionRun !== undefined) return promotionRun;
   const stepRun = ctx.steps[draft.stepIndex]?.analysis !== undefined ? slotRun(ctx, draft.stepIndex) : undefined;
   if (stepRun?.phase === 'Inconclusive') return stepRun;
   const background = slotRun(ctx, undefined);
@@ -171,7 +173,7 @@ export function scanPauses(scan: JournalScan): void {
       const run = inconclusiveRun(ctx, draft);
       addEntry(scan, { decision: 'AnalysisInconclusive', by: 'analysis', reason: `AnalysisRun "${run?.name ?? '?'}" Inconclusive: paused for a person to promote or abort`, run });
     } else {
-      addEntry(scan, { decision: 'PauseStarted', by: 'controller', reason: describeJournalStep(ctx.steps[draft.stepIndex]) });
+      addEntry(scan, { decision: 'PauseStarted', by: 'controller', reason: journalWordsFor(ctx).pauseStarted(ctx, draft.stepIndex) });
     }
   }
   scan.base = { ...scan.base, pauses: draft.pauseConditions.map((c) => c.reason) };
@@ -182,7 +184,7 @@ export function scanControllerAbort(scan: JournalScan): void {
   const { ctx, draft } = scan;
   if (scan.base.abort === true || !draft.abort) return;
   const run = ctx.snapshot.analysisRuns.find((r) => describeRunFailure(r) === draft.abortMessage);
-  const reason = `${draft.abortMessage ?? 'Rollout aborted'}: traffic back to stable`;
+  const reason = `${draft.abortMessage ?? 'Rollout aborted'}: ${journalWordsFor(ctx).controllerAbort}`;
   addEntry(scan, run === undefined ? { decision: 'Aborted', by: 'controller', reason } : { decision: 'Aborted', by: 'analysis', reason, run });
   scan.base = { ...scan.base, abort: true, pauses: [] };
 }

@@ -8,7 +8,9 @@
  */
 import { JOURNAL_ENTRY_LIMIT, type JournalCursor, type JournalEntry, type RolloutJournal } from '../api/journal.js';
 import type { RecordEventAction } from './actions.js';
+import { blueGreenCursor, scanAutoPromotion, scanPromotionRuns, scanSwitch } from './journal-bluegreen.js';
 import { formatJournalLine } from './journal-describe.js';
+import { journalWordsFor } from './journal-words.js';
 import {
   addEntry,
   scanAbortIntents,
@@ -39,9 +41,10 @@ function observedWeight(ctx: PlanContext): number {
 }
 
 function compactCursor(cursor: JournalCursor): JournalCursor {
-  const { pauses, abort, promoteFull, paused, ...rest } = cursor;
+  const { pauses, abort, promoteFull, paused, runsPassed, ...rest } = cursor;
   return {
     ...rest,
+    ...(runsPassed !== undefined && runsPassed.length > 0 ? { runsPassed } : {}),
     ...(pauses !== undefined && pauses.length > 0 ? { pauses } : {}),
     ...(abort === true ? { abort } : {}),
     ...(promoteFull === true ? { promoteFull } : {}),
@@ -60,6 +63,7 @@ export function buildJournalCursor(ctx: PlanContext, draft: PlanDraft): JournalC
     abort: draft.abort,
     promoteFull: draft.promoteFull,
     paused: ctx.rollout.spec.paused,
+    ...blueGreenCursor(ctx),
   });
 }
 
@@ -83,24 +87,34 @@ function startingCursor(ctx: PlanContext): JournalCursor | undefined {
     abort: prev.abort,
     promoteFull: prev.promoteFull,
     paused: ctx.rollout.spec.paused,
+    ...blueGreenCursor(ctx),
   });
 }
 
 function deriveEntries(scan: JournalScan): void {
+  const blueGreen = scan.ctx.rollout.spec.strategy.blueGreen !== undefined;
   scanWeight(scan);
   scanRevision(scan);
   scanAbortIntents(scan);
   scanPromoteIntents(scan);
   scanSpecPause(scan);
   scanSteps(scan);
+  if (blueGreen) scanPromotionRuns(scan);
+  if (blueGreen) scanAutoPromotion(scan, scan.draft);
   scanPauses(scan);
   scanControllerAbort(scan);
+  if (blueGreen) scanSwitch(scan);
   scanCompletion(scan);
+}
+
+function deployedWords(ctx: PlanContext): string {
+  const words = journalWordsFor(ctx).deployed;
+  return words.startsWith(':') ? words : ` ${words}`;
 }
 
 function firstEntries(ctx: PlanContext, next: JournalCursor): JournalEntry[] {
   const scan: JournalScan = { ctx, draft: {} as PlanDraft, base: next, next, entries: [] };
-  addEntry(scan, { decision: 'Deployed', by: 'controller', reason: `first revision ${ctx.revision} (${ctx.hash}) deployed at full scale without steps` });
+  addEntry(scan, { decision: 'Deployed', by: 'controller', reason: `first revision ${ctx.revision} (${ctx.hash}) deployed at full scale${deployedWords(ctx)}` });
   return scan.entries;
 }
 

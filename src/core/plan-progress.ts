@@ -8,15 +8,19 @@ import { findCondition } from './conditions.js';
 import { addRequeue, type PlanContext, type PlanDraft } from './plan-context.js';
 import { isProgressing, stableOf } from './plan-replica-sets.js';
 
+function availability(rs: { availableReplicas?: number; specReplicas?: number } | undefined): string {
+  return `${rs?.availableReplicas ?? 0}/${rs?.specReplicas ?? 0} available`;
+}
+
+/** Blue/green: the new ReplicaSet, the stable one, and what the active Service selects. */
+function blueGreenSignature(ctx: PlanContext, draft: PlanDraft): string {
+  const active = ctx.snapshot.services.active?.selectorHash ?? 'nothing';
+  return `new revision ${availability(ctx.current)}, stable ${availability(stableOf(ctx, draft))}, active Service on ${active}`;
+}
+
 export function computeProgressSignature(ctx: PlanContext, draft: PlanDraft): string {
-  const canary = ctx.current;
-  const stable = stableOf(ctx, draft);
-  return [
-    `step ${draft.stepIndex}/${ctx.steps.length}`,
-    `canary ${canary?.availableReplicas ?? 0}/${canary?.specReplicas ?? 0} available`,
-    `stable ${stable?.availableReplicas ?? 0}/${stable?.specReplicas ?? 0} available`,
-    `weight ${ctx.routeWeight}`,
-  ].join(', ');
+  if (ctx.rollout.spec.strategy.blueGreen !== undefined) return blueGreenSignature(ctx, draft);
+  return `step ${draft.stepIndex}/${ctx.steps.length}, canary ${availability(ctx.current)}, stable ${availability(stableOf(ctx, draft))}, weight ${ctx.routeWeight}`;
 }
 
 export function isWaitingForProgress(ctx: PlanContext, draft: PlanDraft): boolean {

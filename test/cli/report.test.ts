@@ -161,6 +161,11 @@ describe('computeReleaseDurations', () => {
     expect(durations).toMatchObject({ rollbacksMs: [1500], canaryToDecisionMs: 60_000, totalMs: 65_000, timeAtWeightMs: { '20': 61_500 } });
   });
 
+  test('a blue/green post-promotion abort: the rollback took from the abort to the switch back', () => {
+    const durations = computeReleaseDurations([entry(0, 'RevisionStarted'), entry(30, 'Switched'), entry(90, 'Aborted'), entry(90.4, 'Switched')], { startedAt: at(0), endMs: T0 + 600_000 });
+    expect(durations.rollbacksMs).toEqual([400]);
+  });
+
   test('a release in progress: the current weight counts up to now', () => {
     const durations = computeReleaseDurations([entry(0, 'RevisionStarted'), entry(5, 'WeightSet', 20, 0)], { startedAt: at(0), endMs: T0 + 35_000 });
     expect(durations).toMatchObject({ timeAtWeightMs: { '20': 30_000 }, totalMs: 35_000, rollbacksMs: [] });
