@@ -7,18 +7,53 @@ import { runStepLatency } from './step-latency.js';
 import { runApiCost } from './api-cost.js';
 import { runScale } from './scale.js';
 import { runCliStartup } from './cli-startup.js';
+import { DASHBOARD_DEFAULTS, runDashboardBench } from './dashboard.js';
 import { writeDoc } from './write-doc.js';
 
-const benchmarks: Record<string, () => Promise<void>> = {
+/** `--name value` flags after the benchmark names (e.g. `dashboard --minutes 20`). */
+type Flags = Map<string, string>;
+
+function numberFlag(flags: Flags, name: string, fallback: number): number {
+  const text = flags.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} wants a positive number, got ${text}`);
+  return value;
+}
+
+const benchmarks: Record<string, (flags: Flags) => Promise<void>> = {
   'rollback-latency': () => runRollbackLatency(),
   'step-latency': () => runStepLatency(),
   'api-cost': () => runApiCost(),
   scale: () => runScale(),
   'cli-startup': () => runCliStartup(),
+  dashboard: (flags) => runDashboardBench({
+    rollouts: numberFlag(flags, 'rollouts', DASHBOARD_DEFAULTS.rollouts),
+    renders: numberFlag(flags, 'renders', DASHBOARD_DEFAULTS.renders),
+    updates: numberFlag(flags, 'updates', DASHBOARD_DEFAULTS.updates),
+    minutes: numberFlag(flags, 'minutes', DASHBOARD_DEFAULTS.minutes),
+  }),
 };
 
+function parseArgs(args: readonly string[]): { names: string[]; flags: Flags } {
+  const names: string[] = [];
+  const flags: Flags = new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) {
+      names.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    if (value === undefined) throw new Error(`${arg} wants a value`);
+    flags.set(arg.slice(2), value);
+    i++;
+  }
+  return { names, flags };
+}
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const { names: wanted, flags } = parseArgs(process.argv.slice(2));
   if (wanted.includes('doc')) {
     writeDoc();
     return;
@@ -28,7 +63,7 @@ async function main(): Promise<void> {
     const run = benchmarks[name];
     if (!run) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benchmarks).join(', ')}`);
     console.log(`bench: ${name}`);
-    await run();
+    await run(flags);
   }
   writeDoc();
 }

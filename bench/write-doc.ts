@@ -1,10 +1,12 @@
 /**
  * Renders docs/benchmarks.md from bench/results/*.json: one table per result file (machine, date,
- * median/p90/p99/runs), the targets of issue 9 with pass/miss, and the hand-written notes in
- * bench/notes.md (causes of misses, load on the machine while measuring).
+ * median/p90/p99/runs), the targets of issues 9 and 19 with pass/miss, the Dashboard section
+ * (bench/dashboard-doc.ts), and the hand-written notes in bench/notes.md (causes of misses, load on
+ * the machine while measuring).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dashboardSection } from './dashboard-doc.js';
 import { benchRoot, repoRoot, type BenchResult } from './lib/results.js';
 
 interface Target {
@@ -28,6 +30,8 @@ const TARGETS: Target[] = [
   { file: 'cli-startup', metric: 'promoteRatio', field: 'median', max: 1.5, label: 'kanary promote ≤ 1.5× kubectl patch (median ratio)' },
   { file: 'cli-startup', metric: 'abortRatio', field: 'median', max: 1.5, label: 'kanary abort ≤ 1.5× kubectl patch (median ratio)' },
   { file: 'cli-startup', metric: 'kanaryVersion', field: 'median', max: 150, label: 'kanary version ≤ 150 ms' },
+  { file: 'dashboard', metric: 'overviewInteractive_500', field: 'median', max: 2000, label: 'dashboard: 500 Rollouts interactive < 2 s (median; issue 19)' },
+  { file: 'dashboard', metric: 'updateToDom', field: 'median', max: 500, label: 'dashboard: API write → DOM, median < 500 ms (issue 19)' },
 ];
 
 function loadResults(): Map<string, BenchResult> {
@@ -88,7 +92,7 @@ function render(results: Map<string, BenchResult>, judge: string): string {
     'kube-controller-manager, simulated kubelet) with the real controller process (built code); each',
     'table names the Kubernetes version it was measured on.',
     '',
-    '## Targets (issue 9)',
+    '## Targets (issues 9 and 19)',
     '',
     '| target | measured | verdict |',
     '|---|---|---|',
@@ -97,6 +101,7 @@ function render(results: Map<string, BenchResult>, judge: string): string {
     '## Results',
     '',
     ...[...results.values()].flatMap(table),
+    ...dashboardSection(results.get('dashboard')),
     '## Notes',
     '',
     notes,
