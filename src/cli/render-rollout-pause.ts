@@ -42,7 +42,21 @@ function currentPause(rollout: Rollout): PauseStep | undefined {
   return rollout.spec.strategy.canary?.steps?.[rollout.status?.currentStepIndex ?? 0]?.pause;
 }
 
+/** Blue/green with autoPromotionSeconds: the promotion pause ends by itself. */
+function autoPromotionPause(rollout: Rollout, now: number): PauseView | undefined {
+  const strategy = rollout.spec.strategy.blueGreen;
+  const condition = rollout.status?.pauseConditions?.find((c) => c.reason === 'BlueGreenPause');
+  const seconds = strategy?.autoPromotionEnabled === false ? undefined : strategy?.autoPromotionSeconds;
+  if (!condition || seconds === undefined || seconds <= 0) return undefined;
+  const durationMs = seconds * 1000;
+  const started = Date.parse(condition.startTime);
+  const remainingMs = Number.isNaN(started) ? 0 : Math.max(0, started + durationMs - now);
+  return { kind: 'timed', reason: `BlueGreenPause (auto-promotion after ${formatDurationMs(durationMs)})`, durationMs, remainingMs };
+}
+
 function timedPause(rollout: Rollout, ctx: PauseContext): PauseView | undefined {
+  const autoPromotion = autoPromotionPause(rollout, ctx.now);
+  if (autoPromotion) return autoPromotion;
   const condition = rollout.status?.pauseConditions?.find((c) => c.reason === 'CanaryPauseStep');
   const pause = currentPause(rollout);
   const durationMs = condition && pause ? ctx.durationOf(pause) : undefined;

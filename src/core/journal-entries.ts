@@ -212,6 +212,9 @@ export function scanWeight(scan: JournalScan): void {
 export function scanCompletion(scan: JournalScan): void {
   const { ctx, draft } = scan;
   if (scan.base.stableHash === ctx.hash || draft.stableHash !== ctx.hash) return;
+  // Blue/green: complete once the active Service is seen on the revision (after its Switched entry).
+  const active = scan.next.activeHash;
+  if (active !== undefined && active !== ctx.hash) return;
   addEntry(scan, { decision: 'Completed', by: 'controller', reason: `revision ${ctx.revision} (${ctx.hash}) is stable` });
   scan.base = { ...scan.base, stableHash: ctx.hash };
 }

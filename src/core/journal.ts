@@ -130,7 +130,7 @@ function eventsFor(entries: readonly JournalEntry[]): RecordEventAction[] {
 }
 
 export function computeJournal(ctx: PlanContext, draft: PlanDraft): JournalResult {
-  const next = buildJournalCursor(ctx, draft);
+  let next = buildJournalCursor(ctx, draft);
   const from = startingCursor(ctx);
   let added: JournalEntry[];
   if (from === undefined) {
@@ -139,6 +139,8 @@ export function computeJournal(ctx: PlanContext, draft: PlanDraft): JournalResul
     const scan: JournalScan = { ctx, draft, base: from, next, entries: [] };
     deriveEntries(scan);
     added = scan.entries;
+    // A blue/green completion waits for the switch to be seen: the cursor keeps the old stable until then.
+    if (next.activeHash !== undefined) next = { ...next, stableHash: scan.base.stableHash };
   }
   const previous = ctx.prev.journal;
   const entries = [...(previous?.entries ?? []), ...added].slice(-JOURNAL_ENTRY_LIMIT);

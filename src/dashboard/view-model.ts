@@ -12,6 +12,7 @@ import { buildRolloutView, type RolloutView } from '../cli/render-rollout-view.j
 import { baseMappingNames, selectRolloutState, type AnalysisRunObject, type NamespaceObjects } from '../cli/rollout-tree.js';
 import type { IntentVerb } from '../core/intent-patches.js';
 import { canaryMappingName, mappingWeight, type MappingObject } from '../traffic/ambassador-mapping.js';
+import { buildBlueGreenPage, buildJournalView, type BlueGreenPageView, type JournalEntryView } from './page-sections.js';
 import type { WeightPoint } from './weight-history.js';
 
 export const DASHBOARD_VERBS: readonly IntentVerb[] = ['promote', 'promoteFull', 'abort', 'retry', 'pause'];
@@ -20,6 +21,9 @@ export interface RolloutSummary {
   namespace: string;
   name: string;
   phase: string;
+  strategy: 'Canary' | 'BlueGreen';
+  /** Blue/green: the revision the active Service selects. */
+  activeRevision?: number;
   /** `2/6`, or `-` without steps. */
   step: string;
   setWeight: number;
@@ -75,6 +79,9 @@ export interface RolloutPage {
   metrics: MetricSeries[];
   mappings: MappingView[];
   actions: ActionView[];
+  /** The release journal, newest first. */
+  journal: JournalEntryView[];
+  blueGreen?: BlueGreenPageView;
 }
 
 function newestConditionMessage(raw: { status?: Record<string, unknown> }): string | undefined {
@@ -98,7 +105,7 @@ export function findInvalidSpec(raw: { status?: Record<string, unknown> }, view:
 }
 
 function releaseAgeMs(view: RolloutView): number | undefined {
-  const canary = view.revisions.flatMap((r) => r.replicaSets).find((rs) => rs.role === 'canary');
+  const canary = view.revisions.flatMap((r) => r.replicaSets).find((rs) => rs.role === 'canary' || (rs.role === 'preview' && view.phase !== 'Healthy'));
   return canary?.ageMs;
 }
 
@@ -107,6 +114,7 @@ function summarize(raw: NamespaceObjects['rollouts'][number], view: RolloutView)
     namespace: view.namespace,
     name: view.name,
     phase: view.phase,
+    strategy: view.strategy,
     step: view.step ? `${view.step.current}/${view.step.total}` : '-',
     setWeight: view.setWeight,
     actualWeight: view.actualWeight,
@@ -114,6 +122,8 @@ function summarize(raw: NamespaceObjects['rollouts'][number], view: RolloutView)
   };
   const message = view.message ?? newestConditionMessage(raw);
   if (message !== undefined) summary.message = message;
+  const active = view.revisions.find((r) => r.replicaSets.some((rs) => rs.role === 'active'))?.revision;
+  if (view.strategy === 'BlueGreen' && active !== undefined) summary.activeRevision = active;
   const age = releaseAgeMs(view);
   if (age !== undefined) summary.releaseAgeMs = age;
   const invalid = findInvalidSpec(raw, view);
@@ -243,6 +253,7 @@ export function buildRolloutPage(objects: NamespaceObjects, target: { namespace:
   const parsed = rolloutSchema.safeParse(state.rollout);
   const rollout = parsed.success ? parsed.data : undefined;
   const summary = summarize(state.rollout, view);
+  const blueGreen = buildBlueGreenPage(rollout, view.blueGreen, state.replicaSets);
   return {
     summary,
     view,
@@ -251,5 +262,7 @@ export function buildRolloutPage(objects: NamespaceObjects, target: { namespace:
     metrics: buildMetricSeries(state.analysisRuns, metricConditions(view)),
     mappings: buildMappingViews(state.rollout, scoped.mappings),
     actions: buildActions(rollout, summary.invalidSpec),
+    journal: buildJournalView(state.rollout),
+    ...(blueGreen !== undefined ? { blueGreen } : {}),
   };
 }

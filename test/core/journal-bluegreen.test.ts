@@ -72,6 +72,9 @@ describe('the blue/green journal', () => {
     c.rollout = { ...c.rollout, status: saved };
     settle(c);
     expect(entriesOf(c).filter((e) => e.decision === 'Switched')).toHaveLength(1);
+    // The revision is recorded stable once the switch is seen, so Completed follows Switched.
+    expect(decisions(entriesOf(c).slice(-2))).toEqual(['Switched/controller', 'Completed/controller']);
+    expect(c.rollout.status?.journal?.cursor?.stableHash).toBe(V2);
   });
 
   test('the user\'s abort names both Services and the scale-down delay', () => {

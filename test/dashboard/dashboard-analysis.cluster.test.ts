@@ -17,6 +17,8 @@ jest.setTimeout(180_000);
 const ns = useTestNamespace('dash-analysis');
 const rates = [0.99, 0.97, 0.98];
 let served = 0;
+/** Set by the abort test: every measurement from then on is 0.5, below the condition. */
+let failing = false;
 let metrics: Server | undefined;
 let controller: ControllerProcess | undefined;
 let dashboard: DashboardProcess | undefined;
@@ -26,7 +28,7 @@ let page: Page;
 beforeAll(async () => {
   metrics = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ successRate: rates[served++ % rates.length] }));
+    response.end(JSON.stringify({ successRate: failing ? 0.5 : rates[served++ % rates.length] }));
   });
   await new Promise<void>((resolve) => metrics!.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(metrics.address() as { port: number }).port}/rate`;
@@ -78,4 +80,17 @@ test('a timed pause counts down in the page', async () => {
   expect(second).toBeLessThan(first);
   expect(await page.locator('li[data-state="current"]').textContent()).toContain('pause: 90s');
   await screenshot(page, 'analysis-and-pause');
+});
+
+test('an aborted release shows the failing measurement and the journal entry that decided it', async () => {
+  failing = true;
+  await setImage(ns.name, 'kanary/demo-app:v3');
+  const aborted = page.locator('[data-testid="journal-entry"][data-decision="Aborted"]').first();
+  await aborted.waitFor({ timeout: 90_000 });
+  expect(await aborted.locator('td').nth(3).textContent()).toBe('analysis');
+  expect(await aborted.locator('td.reason').textContent()).toMatch(/failed.*: traffic back to stable\nsuccess-rate 0\.5 vs result >= 0\.95$/s);
+  await page.locator('[data-testid="metric-chart"] circle.m-Failed').first().waitFor({ timeout: 10_000 });
+  expect(await page.locator('[data-testid="metric-chart"] circle.m-Failed title').first().textContent()).toBe('0.5 (Failed)');
+  await page.locator('header [data-testid="phase"]', { hasText: 'Degraded' }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'aborted-release');
 });

@@ -108,6 +108,11 @@ test('Promote, confirmed, advances the paused Rollout and the page follows', asy
   await page.locator('[data-testid="weight-chart"] polyline').waitFor();
   // The release journal's last decision (status.journal.lastDecision) in the header.
   await page.locator('header [data-testid="last-decision"]', { hasText: /^Last decision: PauseStarted by the controller \(step 3, revision \d+\): pause until promoted$/ }).waitFor({ timeout: 10_000 });
+  // The journal list: newest first, the person's promote among the entries.
+  expect(await page.locator('[data-testid="journal-entry"]').first().getAttribute('data-decision')).toBe('PauseStarted');
+  const promoted = page.locator('[data-testid="journal-entry"][data-decision="Promoted"]').first();
+  expect(await promoted.locator('td').nth(3).textContent()).toBe('user');
+  expect(await promoted.locator('td.reason').textContent()).toMatch(/^kanary promote: pause ended; step 2 \(setWeight 60\)$/);
   await screenshot(page, 'rollout-promoted');
 });
 

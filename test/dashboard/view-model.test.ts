@@ -135,5 +135,5 @@ test.each([
   ['v2', true],
   ['healthy', false],
 ])('the filter %j matches shop/web (Paused, web:v2): %s', (filter, expected) => {
-  expect(matchesFilter({ namespace: 'shop', name: 'web', phase: 'Paused', step: '2/3', setWeight: 30, actualWeight: 30, images: ['web:v2'] }, filter)).toBe(expected);
+  expect(matchesFilter({ namespace: 'shop', name: 'web', phase: 'Paused', strategy: 'Canary', step: '2/3', setWeight: 30, actualWeight: 30, images: ['web:v2'] }, filter)).toBe(expected);
 });

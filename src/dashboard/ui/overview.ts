@@ -20,13 +20,21 @@ function messageCell(row: RolloutSummary): HTMLElement {
   return h('td', { class: 'message' }, row.message ?? '');
 }
 
+/** Step and traffic: the canary's step and weight, or blue/green and the revision the active Service selects. */
+function trafficCells(row: RolloutSummary): HTMLElement[] {
+  if (row.strategy === 'BlueGreen') {
+    const active = row.activeRevision === undefined ? 'active: -' : `active: revision ${row.activeRevision}`;
+    return [h('td', {}, 'blue/green'), h('td', { 'data-testid': 'active' }, active)];
+  }
+  return [h('td', {}, row.step), h('td', { 'data-testid': 'weight' }, `${row.actualWeight}%`)];
+}
+
 function buildRow(row: RolloutSummary): HTMLElement {
   return h('tr', { 'data-testid': 'rollout-row', 'data-key': `${row.namespace}/${row.name}` },
     h('td', {}, row.namespace),
     h('td', {}, h('a', { href: rolloutHref(row) }, row.name)),
     h('td', {}, h('span', { class: `phase phase-${row.phase}` }, row.phase)),
-    h('td', {}, row.step),
-    h('td', { 'data-testid': 'weight' }, `${row.actualWeight}%`),
+    ...trafficCells(row),
     h('td', { class: 'images' }, row.images.join('\n')),
     messageCell(row),
     h('td', {}, formatAge(row.releaseAgeMs)),
@@ -35,7 +43,7 @@ function buildRow(row: RolloutSummary): HTMLElement {
 
 export function renderOverview(rows: readonly RolloutSummary[], filter: string): HTMLElement {
   const shown = rows.filter((row) => matchesFilter(row, filter));
-  const head = h('tr', {}, ...['Namespace', 'Name', 'Status', 'Step', 'Canary weight', 'Images', 'Message', 'Release running'].map((t) => h('th', {}, t)));
+  const head = h('tr', {}, ...['Namespace', 'Name', 'Status', 'Step', 'Traffic', 'Images', 'Message', 'Release running'].map((t) => h('th', {}, t)));
   const empty = shown.length === 0 ? h('p', { class: 'empty' }, rows.length === 0 ? 'No Rollouts visible.' : 'No Rollout matches the filter.') : null;
   return h('section', {}, h('table', { class: 'rollouts' }, h('thead', {}, head), h('tbody', {}, ...shown.map(buildRow))), empty);
 }

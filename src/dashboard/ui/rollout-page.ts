@@ -5,19 +5,28 @@ import type { ReplicaSetView, RevisionView } from '../../cli/render-rollout-view
 import type { ActionView, MappingView, RolloutPage, StepView } from '../view-model.js';
 import { renderMetricChart, renderWeightChart } from './charts.js';
 import { h } from './dom.js';
+import { renderBlueGreen, renderJournal } from './page-sections.js';
 
 export const VERB_LABELS: Record<string, string> = {
   promote: 'Promote', promoteFull: 'Promote --full', abort: 'Abort', retry: 'Retry', pause: 'Pause',
 };
+
+/** Where the release stands: the canary's step and weight, or the revision the active Service selects. */
+function renderPosition(page: RolloutPage): (Node | string)[] {
+  const { summary } = page;
+  if (summary.strategy === 'BlueGreen') {
+    return [' · blue/green, active Service on ', h('strong', { 'data-testid': 'active-revision' }, summary.activeRevision === undefined ? '-' : `revision ${summary.activeRevision}`)];
+  }
+  return [' · step ', h('span', { 'data-testid': 'step' }, summary.step), ' · canary weight ',
+    h('strong', { 'data-testid': 'weight' }, `${summary.actualWeight}%`), ' (set ', h('span', { 'data-testid': 'set-weight' }, `${summary.setWeight}%`), ')'];
+}
 
 function renderHeader(page: RolloutPage): HTMLElement {
   const { summary, view } = page;
   return h('header', { class: 'rollout-header' },
     h('h2', {}, `${summary.namespace} / ${summary.name}`),
     h('p', {},
-      h('span', { class: `phase phase-${summary.phase}`, 'data-testid': 'phase' }, summary.phase), ' · step ',
-      h('span', { 'data-testid': 'step' }, summary.step), ' · canary weight ',
-      h('strong', { 'data-testid': 'weight' }, `${summary.actualWeight}%`), ' (set ', h('span', { 'data-testid': 'set-weight' }, `${summary.setWeight}%`), ')',
+      h('span', { class: `phase phase-${summary.phase}`, 'data-testid': 'phase' }, summary.phase), ...renderPosition(page),
       ` · ${view.replicas.available}/${view.replicas.desired} available · release running ${formatAge(summary.releaseAgeMs)}`),
     summary.invalidSpec ? h('p', { class: 'invalid', 'data-testid': 'invalid-spec' }, summary.invalidSpec) : null,
     summary.message ? h('p', { class: 'message', 'data-testid': 'message' }, summary.message) : null,
@@ -82,12 +91,15 @@ export function renderRolloutPage(page: RolloutPage, options: { readOnly: boolea
   const mappings = page.mappings.length === 0 ? h('p', { class: 'empty' }, 'No Mappings (no traffic routing, or not created yet).')
     : h('table', {}, h('tbody', {}, ...page.mappings.map(renderMapping)));
   const metrics = page.metrics.length === 0 ? h('p', { class: 'empty' }, 'No analysis runs.') : h('div', { class: 'metrics' }, ...page.metrics.map(renderMetricChart));
+  const progress = page.blueGreen !== undefined
+    ? [renderBlueGreen(page.blueGreen), renderPause(page, options.receivedAtMs)]
+    : [renderSteps(page, options.receivedAtMs), section('Canary weight over time', renderWeightChart(page.weightHistory, options.nowMs))];
   return h('article', { class: 'rollout' },
     renderHeader(page),
     renderActions(page.actions, options.readOnly),
-    renderSteps(page, options.receivedAtMs),
-    section('Canary weight over time', renderWeightChart(page.weightHistory, options.nowMs)),
+    ...progress,
     section('Analysis', metrics),
+    section('Decisions', renderJournal(page.journal, options.nowMs)),
     section('Revisions', ...page.view.revisions.map(renderRevision)),
     section('Mappings', mappings),
   );
