@@ -13,6 +13,10 @@ export interface ClusterPaths {
   controllerManagerKubeconfig: string;
   /** kube-apiserver's --admission-control-config-file (Pod Security defaults). */
   admissionConfig: string;
+  /** kube-apiserver's --audit-policy-file (requests of ServiceAccounts only, see auditPolicy). */
+  auditPolicy: string;
+  /** kube-apiserver's --audit-log-path (JSON lines, rotated: see apiserverArgs). */
+  auditLog: string;
   stateFile: string;
   /**
    * Emissary 3: a JSON list of namespaces for which kanary-emissary-conversion behaves as if stopped
@@ -57,6 +61,8 @@ export function clusterPaths(dir: string): ClusterPaths {
     kubeconfig: join(dir, 'kubeconfig'),
     controllerManagerKubeconfig: join(dir, 'controller-manager.kubeconfig'),
     admissionConfig: join(dir, 'admission.json'),
+    auditPolicy: join(dir, 'audit-policy.json'),
+    auditLog: join(dir, 'logs', 'audit.log'),
     stateFile: join(dir, 'state.json'),
     conversionOutage: join(dir, 'emissary-conversion-outage.json'),
   };

@@ -14,6 +14,7 @@ import {
 import {
   type ClusterPorts,
   admissionConfiguration,
+  auditPolicy,
   apiserverArgs,
   apiserverUrl,
   controllerManagerArgs,
@@ -119,6 +120,7 @@ async function prepare(options: StartClusterOptions): Promise<Context> {
   const manager = await readClientPems(files, 'controller-manager');
   await writeFile(paths.kubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...admin }), { mode: 0o600 });
   await writeFile(paths.admissionConfig, JSON.stringify(admissionConfiguration(), null, 2));
+  await writeFile(paths.auditPolicy, JSON.stringify(auditPolicy(), null, 2));
   await writeFile(paths.controllerManagerKubeconfig, renderKubeconfig({ server, name: 'kanary-local', ...manager }), { mode: 0o600 });
   const state: ClusterState = {
     dir: options.dir,

@@ -6,7 +6,7 @@ import type { ContainerSnapshot } from './container-state.js';
 import { ControllerContainer } from './controller-container.js';
 import { buildControllerContainerConfig, type ControllerContainerConfig, type ControllerHost } from './controller-container-config.js';
 import { isControllerImage } from './controller-image.js';
-import { ServiceAccountVolume } from './service-account-token.js';
+import { parseTokenRefreshMs, ServiceAccountVolume } from './service-account-token.js';
 
 /** What the kubelet needs to run controller-image containers as real processes. */
 export interface ControllerRuntime {
@@ -104,6 +104,7 @@ export class ControllerPod {
     const dirs = [...new Set(configs.flatMap((c) => c.mounts.filter((m) => m.kind === 'serviceAccount').map((m) => m.source)))];
     const first = configs[0];
     if (dirs.length === 0 || !first) return;
+    const refreshAfterMs = parseTokenRefreshMs(this.options.pod.metadata?.annotations);
     this.serviceAccount = new ServiceAccountVolume({
       api: this.options.runtime.api,
       pod: this.identity,
@@ -111,6 +112,7 @@ export class ControllerPod {
       caPem: this.options.runtime.caPem,
       dirs,
       owner: { uid: first.uid, gid: first.gid },
+      ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
       log: this.options.log,
     });
     await this.serviceAccount.start();

@@ -16,12 +16,30 @@ export interface ServiceAccountVolumeOptions {
   /** The directories bind-mounted at the serviceaccount path. */
   dirs: string[];
   owner: { uid: number; gid: number };
+  /** Refresh this soon instead when it is sooner than 80% of the life (the pod's tokenRefreshAnnotation). */
+  refreshAfterMs?: number;
   log: (line: Record<string, unknown>) => void;
 }
 
-/** When to refresh a token issued at `issuedAt` that expires at `expiresAt`. Pure. */
-export function computeRefreshDelayMs(issuedAt: Date, expiresAt: Date): number {
-  return Math.max(1_000, (expiresAt.getTime() - issuedAt.getTime()) * refreshAtShare);
+/**
+ * The pod annotation that makes the simulated kubelet refresh the pod's token every N seconds (1..600),
+ * sooner than a real kubelet would: TokenRequest issues no token shorter than 10 minutes, so a test
+ * that wants to watch a refresh happen asks for one this way. Anything else in it is ignored.
+ */
+export const tokenRefreshAnnotation = 'sim.kanary.dev/token-refresh-seconds';
+
+/** The refresh period the annotation asks for, in ms, or undefined when absent or not a whole 1..600. Pure. */
+export function parseTokenRefreshMs(annotations: Record<string, string> | undefined): number | undefined {
+  const text = annotations?.[tokenRefreshAnnotation];
+  if (text === undefined || !/^\d{1,3}$/.test(text.trim())) return undefined;
+  const seconds = Number(text.trim());
+  return seconds >= 1 && seconds <= tokenExpirationSeconds ? seconds * 1000 : undefined;
+}
+
+/** When to refresh a token issued at `issuedAt` that expires at `expiresAt` (sooner if `refreshAfterMs` is). Pure. */
+export function computeRefreshDelayMs(issuedAt: Date, expiresAt: Date, refreshAfterMs?: number): number {
+  const atShare = (expiresAt.getTime() - issuedAt.getTime()) * refreshAtShare;
+  return Math.max(1_000, Math.min(atShare, refreshAfterMs ?? atShare));
 }
 
 /** Writes a file atomically (a temp file renamed over it), readable by the pod's user only. */
@@ -80,7 +98,7 @@ export class ServiceAccountVolume {
     const issuedAt = new Date();
     const { token, expiresAt } = await requestToken(this.options);
     for (const dir of this.options.dirs) await writeAtomically(dir, 'token', token, this.options);
-    const delayMs = computeRefreshDelayMs(issuedAt, expiresAt);
+    const delayMs = computeRefreshDelayMs(issuedAt, expiresAt, this.options.refreshAfterMs);
     this.options.log({ msg: 'service account token written', serviceAccount: this.options.serviceAccountName, expiresAt: expiresAt.toISOString(), refreshInMs: delayMs });
     this.schedule(delayMs);
   }

@@ -3,6 +3,7 @@ import {
   CONTROLLERS,
   admissionConfiguration,
   apiserverArgs,
+  auditPolicy,
   apiserverUrl,
   controllerManagerArgs,
   etcdArgs,
@@ -46,6 +47,11 @@ describe('apiserverArgs', () => {
     ['--service-account-key-file', '/tmp/c/pki/sa.pub'],
     ['--service-account-signing-key-file', '/tmp/c/pki/sa.key'],
     ['--service-cluster-ip-range', '10.0.0.0/24'],
+    ['--audit-policy-file', '/tmp/c/audit-policy.json'],
+    ['--audit-log-path', '/tmp/c/logs/audit.log'],
+    ['--audit-log-format', 'json'],
+    ['--audit-log-maxsize', '10'],
+    ['--audit-log-maxbackup', '3'],
   ])('%s=%s', (flag, value) => {
     expect(flags(apiserverArgs(input)).get(flag)).toBe(value);
   });
@@ -86,4 +92,13 @@ test('Pod Security admission enforces baseline unless a namespace says otherwise
   const config = admissionConfiguration() as { plugins: { name: string; configuration: { defaults: Record<string, string> } }[] };
   expect(config.plugins.map((p) => p.name)).toEqual(['PodSecurity']);
   expect(config.plugins[0]?.configuration.defaults).toMatchObject({ enforce: 'baseline', 'enforce-version': 'latest' });
+});
+
+test('the audit policy records ServiceAccounts\' requests at Metadata, once complete, and nothing else', () => {
+  expect(auditPolicy()).toEqual({
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived', 'ResponseStarted'],
+    rules: [{ level: 'Metadata', userGroups: ['system:serviceaccounts'] }, { level: 'None' }],
+  });
 });

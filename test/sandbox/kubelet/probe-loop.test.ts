@@ -19,6 +19,14 @@ describe('computeRefreshDelayMs', () => {
   test('at 80% of the token life', () => {
     expect(computeRefreshDelayMs(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:10:00Z'))).toBe(480_000);
   });
+
+  test.each([
+    [20_000, 20_000],
+    [600_000, 480_000],
+    [10, 1_000],
+  ])('sooner when the pod asks for a refresh every %i ms: %i', (refreshAfterMs, expected) => {
+    expect(computeRefreshDelayMs(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:10:00Z'), refreshAfterMs)).toBe(expected);
+  });
 });
 
 describe('log endpoint helpers', () => {

@@ -2,7 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceAccountVolume } from '../../../src/sandbox/kubelet/service-account-token.js';
+import { parseTokenRefreshMs, ServiceAccountVolume, tokenRefreshAnnotation } from '../../../src/sandbox/kubelet/service-account-token.js';
 
 /** A TokenRequest API that issues numbered tokens valid for `lifeMs`, recording each request. */
 function fakeApi(lifeMs: number): { api: k8s.CoreV1Api; requests: Record<string, unknown>[] } {
@@ -24,8 +24,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function volume(api: k8s.CoreV1Api): ServiceAccountVolume {
+function volume(api: k8s.CoreV1Api, refreshAfterMs?: number): ServiceAccountVolume {
   return new ServiceAccountVolume({
+    ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
     api,
     pod: { namespace: 'kanary-system', name: 'kanary-abc', uid: 'u1' },
     serviceAccountName: 'kanary',
@@ -66,4 +67,37 @@ test('refreshes the token at 80% of its life, replacing the file whole (no temp 
   } finally {
     sa.stop();
   }
+});
+
+test('a pod that asks for a refresh every second gets a new 10 min token every second', async () => {
+  const { api, requests } = fakeApi(600_000);
+  const sa = volume(api, 1_000);
+  await sa.start();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(requests).toHaveLength(2);
+    expect(await readFile(join(dir, 'sa', 'token'), 'utf8')).toBe('token-2');
+  } finally {
+    sa.stop();
+  }
+});
+
+describe(`the ${tokenRefreshAnnotation} annotation`, () => {
+  test.each([
+    ['20', 20_000],
+    [' 600 ', 600_000],
+    ['1', 1_000],
+    ['0', undefined],
+    ['601', undefined],
+    ['1.5', undefined],
+    ['20s', undefined],
+    ['', undefined],
+  ])('%j -> %s ms', (value, expected) => {
+    expect(parseTokenRefreshMs({ [tokenRefreshAnnotation]: value })).toBe(expected);
+  });
+
+  test('absent: the kubelet\'s own schedule', () => {
+    expect(parseTokenRefreshMs(undefined)).toBeUndefined();
+    expect(parseTokenRefreshMs({ other: '20' })).toBeUndefined();
+  });
 });
