@@ -7,41 +7,16 @@
  */
 import { jest } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { waitFor } from '../harness/cluster.js';
 import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from '../controller/rollout-fixtures.js';
-import { chartDir } from './chart-fixture.js';
-import { helm } from './helm.js';
+import { useChartRelease } from './controller-pod-fixture.js';
 
 jest.setTimeout(300_000);
 
-// Declared before the namespaces so it runs before they are deleted (Helm keeps the release there).
-afterAll(async () => {
-  await helm(['uninstall', release(), ...kube(), '--wait', '--timeout', '60s']);
-  if (valuesDir) await rm(valuesDir, { recursive: true, force: true });
-});
-
-const system = useTestNamespace('kanary-system');
-const apps = useTestNamespace('pod-release');
-const release = (): string => system.name;
-const kube = (): string[] => ['--kubeconfig', testKubeconfigPath(), '--namespace', system.name];
-let valuesDir: string | undefined;
+const chart = useChartRelease('pod-release');
+const { system, apps } = chart;
+const release = (): string => chart.name();
 let view: ClusterView;
-
-async function values(extra: Record<string, unknown> = {}): Promise<string> {
-  valuesDir ??= await mkdtemp(join(tmpdir(), 'kanary-pod-values-'));
-  const file = join(valuesDir, `values-${Object.keys(extra).length}.json`);
-  await writeFile(file, JSON.stringify({
-    image: { tag: 'dev' },
-    watchNamespaces: [apps.name],
-    prometheusAddress: 'http://127.0.0.1:9090',
-    mappingPropagationDelay: '1s',
-    ...extra,
-  }));
-  return file;
-}
 
 async function controllerPodNames(): Promise<string[]> {
   const list = await system.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: system.name, labelSelector: `app.kubernetes.io/instance=${release()}` });
@@ -65,8 +40,7 @@ async function promote(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const installed = await helm(['install', release(), chartDir, ...kube(), '--skip-crds', '--values', await values(), '--wait', '--timeout', '120s']);
-  expect({ code: installed.code, stderr: installed.stderr }).toEqual({ code: 0, stderr: '' });
+  await chart.apply('install');
   view = new ClusterView(apps.kc, apps.name);
   await applyDocs(apps.name, tweakExample(loadExample('canary-ambassador'), { replicas: 10, scaleDownDelaySeconds: 2, abortScaleDownDelaySeconds: 2 }));
   await waitFor(async () => {
@@ -84,8 +58,7 @@ test('three promotes take v2 to 100%; a helm upgrade mid-release rolls the contr
   expect(await view.canaryWeight()).toBe(60);
 
   const before = await controllerPodNames();
-  const upgraded = await helm(['upgrade', release(), chartDir, ...kube(), '--skip-crds', '--values', await values({ logLevel: 'debug' }), '--wait', '--timeout', '120s']);
-  expect({ code: upgraded.code, stderr: upgraded.stderr }).toEqual({ code: 0, stderr: '' });
+  await chart.apply('upgrade', { logLevel: 'debug' });
   const after = await waitFor(async () => {
     const names = await controllerPodNames();
     return names.length === 1 && !before.includes(names[0] ?? '') ? names : undefined;

@@ -7,32 +7,19 @@
  */
 import { jest } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { isOlderNode, parseImageNodeVersion } from '../../src/sandbox/cluster/image-node.js';
-import { kubectl, testKubeconfigPath, useTestNamespace, waitFor } from '../harness/cluster.js';
+import { kubectl, waitFor } from '../harness/cluster.js';
 import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from '../controller/rollout-fixtures.js';
-import { chartDir } from './chart-fixture.js';
+import { controllerPid, readPodToken, run, runInPod, useChartRelease } from './controller-pod-fixture.js';
 import { helm } from './helm.js';
 
 jest.setTimeout(240_000);
 
-// Declared before the namespaces so it runs before they are deleted (Helm keeps the release there);
-// the cluster-scoped ClusterRole and its binding go with it.
-afterAll(async () => {
-  await helm(['uninstall', release(), ...kube(), '--wait', '--timeout', '60s']);
-  if (valuesDir) await rm(valuesDir, { recursive: true, force: true });
-});
-
-const system = useTestNamespace('kanary-system');
-const apps = useTestNamespace('pod-apps');
-/** The release name contains "kanary", so the chart's objects (Deployment, ClusterRole) are named after it. */
-const release = (): string => system.name;
-const kube = (): string[] => ['--kubeconfig', testKubeconfigPath(), '--namespace', system.name];
-let valuesDir: string | undefined;
+const chart = useChartRelease('pod-apps');
+const { system, apps } = chart;
+const release = (): string => chart.name();
+const kube = (): string[] => chart.kube();
 
 function core(): k8s.CoreV1Api {
   return system.kc.makeApiClient(k8s.CoreV1Api);
@@ -45,27 +32,6 @@ async function controllerPods(): Promise<k8s.V1Pod[]> {
 
 const isReady = (pod: k8s.V1Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
-/** The pid of the process the kubelet runs for a pod: its environment has HOSTNAME=<pod>. */
-function controllerPid(podName: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('bin/kanary.js\0controller')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOSTNAME=${podName}`)) return Number(entry);
-    } catch {
-      // the process exited meanwhile
-    }
-  }
-  return undefined;
-}
-
-function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
-  });
-}
-
 async function leaseHolder(): Promise<string | undefined> {
   const lease = await system.kc.makeApiClient(k8s.CoordinationV1Api).readNamespacedLease({ namespace: system.name, name: 'kanary-controller' });
   return lease.spec?.holderIdentity ?? undefined;
@@ -73,17 +39,7 @@ async function leaseHolder(): Promise<string | undefined> {
 
 beforeAll(async () => {
   await kubectl(['label', 'namespace', system.name, 'pod-security.kubernetes.io/enforce=restricted']);
-  valuesDir = await mkdtemp(join(tmpdir(), 'kanary-pod-values-'));
-  const valuesFile = join(valuesDir, 'values.json');
-  await writeFile(valuesFile, JSON.stringify({
-    image: { tag: 'dev' },
-    replicas: 2,
-    watchNamespaces: [apps.name],
-    prometheusAddress: 'http://127.0.0.1:9090',
-    mappingPropagationDelay: '1s',
-  }));
-  const installed = await helm(['install', release(), chartDir, ...kube(), '--skip-crds', '--values', valuesFile, '--wait', '--timeout', '120s']);
-  expect({ code: installed.code, stderr: installed.stderr }).toEqual({ code: 0, stderr: '' });
+  await chart.apply('install', { replicas: 2 });
 });
 
 test('both controller pods are Ready; each runs as uid 65532 with a read-only root, its own /tmp and a pod-bound token', async () => {
@@ -103,14 +59,11 @@ test('both controller pods are Ready; each runs as uid 65532 with a read-only ro
     expect(mountOptions('/tmp')).toMatch(/^rw,/);
     expect(mountOptions('/run/secrets/kubernetes.io/serviceaccount')).toMatch(/^ro,/);
     // In its mount namespace, as its user: / refuses a write, the emptyDir at /tmp takes one.
-    const asPod = ['-t', String(pid), '-m', 'setpriv', '--reuid=65532', '--regid=65532', '--clear-groups', 'sh', '-c'];
-    const outside = await run('nsenter', [...asPod, 'touch /kanary-write-test']);
+    const outside = await runInPod(pid ?? 0, 'touch /kanary-write-test');
     expect(outside.code).not.toBe(0);
     expect(outside.stderr).toContain('Read-only file system');
-    expect((await run('nsenter', [...asPod, 'touch /tmp/kanary-write-test'])).code).toBe(0);
-    // /var/run is an absolute symlink to /run: resolved from /proc/<pid>/root it would leave the pod.
-    const token = readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/token`, 'utf8');
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect((await runInPod(pid ?? 0, 'touch /tmp/kanary-write-test')).code).toBe(0);
+    const { claims } = readPodToken(pid ?? 0);
     expect(claims['kubernetes.io'].pod).toEqual({ name, uid: pod.metadata?.uid });
     expect(claims.exp - claims.iat).toBe(600);
     expect(readFileSync(`/proc/${pid}/root/run/secrets/kubernetes.io/serviceaccount/namespace`, 'utf8')).toBe(system.name);
