@@ -31,9 +31,6 @@ const ROLLOUT_ANALYSES = [`${CANARY}.analysis`, `${CANARY}.steps[].analysis`, `$
 const KEEPS_MEASUREMENTS = 'Kanary keeps the last 10 measurements of each metric';
 const NO_TLS_SKIP = 'Kanary always verifies TLS certificates';
 const AUTH_IN_HEADERS = 'send credentials in headers (a header value may be {{args.NAME}} of a Secret arg)';
-const POD_LABELS =
-  'Kanary adds no labels to {ROLE} pods: tell them apart by their rollouts-pod-template-hash label, as the {ROLE} Service does';
-
 function hint(path: string, instead?: string, support: ArgoFieldSupport = 'not supported'): ArgoFieldHint {
   return instead === undefined ? { path, support } : { path, support, instead };
 }
@@ -44,8 +41,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint('spec.rollbackWindow', 'a rollback to the stable revision always skips the steps; older revisions go through them'),
   hint('spec.restartAt', 'change the pod template (an annotation in spec.template.metadata) to replace the pods'),
   hint(`${CANARY}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
-  hint(`${CANARY}.canaryMetadata`, POD_LABELS.replaceAll('{ROLE}', 'canary')),
-  hint(`${CANARY}.stableMetadata`, POD_LABELS.replaceAll('{ROLE}', 'stable')),
   hint(`${CANARY}.scaleDownDelayRevisionLimit`, 'every older ReplicaSet is scaled down after scaleDownDelaySeconds'),
   hint(`${CANARY}.pingPong`, 'use canaryService and stableService'),
   hint(`${CANARY}.replicaProgressThreshold`, 'a step waits until all the canary pods of its weight are available'),

@@ -145,6 +145,13 @@ export const trafficRoutingSchema = z.strictObject({
 });
 export type TrafficRouting = z.infer<typeof trafficRoutingSchema>;
 
+/** `activeMetadata` / `previewMetadata` / `canaryMetadata` / `stableMetadata`: labels and annotations put on that role's pods. */
+export const roleMetadataSchema = z.strictObject({
+  labels: stringMapSchema.optional(),
+  annotations: stringMapSchema.optional(),
+});
+export type RoleMetadata = z.infer<typeof roleMetadataSchema>;
+
 export const canaryStrategySchema = z.strictObject({
   canaryService: z.string().min(1).optional(),
   stableService: z.string().min(1).optional(),
@@ -158,6 +165,10 @@ export const canaryStrategySchema = z.strictObject({
   dynamicStableScale: z.boolean().default(false),
   /** With traffic routing: the canary ReplicaSet never has fewer pods than this while it has any (Argo's field). */
   minPodsPerReplicaSet: z.number().int().min(1).optional(),
+  /** Labels and annotations on the canary's pods while it is the canary (Argo's field). */
+  canaryMetadata: roleMetadataSchema.optional(),
+  /** Labels and annotations on the stable pods; a canary that becomes stable takes them (Argo's field). */
+  stableMetadata: roleMetadataSchema.optional(),
 });
 export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 
@@ -169,13 +180,6 @@ export const promotionAnalysisSchema = z.strictObject({
   args: z.array(rolloutAnalysisArgSchema).optional(),
 });
 export type PromotionAnalysis = z.infer<typeof promotionAnalysisSchema>;
-
-/** `activeMetadata` / `previewMetadata`: labels and annotations put on that role's pods. */
-export const roleMetadataSchema = z.strictObject({
-  labels: stringMapSchema.optional(),
-  annotations: stringMapSchema.optional(),
-});
-export type RoleMetadata = z.infer<typeof roleMetadataSchema>;
 
 /**
  * `strategy.blueGreen` (Argo Rollouts' fields): the new revision runs beside the old one behind

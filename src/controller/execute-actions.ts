@@ -14,7 +14,7 @@ import { mergePatchOptions } from '../kube/patch-options.js';
 import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
 import { patchServiceSelectorHash } from '../kube/services.js';
 import { applyRoleMetadata } from '../kube/role-metadata.js';
-import { formatRoleMetadata } from '../core/bluegreen-metadata.js';
+import { formatRoleMetadata } from '../core/role-metadata.js';
 import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun action (templates resolved from caches). */

@@ -16,7 +16,7 @@ import type { RolloutAnalysisRunStatus, RolloutStatus } from '../api/rollout.js'
 import { findSlotRuns, type PromotionKind } from './canary-analysis.js';
 import { advanceBlueGreen, startFlow, type BlueGreenFlow } from './bluegreen-flow.js';
 import { computeBlueGreenHashes, planBlueGreenReplicaSets, planBlueGreenServices, type BlueGreenHashes } from './bluegreen-targets.js';
-import { planRoleMetadata } from './bluegreen-metadata.js';
+import { planBlueGreenRoleMetadata } from './role-metadata.js';
 import { computeJournal } from './journal.js';
 import { applyAbort, orderActions, type CanaryPlan } from './plan-canary.js';
 import { buildPlanContext, type PlanContext, type PlanDraft } from './plan-context.js';
@@ -95,7 +95,7 @@ export function planBlueGreen(snapshot: CanarySnapshot, now: number): CanaryPlan
   const hashes = computeBlueGreenHashes(ctx, draft, flow);
   planBlueGreenReplicaSets(ctx, draft, flow, hashes);
   planBlueGreenServices(ctx, draft, hashes);
-  planRoleMetadata(ctx, draft, flow, hashes);
+  planBlueGreenRoleMetadata(ctx, draft, flow, hashes);
   planPromotionRuns(ctx, draft, flow);
   planRunHistory(ctx, draft);
   const journal = computeJournal(ctx, draft);

@@ -30,6 +30,7 @@
  * - A template change (new hash) resets step, pauses, abort and promoteFull; a steps change
  *   (status.currentStepHash differs) restarts the steps of the current template.
  */
+import { planCanaryRoleMetadata } from './role-metadata.js';
 import type { Action } from './actions.js';
 import { buildPlanContext, type PlanContext, type PlanDraft } from './plan-context.js';
 import { computeStartingDraft } from './plan-intent.js';
@@ -137,6 +138,7 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planRoute(ctx, draft, services);
   planAnalysisRuns(ctx, draft);
   planRunHistory(ctx, draft);
+  planCanaryRoleMetadata(ctx, draft);
   const journal = computeJournal(ctx, draft);
   draft.actions.push(...journal.events);
   const status: RolloutStatus = { ...buildStatus(ctx, draft), journal: journal.journal };

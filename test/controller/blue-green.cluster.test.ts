@@ -94,10 +94,7 @@ async function sampleActive(name: string): Promise<{ stop: () => Promise<string[
   };
 }
 
-async function podsOf(hash: string): Promise<k8s.V1Pod[]> {
-  const pods = await ns.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: ns.name, labelSelector: `rollouts-pod-template-hash=${hash}` });
-  return pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-}
+const podsOf = (hash: string): Promise<k8s.V1Pod[]> => view.pods(hash);
 
 /** `<role label>/<preview annotation>` of each pod of a hash (`-` when absent). */
 async function podRoles(hash: string): Promise<string[]> {

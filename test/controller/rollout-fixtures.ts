@@ -87,6 +87,12 @@ export class ClusterView {
     return (await this.replicaSets()).find((rs) => rs.metadata?.name === `${rollout}-${hash}`);
   }
 
+  /** The pods of a pod-template hash that are not being deleted, by name. */
+  async pods(hash: string): Promise<k8s.V1Pod[]> {
+    const pods = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: `rollouts-pod-template-hash=${hash}` });
+    return pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+
   async serviceHash(name: string): Promise<string | undefined> {
     const svc = await this.core.readNamespacedService({ namespace: this.namespace, name });
     return svc.spec?.selector?.['rollouts-pod-template-hash'];

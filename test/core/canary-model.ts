@@ -8,7 +8,7 @@ import type { Action } from '../../src/core/actions.js';
 import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patches.js';
 import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
-import { formatRoleMetadata } from '../../src/core/bluegreen-metadata.js';
+import { formatRoleMetadata } from '../../src/core/role-metadata.js';
 import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView } from '../../src/core/snapshot.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
