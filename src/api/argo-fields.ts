@@ -41,7 +41,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint('spec.rollbackWindow', 'a rollback to the stable revision always skips the steps; older revisions go through them'),
   hint('spec.restartAt', 'change the pod template (an annotation in spec.template.metadata) to replace the pods'),
   hint(`${CANARY}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
-  hint(`${CANARY}.scaleDownDelayRevisionLimit`, 'every older ReplicaSet is scaled down after scaleDownDelaySeconds'),
   hint(`${CANARY}.pingPong`, 'use canaryService and stableService'),
   hint(`${CANARY}.replicaProgressThreshold`, 'a step waits until all the canary pods of its weight are available'),
   ...OTHER_ROUTERS.map((router) =>

@@ -165,6 +165,8 @@ export const canaryStrategySchema = z.strictObject({
   dynamicStableScale: z.boolean().default(false),
   /** With traffic routing: the canary ReplicaSet never has fewer pods than this while it has any (Argo's field). */
   minPodsPerReplicaSet: z.number().int().min(1).optional(),
+  /** With traffic routing: at most this many older ReplicaSets keep their pods through scaleDownDelaySeconds; older ones go to 0 at once (Argo's field). */
+  scaleDownDelayRevisionLimit: nonNegativeInt().optional(),
   /** Labels and annotations on the canary's pods while it is the canary (Argo's field). */
   canaryMetadata: roleMetadataSchema.optional(),
   /** Labels and annotations on the stable pods; a canary that becomes stable takes them (Argo's field). */

@@ -13,7 +13,7 @@
  * beyond scaleDownDelayRevisionLimit of them waiting, the oldest go to 0 at once.
  */
 import { findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
-import { cleanupHistory, ensureCurrent, isProgressing, othersOf, scaleDownAfter, scaleTo, stableOf } from './plan-replica-sets.js';
+import { cleanupHistory, drainUnselected, ensureCurrent, isProgressing, scaleDownAfter, scaleTo, stableOf } from './plan-replica-sets.js';
 import { previewReplicasOf, type BlueGreenFlow } from './bluegreen-flow.js';
 import { planServiceSelectors } from './plan-traffic.js';
 
@@ -67,20 +67,8 @@ function planCurrent(ctx: PlanContext, draft: PlanDraft, flow: BlueGreenFlow): v
 
 /** ReplicaSets no Service selects: to 0 after the delay, at once beyond the revision limit. */
 function planOthers(ctx: PlanContext, draft: PlanDraft, flow: BlueGreenFlow, hashes: BlueGreenHashes): void {
-  const delayMs = flow.strategy.scaleDownDelaySeconds * 1000;
-  const limit = flow.strategy.scaleDownDelayRevisionLimit ?? Number.POSITIVE_INFINITY;
-  const unreferenced = othersOf(ctx, draft)
-    .filter((rs) => rs.podTemplateHash !== hashes.active && rs.podTemplateHash !== hashes.preview)
-    .sort((a, b) => b.revision - a.revision);
-  let waiting = 0;
-  for (const rs of unreferenced) {
-    if (rs.specReplicas > 0 && waiting < limit) {
-      waiting += 1;
-      scaleDownAfter(ctx, draft, rs, delayMs);
-    } else {
-      scaleTo(draft, rs, 0);
-    }
-  }
+  const { scaleDownDelaySeconds, scaleDownDelayRevisionLimit } = flow.strategy;
+  drainUnselected(ctx, draft, [hashes.active, hashes.preview], { delaySeconds: scaleDownDelaySeconds, revisionLimit: scaleDownDelayRevisionLimit });
 }
 
 export function planBlueGreenReplicaSets(ctx: PlanContext, draft: PlanDraft, flow: BlueGreenFlow, hashes: BlueGreenHashes): void {

@@ -91,12 +91,29 @@ export function ensureCurrent(ctx: PlanContext, draft: PlanDraft): void {
   draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'ScalingReplicaSet', message: `Created ReplicaSet ${name} (revision ${ctx.revision}) with ${replicas} replicas` });
 }
 
-function drainUnreferenced(ctx: PlanContext, draft: PlanDraft, services: ServiceHashes): void {
-  const delayMs = ctx.canary.scaleDownDelaySeconds * 1000;
-  for (const rs of othersOf(ctx, draft)) {
-    const referenced = rs.podTemplateHash === services.stable || rs.podTemplateHash === services.canary;
-    if (!referenced) scaleDownAfter(ctx, draft, rs, delayMs);
+/**
+ * Older ReplicaSets no Service selects: to 0 once `delaySeconds` passed; beyond `revisionLimit` of
+ * them waiting with pods (newest first), the oldest go to 0 at once (scaleDownDelayRevisionLimit).
+ */
+export function drainUnselected(ctx: PlanContext, draft: PlanDraft, selected: readonly (string | undefined)[], delay: { delaySeconds: number; revisionLimit: number | undefined }): void {
+  const limit = delay.revisionLimit ?? Number.POSITIVE_INFINITY;
+  const unselected = othersOf(ctx, draft)
+    .filter((rs) => !selected.includes(rs.podTemplateHash))
+    .sort((a, b) => b.revision - a.revision);
+  let waiting = 0;
+  for (const rs of unselected) {
+    if (rs.specReplicas > 0 && waiting < limit) {
+      waiting += 1;
+      scaleDownAfter(ctx, draft, rs, delay.delaySeconds * 1000);
+    } else {
+      scaleTo(draft, rs, 0);
+    }
   }
+}
+
+function drainUnreferenced(ctx: PlanContext, draft: PlanDraft, services: ServiceHashes): void {
+  const { scaleDownDelaySeconds, scaleDownDelayRevisionLimit } = ctx.canary;
+  drainUnselected(ctx, draft, [services.stable, services.canary], { delaySeconds: scaleDownDelaySeconds, revisionLimit: scaleDownDelayRevisionLimit });
 }
 
 /** Without traffic routing older ReplicaSets go down as fast as maxUnavailable allows. */
