@@ -1,5 +1,6 @@
 // One reconcile of an AnalysisRun: measure the metrics that are due, assess, and return the next
 // status and when to come back. No informers or queues here: a function over (run, providers, now).
+import { retentionLimitOf } from '../core/metric-name-pattern.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric, MetricResult } from '../api/analysis.js';
 import {
@@ -178,7 +179,8 @@ function withPhases(run: AnalysisRun, results: MetricResult[], terminating: bool
     const metric = run.spec.metrics[i];
     if (metric === undefined) return result;
     const assessed = assessMetricPhase(metric, result, terminating);
-    return { ...result, phase: assessed.phase, message: assessed.message ?? result.message };
+    const measurements = result.measurements.slice(-retentionLimitOf(metric.name, run.spec.measurementRetention));
+    return { ...result, measurements, phase: assessed.phase, message: assessed.message ?? result.message };
   });
 }
 

@@ -6,6 +6,7 @@ import type {
   AnalysisTemplateSpec,
   Argument,
   DryRun,
+  MeasurementRetention,
   Metric,
 } from '../api/analysis.js';
 import { ANALYSIS_API_VERSION } from '../api/analysis.js';
@@ -22,6 +23,8 @@ export interface BuildAnalysisRunInput {
   namespace: string;
   templates: readonly NamedTemplate[];
   rolloutArgs: readonly AnalysisRunArgument[];
+  /** The Rollout's own measurementRetention for this analysis (before the templates'). */
+  rolloutRetention?: readonly MeasurementRetention[];
   rollout: unknown;
   stablePodHash?: string;
   latestPodHash?: string;
@@ -85,7 +88,7 @@ function applyRolloutArgs(templateArgs: Argument[], input: BuildAnalysisRunInput
   return { ok: true, value: out };
 }
 
-function mergeMetrics(templates: readonly NamedTemplate[]): BuildResult<{ metrics: Metric[]; dryRun: DryRun[] }> {
+function mergeMetrics(templates: readonly NamedTemplate[]): BuildResult<{ metrics: Metric[]; dryRun: DryRun[]; measurementRetention: MeasurementRetention[] }> {
   const metrics: Metric[] = [];
   const origin = new Map<string, string>();
   for (const template of templates) {
@@ -98,7 +101,7 @@ function mergeMetrics(templates: readonly NamedTemplate[]): BuildResult<{ metric
       metrics.push(metric);
     }
   }
-  return { ok: true, value: { metrics, dryRun: templates.flatMap((t) => t.spec.dryRun) } };
+  return { ok: true, value: { metrics, dryRun: templates.flatMap((t) => t.spec.dryRun), measurementRetention: templates.flatMap((t) => t.spec.measurementRetention) } };
 }
 
 /** Merges the templates into one AnalysisRun; errors name the template, metric or arg. */
@@ -119,7 +122,7 @@ export function buildAnalysisRun(input: BuildAnalysisRunInput): BuildResult<Anal
       apiVersion: ANALYSIS_API_VERSION,
       kind: 'AnalysisRun',
       metadata,
-      spec: { metrics: merged.value.metrics, args: args.value, dryRun: merged.value.dryRun },
+      spec: { metrics: merged.value.metrics, args: args.value, dryRun: merged.value.dryRun, measurementRetention: [...(input.rolloutRetention ?? []), ...merged.value.measurementRetention].slice(0, 100) },
     },
   };
 }

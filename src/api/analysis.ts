@@ -3,10 +3,18 @@
 // are strict: a field Kanary does not implement is a problem (named, with a hint for Argo fields:
 // argo-fields.ts), never dropped; the CRDs keep such fields so that the controller sees them.
 // Status objects, written by the controller, are not strict.
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { parseJsonPath } from '../analysis/json-path.js';
 import { parseDuration } from './duration.js';
 import { ANALYSIS_PHASES, type AnalysisPhase } from './reasons.js';
+
+/** Measurements a run keeps per metric unless measurementRetention says otherwise (Argo's default). */
+export const MEASUREMENT_HISTORY_LIMIT = 10;
+/** The most measurementRetention may keep per metric. */
+export const MAX_MEASUREMENT_RETENTION = 100;
+/** Longest metricName pattern of dryRun and measurementRetention. */
+export const METRIC_NAME_PATTERN_MAX = 256;
 
 export const ANALYSIS_API_VERSION = 'kanary.dev/v1alpha1';
 
@@ -221,9 +229,34 @@ export const metricSchema = baseMetricSchema.superRefine((metric, ctx) => {
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricInput = z.input<typeof metricSchema>;
 
-/** `metricName` is a metric name or an anchored regular expression such as `.*`. */
-export const dryRunSchema = z.strictObject({ metricName: z.string().min(1) });
+function isRe2Pattern(pattern: string): boolean {
+  try {
+    RE2JS.compile(`^(?:${pattern})$`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A metric name, or an RE2 regular expression matching whole names (`.*`, `error-.*`). */
+const metricNamePatternSchema = z.string().min(1).max(METRIC_NAME_PATTERN_MAX)
+  .refine(isRe2Pattern, { message: 'is neither a metric name nor an RE2 regular expression' });
+
+/** `metricName` is a metric name or an anchored RE2 regular expression such as `.*`. */
+export const dryRunSchema = z.strictObject({ metricName: metricNamePatternSchema });
 export type DryRun = z.infer<typeof dryRunSchema>;
+
+/**
+ * `measurementRetention` (Argo's field): how many measurements of the metrics `metricName` matches
+ * (a name or an anchored RE2 expression) the run keeps in its status; the first matching entry
+ * wins, the default is MEASUREMENT_HISTORY_LIMIT. Capped at MAX_MEASUREMENT_RETENTION so a run's
+ * status stays far below the API server's object size limit.
+ */
+export const measurementRetentionSchema = z.strictObject({
+  metricName: metricNamePatternSchema,
+  limit: z.number().int().min(1).max(MAX_MEASUREMENT_RETENTION),
+});
+export type MeasurementRetention = z.infer<typeof measurementRetentionSchema>;
 
 export const objectMetaSchema = z.looseObject({
   name: z.string().min(1),
@@ -248,6 +281,7 @@ export const analysisTemplateSpecSchema = z.strictObject({
     .min(1)
     .refine(uniqueMetricNames, { message: 'metric names must be unique' }),
   dryRun: z.array(dryRunSchema).default([]),
+  measurementRetention: z.array(measurementRetentionSchema).max(100).default([]),
 });
 export type AnalysisTemplateSpec = z.infer<typeof analysisTemplateSpecSchema>;
 
@@ -273,7 +307,7 @@ export type MeasurementPhase = z.infer<typeof measurementPhaseSchema>;
 export const analysisPhaseSchema = z.enum(ANALYSIS_PHASES);
 export type { AnalysisPhase };
 
-export const MEASUREMENT_HISTORY_LIMIT = 10;
+
 
 const count = z.number().min(0);
 
@@ -368,7 +402,7 @@ export const metricResultSchema = z.object({
   consecutiveSuccess: nonNegativeInt.default(0),
   message: z.string().optional(),
   dryRun: z.boolean().optional(),
-  measurements: z.array(measurementSchema).max(MEASUREMENT_HISTORY_LIMIT).default([]),
+  measurements: z.array(measurementSchema).max(MAX_MEASUREMENT_RETENTION).default([]),
   /** The query (or URL) after `{{args.*}}` substitution, secrets excluded. */
   resolvedQuery: z.string().optional(),
   /** The judge's state (metrics with a `judge` block): the evidence so far and the last counter readings. */
@@ -392,6 +426,7 @@ export const analysisRunSpecSchema = z.strictObject({
   /** Resolved arguments: plain values, or Secret references read at measurement time. */
   args: z.array(argumentSchema).default([]),
   dryRun: z.array(dryRunSchema).default([]),
+  measurementRetention: z.array(measurementRetentionSchema).max(100).default([]),
   terminate: z.boolean().optional(),
 });
 export type AnalysisRunSpec = z.infer<typeof analysisRunSpecSchema>;

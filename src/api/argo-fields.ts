@@ -28,7 +28,6 @@ const OTHER_ROUTERS = ['istio', 'nginx', 'alb', 'smi', 'appMesh', 'traefik', 'ap
 const OTHER_PROVIDERS = ['kayenta', 'datadog', 'wavefront', 'newRelic', 'job', 'cloudWatch', 'graphite', 'influxdb', 'skywalking', 'plugin'];
 const ROLLOUT_ANALYSES = [`${CANARY}.analysis`, `${CANARY}.steps[].analysis`, `${BLUE_GREEN}.prePromotionAnalysis`, `${BLUE_GREEN}.postPromotionAnalysis`];
 
-const KEEPS_MEASUREMENTS = 'Kanary keeps the last 10 measurements of each metric';
 const NO_TLS_SKIP = 'Kanary always verifies TLS certificates';
 const AUTH_IN_HEADERS = 'send credentials in headers (a header value may be {{args.NAME}} of a Secret arg)';
 function hint(path: string, instead?: string, support: ArgoFieldSupport = 'not supported'): ArgoFieldHint {
@@ -56,11 +55,9 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint(`${CANARY}.steps[].plugin`, 'Kanary has no step plugins'),
   ...ROLLOUT_ANALYSES.flatMap((analysis) => [
     hint(`${analysis}.dryRun`, 'set dryRun in the AnalysisTemplate (its spec.dryRun)'),
-    hint(`${analysis}.measurementRetention`, KEEPS_MEASUREMENTS),
     hint(`${analysis}.analysisRunMetadata`, 'AnalysisRuns carry Kanary\'s own labels only'),
   ]),
   hint('spec.templates', 'list the metrics in the template itself, or name several templates in the Rollout\'s analysis templates[]'),
-  hint('spec.measurementRetention', KEEPS_MEASUREMENTS),
   hint('spec.ttlStrategy', 'the Rollout\'s spec.analysis history limits decide which AnalysisRuns are kept'),
   hint('spec.args[].valueFrom.fieldRef', 'pass the value from the Rollout\'s analysis args (valueFrom.fieldRef is supported there)'),
   ...OTHER_PROVIDERS.map((provider) => hint(`${METRIC}.provider.${provider}`, 'use provider.prometheus or provider.web')),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ANALYSIS_PHASES, CONDITION_STATUSES, PAUSE_REASONS, ROLLOUT_CONDITION_TYPES, ROLLOUT_PHASES } from './reasons.js';
 import { ARGO_API_VERSION, KANARY_API_VERSION } from './labels.js';
 import { rolloutJournalSchema } from './journal.js';
+import { measurementRetentionSchema } from './analysis.js';
 
 /** Kubernetes IntOrString: `25%`, `3`, or a duration such as `30s`. */
 export const intOrStringSchema = z.union([z.number().int(), z.string()]);
@@ -94,6 +95,8 @@ export type RolloutAnalysisArg = z.infer<typeof rolloutAnalysisArgSchema>;
 export const analysisStepRefSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
+  /** Kept measurements per metric; before the templates' own entries (the first match wins). */
+  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
 });
 export type AnalysisStepRef = z.infer<typeof analysisStepRefSchema>;
 
@@ -101,6 +104,7 @@ export type AnalysisStepRef = z.infer<typeof analysisStepRefSchema>;
 export const backgroundAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
+  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
   startingStep: nonNegativeInt().optional(),
 });
 export type BackgroundAnalysis = z.infer<typeof backgroundAnalysisSchema>;
@@ -180,6 +184,7 @@ export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 export const promotionAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
+  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
 });
 export type PromotionAnalysis = z.infer<typeof promotionAnalysisSchema>;
 

@@ -74,7 +74,7 @@ function unbuiltRun(input: BuildAnalysisRunInput): AnalysisRun {
   const metadata: AnalysisRun['metadata'] = { name, namespace };
   if (labels !== undefined) metadata.labels = labels;
   if (ownerReferences !== undefined) metadata.ownerReferences = ownerReferences;
-  return { apiVersion: ANALYSIS_API_VERSION, kind: 'AnalysisRun', metadata, spec: { metrics: input.templates.flatMap((t) => t.spec.metrics), args: [], dryRun: [] } };
+  return { apiVersion: ANALYSIS_API_VERSION, kind: 'AnalysisRun', metadata, spec: { metrics: input.templates.flatMap((t) => t.spec.metrics), args: [], dryRun: [], measurementRetention: [] } };
 }
 
 export function createAnalysisRunFactory(world: RolloutWorld): AnalysisRunFactory {
@@ -85,6 +85,7 @@ export function createAnalysisRunFactory(world: RolloutWorld): AnalysisRunFactor
       namespace,
       templates: action.analysis.templates.map((ref) => loadTemplate(world, namespace, ref)),
       rolloutArgs: action.analysis.args ?? [],
+      rolloutRetention: action.analysis.measurementRetention ?? [],
       rollout,
       stablePodHash: rollout.status?.stableRS ?? action.podTemplateHash,
       latestPodHash: action.podTemplateHash,

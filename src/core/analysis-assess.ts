@@ -8,7 +8,8 @@ import type {
   Metric,
   MetricResult,
 } from '../api/analysis.js';
-import { MEASUREMENT_HISTORY_LIMIT } from '../api/analysis.js';
+import { MAX_MEASUREMENT_RETENTION } from '../api/analysis.js';
+import { coversMetric } from './metric-name-pattern.js';
 import { parseDuration } from '../api/duration.js';
 import { assessJudgeVerdict, buildMetricJudgeConfig } from './judge/judge-metric.js';
 import { assessUndecidedJudge } from './judge/judge-undecided.js';
@@ -67,9 +68,12 @@ function countersAfter(result: MetricResult, phase: MeasurementPhase): Partial<M
   return { ...base, inconclusive: result.inconclusive + 1, consecutiveSuccess: 0 };
 }
 
-/** Records a measurement: counters (an Error does not use up `count`), history capped at 10. */
+/**
+ * Records a measurement: counters (an Error does not use up `count`), history capped at the most
+ * measurementRetention allows (the run trims it to the metric's own limit).
+ */
 export function applyMeasurement(result: MetricResult, measurement: Measurement): MetricResult {
-  const measurements = [...result.measurements, measurement].slice(-MEASUREMENT_HISTORY_LIMIT);
+  const measurements = [...result.measurements, measurement].slice(-MAX_MEASUREMENT_RETENTION);
   return { ...result, ...countersAfter(result, measurement.phase), measurements, message: measurement.message };
 }
 
@@ -247,15 +251,7 @@ export function computeRequeueAfterMs(dueAtMs: readonly (number | undefined)[], 
   return Math.max(0, Math.min(...due) - nowMs);
 }
 
-/** Whether a dry-run entry (exact name or anchored regular expression) covers the metric. */
+/** Whether a dry-run entry (exact name or anchored RE2 expression) covers the metric. */
 export function isDryRunMetric(metricName: string, dryRun: readonly { metricName: string }[]): boolean {
-  return dryRun.some((entry) => entry.metricName === metricName || matchesAnchored(entry.metricName, metricName));
-}
-
-function matchesAnchored(pattern: string, name: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(name);
-  } catch {
-    return false;
-  }
+  return dryRun.some((entry) => coversMetric(entry.metricName, metricName));
 }

@@ -46,6 +46,15 @@ describe('buildAnalysisRun', () => {
     expect(result.value.spec.args).toEqual([{ name: 'svc', value: 'x' }, { name: 'token', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }]);
   });
 
+  test('measurementRetention: the Rollout\'s entries come first (they win), then each template\'s', () => {
+    const result = buildAnalysisRun(input({
+      rolloutArgs: [{ name: 'svc', value: 'x' }],
+      rolloutRetention: [{ metricName: 'm1', limit: 50 }],
+      templates: [tmpl('AnalysisTemplate "a"', { args: [{ name: 'svc' }], metrics: [metric('m1')], measurementRetention: [{ metricName: '.*', limit: 20 }] })],
+    }));
+    expect(result.ok && result.value.spec.measurementRetention).toEqual([{ metricName: 'm1', limit: 50 }, { metricName: '.*', limit: 20 }]);
+  });
+
   test.each([
     ['duplicate metric names', input({ rolloutArgs: [{ name: 'svc', value: 'x' }], templates: [tmpl('AnalysisTemplate "a"', { args: [{ name: 'svc' }], metrics: [metric('m1')] }), tmpl('AnalysisTemplate "b"', { metrics: [metric('m1')] })] }),
       'metric "m1" is defined in both AnalysisTemplate "a" and AnalysisTemplate "b"'],

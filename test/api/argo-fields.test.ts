@@ -156,10 +156,10 @@ describe('AnalysisTemplate and AnalysisRun', () => {
 
   test('templateSpecProblems: the schema problems of a referenced template with spec paths, no CEL checks', () => {
     const spec = templateSpec();
-    spec.measurementRetention = [{ metricName: 'm', limit: 20 }];
+    spec.ttlStrategy = { secondsAfterCompletion: 60 };
     (spec.metrics as Fields[])[0]!.successCondition = 'not ( cel';
     expect(templateSpecProblems(spec)).toEqual([
-      { path: 'spec.measurementRetention', message: 'Argo Rollouts field not supported by Kanary; Kanary keeps the last 10 measurements of each metric.' },
+      { path: 'spec.ttlStrategy', message: 'Argo Rollouts field not supported by Kanary; the Rollout\'s spec.analysis history limits decide which AnalysisRuns are kept.' },
     ]);
     expect(templateSpecProblems(templateSpec())).toEqual([]);
   });
@@ -172,5 +172,19 @@ describe('AnalysisTemplate and AnalysisRun', () => {
     expect(problemAt(problems, 'spec.ttlStrategy')).toBe(
       'Argo Rollouts field not supported by Kanary; the Rollout\'s spec.analysis history limits decide which AnalysisRuns are kept.',
     );
+  });
+});
+
+describe('measurementRetention (implemented)', () => {
+  test.each([
+    [[{ metricName: 'm', limit: 20 }], []],
+    [[{ metricName: '.*', limit: 100 }], []],
+    [[{ metricName: 'm', limit: 101 }], ['spec.measurementRetention[0].limit']],
+    [[{ metricName: 'm', limit: 0 }], ['spec.measurementRetention[0].limit']],
+    [[{ metricName: '(unclosed', limit: 5 }], ['spec.measurementRetention[0].metricName']],
+  ])('%j: problems at %j', (retention, paths) => {
+    const spec = templateSpec();
+    spec.measurementRetention = retention;
+    expect(templateSpecProblems(spec).map((p) => p.path)).toEqual(paths);
   });
 });

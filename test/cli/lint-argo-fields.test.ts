@@ -25,7 +25,7 @@ apiVersion: kanary.dev/v1alpha1
 kind: AnalysisTemplate
 metadata: {name: rate}
 spec:
-  measurementRetention: [{metricName: rate, limit: 20}]
+  ttlStrategy: {secondsAfterCompletion: 60}
   metrics:
   - name: rate
     count: 1
@@ -47,7 +47,7 @@ test('each Argo field of a Rollout and an AnalysisTemplate is an error with its 
     expected(1, 'spec.workloadRef'),
     expected(1, 'spec.strategy.canary.antiAffinity'),
     expected(1, 'spec.strategy.canary.steps[1].setMirrorRoute'),
-    expected(2, 'spec.measurementRetention'),
+    expected(2, 'spec.ttlStrategy'),
     expected(2, 'spec.metrics[0].provider.prometheus.insecure'),
   ]));
   expect(errors.find((l) => l.startsWith('doc1 spec.strategy.canary.frobnicate:'))).toMatch(/: unknown field \(known fields: /);

@@ -50,11 +50,11 @@ describe('applyMeasurement', () => {
       message: 'Successful #5',
     });
   });
-  test('keeps only the last 10 measurements', () => {
-    const result = measured(Array.from({ length: 13 }, () => 'Successful' as const));
-    expect(result.measurements).toHaveLength(10);
+  test('keeps at most the last 100 measurements (the run trims to the metric\'s retention)', () => {
+    const result = measured(Array.from({ length: 103 }, () => 'Successful' as const));
+    expect(result.measurements).toHaveLength(100);
     expect(result.measurements[0]?.message).toBe('Successful #3');
-    expect(result.count).toBe(13);
+    expect(result.count).toBe(103);
   });
 });
 

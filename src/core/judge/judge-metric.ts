@@ -3,7 +3,7 @@
 // evidence, what would decide) and the metric's phase from the verdict. The judge's state lives in
 // the metric result (status), so a restarted controller resumes where the last one stopped.
 import type { JudgeMeasurement, JudgeReadings, Measurement, MeasurementPhase, Metric, MetricResult } from '../../api/analysis.js';
-import { MEASUREMENT_HISTORY_LIMIT } from '../../api/analysis.js';
+import { MAX_MEASUREMENT_RETENTION } from '../../api/analysis.js';
 import { computeArmIncrease, type CounterSample } from './counter-increase.js';
 import { COUNT_FIELDS, formatCountProblem, type CountField, type IntervalCounts } from './interval-counts.js';
 import { buildJudgeConfig, type JudgeConfig, type JudgeConfigResult } from './judge-config.js';
@@ -165,7 +165,7 @@ export interface JudgeTimes {
 }
 
 function record(result: MetricResult, measurement: Measurement, state: JudgeState, readings: JudgeReadings | undefined): MetricResult {
-  const measurements = [...result.measurements, measurement].slice(-MEASUREMENT_HISTORY_LIMIT);
+  const measurements = [...result.measurements, measurement].slice(-MAX_MEASUREMENT_RETENTION);
   const successful = measurement.phase === 'Successful' ? 1 : 0;
   return {
     ...result,
