@@ -25,6 +25,8 @@ export interface BuildAnalysisRunInput {
   rolloutArgs: readonly AnalysisRunArgument[];
   /** The Rollout's own measurementRetention for this analysis (before the templates'). */
   rolloutRetention?: readonly MeasurementRetention[];
+  /** The Rollout's own dryRun for this analysis (added to the templates'). */
+  rolloutDryRun?: readonly DryRun[];
   rollout: unknown;
   stablePodHash?: string;
   latestPodHash?: string;
@@ -122,7 +124,7 @@ export function buildAnalysisRun(input: BuildAnalysisRunInput): BuildResult<Anal
       apiVersion: ANALYSIS_API_VERSION,
       kind: 'AnalysisRun',
       metadata,
-      spec: { metrics: merged.value.metrics, args: args.value, dryRun: merged.value.dryRun, measurementRetention: [...(input.rolloutRetention ?? []), ...merged.value.measurementRetention].slice(0, 100) },
+      spec: { metrics: merged.value.metrics, args: args.value, dryRun: [...(input.rolloutDryRun ?? []), ...merged.value.dryRun], measurementRetention: [...(input.rolloutRetention ?? []), ...merged.value.measurementRetention].slice(0, 100) },
     },
   };
 }

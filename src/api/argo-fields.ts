@@ -54,7 +54,6 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint(`${CANARY}.steps[].setMirrorRoute`, 'Kanary does not mirror traffic'),
   hint(`${CANARY}.steps[].plugin`, 'Kanary has no step plugins'),
   ...ROLLOUT_ANALYSES.flatMap((analysis) => [
-    hint(`${analysis}.dryRun`, 'set dryRun in the AnalysisTemplate (its spec.dryRun)'),
     hint(`${analysis}.analysisRunMetadata`, 'AnalysisRuns carry Kanary\'s own labels only'),
   ]),
   hint('spec.templates', 'list the metrics in the template itself, or name several templates in the Rollout\'s analysis templates[]'),

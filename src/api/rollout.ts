@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ANALYSIS_PHASES, CONDITION_STATUSES, PAUSE_REASONS, ROLLOUT_CONDITION_TYPES, ROLLOUT_PHASES } from './reasons.js';
 import { ARGO_API_VERSION, KANARY_API_VERSION } from './labels.js';
 import { rolloutJournalSchema } from './journal.js';
-import { measurementRetentionSchema } from './analysis.js';
+import { dryRunSchema, measurementRetentionSchema } from './analysis.js';
 
 /** Kubernetes IntOrString: `25%`, `3`, or a duration such as `30s`. */
 export const intOrStringSchema = z.union([z.number().int(), z.string()]);
@@ -97,6 +97,8 @@ export const analysisStepRefSchema = z.strictObject({
   args: z.array(rolloutAnalysisArgSchema).optional(),
   /** Kept measurements per metric; before the templates' own entries (the first match wins). */
   measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
+  dryRun: z.array(dryRunSchema).max(100).optional(),
 });
 export type AnalysisStepRef = z.infer<typeof analysisStepRefSchema>;
 
@@ -105,6 +107,8 @@ export const backgroundAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
   measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
+  dryRun: z.array(dryRunSchema).max(100).optional(),
   startingStep: nonNegativeInt().optional(),
 });
 export type BackgroundAnalysis = z.infer<typeof backgroundAnalysisSchema>;
@@ -185,6 +189,8 @@ export const promotionAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
   measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
+  dryRun: z.array(dryRunSchema).max(100).optional(),
 });
 export type PromotionAnalysis = z.infer<typeof promotionAnalysisSchema>;
 

@@ -86,6 +86,7 @@ export function createAnalysisRunFactory(world: RolloutWorld): AnalysisRunFactor
       templates: action.analysis.templates.map((ref) => loadTemplate(world, namespace, ref)),
       rolloutArgs: action.analysis.args ?? [],
       rolloutRetention: action.analysis.measurementRetention ?? [],
+      rolloutDryRun: action.analysis.dryRun ?? [],
       rollout,
       stablePodHash: rollout.status?.stableRS ?? action.podTemplateHash,
       latestPodHash: action.podTemplateHash,

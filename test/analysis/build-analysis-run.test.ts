@@ -55,6 +55,15 @@ describe('buildAnalysisRun', () => {
     expect(result.ok && result.value.spec.measurementRetention).toEqual([{ metricName: 'm1', limit: 50 }, { metricName: '.*', limit: 20 }]);
   });
 
+  test('dryRun: the Rollout\'s entries are added to the templates\'', () => {
+    const result = buildAnalysisRun(input({
+      rolloutArgs: [{ name: 'svc', value: 'x' }],
+      rolloutDryRun: [{ metricName: 'm2' }],
+      templates: [tmpl('AnalysisTemplate "a"', { args: [{ name: 'svc' }], metrics: [metric('m1'), metric('m2')], dryRun: [{ metricName: 'm1' }] })],
+    }));
+    expect(result.ok && result.value.spec.dryRun).toEqual([{ metricName: 'm2' }, { metricName: 'm1' }]);
+  });
+
   test.each([
     ['duplicate metric names', input({ rolloutArgs: [{ name: 'svc', value: 'x' }], templates: [tmpl('AnalysisTemplate "a"', { args: [{ name: 'svc' }], metrics: [metric('m1')] }), tmpl('AnalysisTemplate "b"', { metrics: [metric('m1')] })] }),
       'metric "m1" is defined in both AnalysisTemplate "a" and AnalysisTemplate "b"'],

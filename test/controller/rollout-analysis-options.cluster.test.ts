@@ -1,8 +1,9 @@
 /**
- * Issue 21 on the local stack, with the real controller: measurementRetention (Argo's field) in the
- * Rollout's step analysis and in the template. The AnalysisRun the controller creates carries the
- * Rollout's entries first, and its status keeps that many measurements of each metric: 12 of
- * `ready` (the Rollout's entry), 2 of `other` (the template's `.*`), while both count 12.
+ * Issue 21 on the local stack, with the real controller: measurementRetention and dryRun (Argo's
+ * fields) in the Rollout's step analysis and in the template. The AnalysisRun the controller
+ * creates carries the Rollout's entries first, and its status keeps that many measurements of each
+ * metric: 12 of `ready` (the Rollout's entry), 2 of the others (the template's `.*`), while each
+ * counts 12. `flaky` fails but is dry-run by the Rollout: it ends Failed and the run still passes.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,18 +21,18 @@ let view: ClusterView;
 let server: Server;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{"ok":true}');
+    res.end(req.url === '/fail' ? '{"ok":false}' : '{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ok`;
-  const metric = (name: string) => ({ name, interval: '1s', count: 12, successCondition: 'result == true', provider: { web: { url, jsonPath: '{$.ok}' } } });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const metric = (name: string, path = '/ok') => ({ name, interval: '1s', count: 12, successCondition: 'result == true', provider: { web: { url: `${base}${path}`, jsonPath: '{$.ok}' } } });
   const template = {
     apiVersion: 'kanary.dev/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'checks' },
-    spec: { metrics: [metric('ready'), metric('other')], measurementRetention: [{ metricName: '.*', limit: 2 }] },
+    spec: { metrics: [metric('ready'), metric('other'), metric('flaky', '/fail')], measurementRetention: [{ metricName: '.*', limit: 2 }] },
   };
-  const steps = [{ analysis: { templates: [{ templateName: 'checks' }], measurementRetention: [{ metricName: 'ready', limit: 12 }] } }];
+  const steps = [{ analysis: { templates: [{ templateName: 'checks' }], measurementRetention: [{ metricName: 'ready', limit: 12 }], dryRun: [{ metricName: 'fla.*' }] } }];
   view = new ClusterView(ns.kc, ns.name);
   await applyDocs(ns.name, [template, ...tweakExample(loadExample('canary-ambassador'), { replicas: 1, trafficRouting: false, steps })]);
   controller = startController({ namespace: ns.name });
@@ -44,7 +45,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
 });
 
-test('the step\'s run keeps 12 measurements of ready and 2 of other; the release completes', async () => {
+test('the step\'s run keeps 12 measurements of ready and 2 of the others; the dry-run failures do not fail it', async () => {
   await waitFor(async () => ((await view.rollout()).status?.phase === 'Healthy' ? true : undefined), { timeoutMs: 60_000, description: 'Healthy v1' });
   await setImage(ns.name, 'kanary/demo-app:v2');
   const custom = ns.kc.makeApiClient(k8s.CustomObjectsApi);
@@ -58,6 +59,9 @@ test('the step\'s run keeps 12 measurements of ready and 2 of other; the release
   expect(result('ready')?.measurements).toHaveLength(12);
   expect(result('other')).toMatchObject({ count: 12, successful: 12 });
   expect(result('other')?.measurements).toHaveLength(2);
+  expect(run.spec.dryRun).toEqual([{ metricName: 'fla.*' }]);
+  // The dry-run metric fails (and stops) at its first failed measurement; the run is not failed.
+  expect(result('flaky')).toMatchObject({ dryRun: true, phase: 'Failed', failed: 1 });
   await waitFor(async () => {
     const s = (await view.rollout()).status ?? {};
     return s.phase === 'Healthy' && s.stableRS === s.currentPodHash ? true : undefined;
