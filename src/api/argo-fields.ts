@@ -39,13 +39,11 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
   hint('spec.workloadRef', 'put the pod template in spec.template (and the selector in spec.selector)'),
   hint('spec.rollbackWindow', 'a rollback to the stable revision always skips the steps; older revisions go through them'),
   hint('spec.restartAt', 'change the pod template (an annotation in spec.template.metadata) to replace the pods'),
-  hint(`${CANARY}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
   hint(`${CANARY}.pingPong`, 'use canaryService and stableService'),
   hint(`${CANARY}.replicaProgressThreshold`, 'a step waits until all the canary pods of its weight are available'),
   ...OTHER_ROUTERS.map((router) =>
     hint(`${CANARY}.trafficRouting.${router}`, 'use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary'),
   ),
-  hint(`${BLUE_GREEN}.antiAffinity`, 'set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints'),
   hint(`${BLUE_GREEN}.maxUnavailable`, 'the old ReplicaSet keeps all its replicas until the switch, then goes to 0 after scaleDownDelaySeconds'),
   hint(`${CANARY}.trafficRouting.managedRoutes`, 'Kanary has no header or mirror routes (setHeaderRoute, setMirrorRoute)'),
   hint(`${CANARY}.trafficRouting.maxTrafficWeight`, 'weights are percentages from 0 to 100'),

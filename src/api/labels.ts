@@ -33,6 +33,8 @@ export const REVISION_ANNOTATION = 'kanary.dev/revision';
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'kanary.dev/scale-down-deadline';
 /** On a blue/green ReplicaSet: the activeMetadata/previewMetadata Kanary put on its pods (JSON), to remove it when the role changes. */
 export const ROLE_METADATA_ANNOTATION = 'kanary.dev/role-metadata';
+/** On a ReplicaSet: the stable hash its pods' injected anti-affinity avoids (antiAffinity). */
+export const ANTI_AFFINITY_ANNOTATION = 'kanary.dev/anti-affinity';
 /** On a canary Mapping whose weight went to 0: RFC 3339 time since when, for the propagation delay. */
 export const CANARY_ZERO_SINCE_ANNOTATION = 'kanary.dev/zero-weight-since';
 

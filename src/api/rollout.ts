@@ -160,6 +160,18 @@ export const roleMetadataSchema = z.strictObject({
 });
 export type RoleMetadata = z.infer<typeof roleMetadataSchema>;
 
+/**
+ * `antiAffinity` (Argo's field): a new revision's pods avoid the nodes of the stable revision's
+ * pods. Exactly one of the two: required (pods not scheduled otherwise) or preferred with a weight.
+ */
+export const antiAffinitySchema = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({}).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.strictObject({ weight: z.number().int().min(1).max(100) }).optional(),
+}).refine((a) => (a.requiredDuringSchedulingIgnoredDuringExecution === undefined) !== (a.preferredDuringSchedulingIgnoredDuringExecution === undefined), {
+  message: 'set exactly one of requiredDuringSchedulingIgnoredDuringExecution and preferredDuringSchedulingIgnoredDuringExecution',
+});
+export type AntiAffinity = z.infer<typeof antiAffinitySchema>;
+
 export const canaryStrategySchema = z.strictObject({
   canaryService: z.string().min(1).optional(),
   stableService: z.string().min(1).optional(),
@@ -179,6 +191,7 @@ export const canaryStrategySchema = z.strictObject({
   canaryMetadata: roleMetadataSchema.optional(),
   /** Labels and annotations on the stable pods; a canary that becomes stable takes them (Argo's field). */
   stableMetadata: roleMetadataSchema.optional(),
+  antiAffinity: antiAffinitySchema.optional(),
 });
 export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 
@@ -212,6 +225,7 @@ export const blueGreenStrategySchema = z.strictObject({
   abortScaleDownDelaySeconds: nonNegativeInt().default(30),
   activeMetadata: roleMetadataSchema.optional(),
   previewMetadata: roleMetadataSchema.optional(),
+  antiAffinity: antiAffinitySchema.optional(),
 });
 export type BlueGreenStrategy = z.infer<typeof blueGreenStrategySchema>;
 

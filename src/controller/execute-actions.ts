@@ -3,9 +3,10 @@
  * error propagates; the next reconcile re-plans from what it then observes). Each action is one
  * adapter call; all of them are idempotent against a fresh cache.
  */
+import type * as k8s from '@kubernetes/client-node';
 import { ANALYSIS_RUN_PLURAL, KANARY_GROUP, KANARY_VERSION } from '../api/labels.js';
 import type { Rollout } from '../api/rollout.js';
-import type { Action, CreateAnalysisRunAction } from '../core/actions.js';
+import type { Action, CreateAnalysisRunAction, SetAntiAffinityAction } from '../core/actions.js';
 import { createAnalysisRun, deleteAnalysisRun, type AnalysisRunObject } from '../kube/analysis-runs.js';
 import type { KubeClients } from '../kube/clients.js';
 import { callKube, ConflictError, isNotFound } from '../kube/errors.js';
@@ -14,6 +15,7 @@ import { mergePatchOptions } from '../kube/patch-options.js';
 import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
 import { patchServiceSelectorHash } from '../kube/services.js';
 import { applyRoleMetadata } from '../kube/role-metadata.js';
+import { setReplicaSetAntiAffinity } from '../kube/anti-affinity.js';
 import { formatRoleMetadata } from '../core/role-metadata.js';
 import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
@@ -39,7 +41,7 @@ async function executeAction(executor: ActionExecutor, rollout: Rollout, action:
   const namespace = rollout.metadata.namespace ?? '';
   switch (action.type) {
     case 'createReplicaSet':
-      await createReplicaSet(clients, { rollout, podTemplateHash: action.podTemplateHash, revision: action.revision, replicas: action.replicas });
+      await createReplicaSet(clients, { rollout, podTemplateHash: action.podTemplateHash, revision: action.revision, replicas: action.replicas, ...(action.antiAffinity !== undefined ? { antiAffinity: action.antiAffinity } : {}) });
       return;
     case 'scaleReplicaSet':
       await scaleReplicaSet(clients, { namespace, name: action.name, replicas: action.replicas, scaleDownDeadline: toIso(action.scaleDownDeadlineMs) });
@@ -74,6 +76,16 @@ async function routeWrite(what: string, write: () => Promise<void>): Promise<voi
   }
 }
 
+async function applyAntiAffinity(clients: KubeClients, rollout: Rollout, action: SetAntiAffinityAction): Promise<void> {
+  const { rule } = action;
+  await setReplicaSetAntiAffinity(clients, {
+    namespace: rollout.metadata.namespace ?? '',
+    name: action.name,
+    templateAffinity: (rollout.spec.template as k8s.V1PodTemplateSpec).spec?.affinity,
+    ...(rule !== undefined ? { rule } : {}),
+  });
+}
+
 async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, action: Action): Promise<void> {
   const { clients } = executor;
   switch (action.type) {
@@ -85,6 +97,9 @@ async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, ac
       return;
     case 'deleteAnalysisRun':
       await deleteAnalysisRunIfPresent(clients, rollout.metadata.namespace ?? '', action.name);
+      return;
+    case 'setAntiAffinity':
+      await applyAntiAffinity(clients, rollout, action);
       return;
     case 'recordEvent':
       await executor.events.record(

@@ -7,6 +7,7 @@ import type * as k8s from '@kubernetes/client-node';
 import {
   ANALYSIS_KIND_BACKGROUND,
   ANALYSIS_KIND_LABEL,
+  ANTI_AFFINITY_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
   ROLE_METADATA_ANNOTATION,
@@ -61,6 +62,7 @@ function toReplicaSetView(rs: k8s.V1ReplicaSet, rolloutUid: string | undefined):
     ...replicaCounts(rs),
     scaleDownDeadlineMs: parseTimeMs(annotations[SCALE_DOWN_DEADLINE_ANNOTATION]),
     ...(annotations[ROLE_METADATA_ANNOTATION] !== undefined ? { roleMetadata: annotations[ROLE_METADATA_ANNOTATION] } : {}),
+    ...(annotations[ANTI_AFFINITY_ANNOTATION] !== undefined ? { antiAffinityHash: annotations[ANTI_AFFINITY_ANNOTATION] } : {}),
     ownedByRollout: isControlledBy(meta, rolloutUid),
   };
 }

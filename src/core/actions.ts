@@ -15,6 +15,22 @@ export interface CreateReplicaSetAction {
   podTemplateHash: string;
   revision: number;
   replicas: number;
+  /** antiAffinity: the rule injected into its pod template. */
+  antiAffinity?: AntiAffinityRule;
+}
+
+/** A new revision's pods avoid the nodes of `stableHash`'s pods: required, or preferred with `weight`. */
+export interface AntiAffinityRule {
+  stableHash: string;
+  /** 1-100 for a preferred rule; absent for a required one. */
+  weight?: number;
+}
+
+/** Replaces the injected anti-affinity rule of a ReplicaSet's pod template (none: removes it). */
+export interface SetAntiAffinityAction {
+  type: 'setAntiAffinity';
+  name: string;
+  rule?: AntiAffinityRule;
 }
 
 export interface ScaleReplicaSetAction {
@@ -94,6 +110,7 @@ export type Action =
   | DeleteReplicaSetAction
   | SetServiceSelectorAction
   | SetRoleMetadataAction
+  | SetAntiAffinityAction
   | SetCanaryWeightAction
   | RemoveCanaryRouteAction
   | CreateAnalysisRunAction

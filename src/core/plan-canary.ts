@@ -30,6 +30,7 @@
  * - A template change (new hash) resets step, pauses, abort and promoteFull; a steps change
  *   (status.currentStepHash differs) restarts the steps of the current template.
  */
+import { planAntiAffinity } from './anti-affinity.js';
 import { planCanaryRoleMetadata } from './role-metadata.js';
 import type { Action } from './actions.js';
 import { buildPlanContext, type PlanContext, type PlanDraft } from './plan-context.js';
@@ -64,6 +65,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   scaleReplicaSet: 1,
   setServiceSelector: 2,
   setRoleMetadata: 4,
+  setAntiAffinity: 4,
   setCanaryWeight: 3,
   removeCanaryRoute: 4,
   terminateAnalysisRun: 6,
@@ -139,6 +141,7 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planAnalysisRuns(ctx, draft);
   planRunHistory(ctx, draft);
   planCanaryRoleMetadata(ctx, draft);
+  planAntiAffinity(ctx, draft);
   const journal = computeJournal(ctx, draft);
   draft.actions.push(...journal.events);
   const status: RolloutStatus = { ...buildStatus(ctx, draft), journal: journal.journal };

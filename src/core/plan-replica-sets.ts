@@ -4,6 +4,7 @@
  * drain older ReplicaSets within maxUnavailable without traffic routing, and delete beyond
  * revisionHistoryLimit. ReplicaSets not owned by the Rollout are never in `ctx.owned`.
  */
+import { desiredAntiAffinity } from './anti-affinity.js';
 import { computeCanaryReplicas, computeDesiredWeight } from './desired-weight.js';
 import { addRequeue, findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
 import { computeReplicaCounts, resolveFenceposts, type ReplicaCounts } from './replicas.js';
@@ -87,7 +88,8 @@ export function ensureCurrent(ctx: PlanContext, draft: PlanDraft): void {
   if (ctx.current !== undefined) return;
   const replicas = isProgressing(ctx, draft) ? 0 : ctx.replicas;
   const name = `${ctx.name}-${ctx.hash}`;
-  draft.actions.push({ type: 'createReplicaSet', name, podTemplateHash: ctx.hash, revision: ctx.revision, replicas });
+  const antiAffinity = desiredAntiAffinity(ctx, draft);
+  draft.actions.push({ type: 'createReplicaSet', name, podTemplateHash: ctx.hash, revision: ctx.revision, replicas, ...(antiAffinity !== undefined ? { antiAffinity } : {}) });
   draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'ScalingReplicaSet', message: `Created ReplicaSet ${name} (revision ${ctx.revision}) with ${replicas} replicas` });
 }
 

@@ -33,6 +33,8 @@ export interface ReplicaSetView {
   scaleDownDeadlineMs?: number;
   /** Blue/green: the kanary.dev/role-metadata annotation (JSON of the role metadata on its pods). */
   roleMetadata?: string;
+  /** The kanary.dev/anti-affinity annotation: the stable hash its injected anti-affinity avoids. */
+  antiAffinityHash?: string;
   ownedByRollout: boolean;
 }
 

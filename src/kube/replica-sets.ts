@@ -1,6 +1,7 @@
 /** ReplicaSet adapter: create one per pod-template hash from a Rollout, scale it, delete it. */
 import type * as k8s from '@kubernetes/client-node';
 import {
+  ANTI_AFFINITY_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   POD_TEMPLATE_HASH_LABEL,
@@ -8,6 +9,8 @@ import {
   SCALE_DOWN_DEADLINE_ANNOTATION,
 } from '../api/labels.js';
 import type { Rollout } from '../api/rollout.js';
+import type { AntiAffinityRule } from '../core/actions.js';
+import { withInjectedAntiAffinity } from './anti-affinity.js';
 import type { KubeClients } from './clients.js';
 import { buildDeleteBody, type DeleteObjectOptions } from './delete-options.js';
 import { callKube } from './errors.js';
@@ -21,6 +24,7 @@ export interface ReplicaSetSource {
   podTemplateHash: string;
   revision: number;
   replicas: number;
+  antiAffinity?: AntiAffinityRule;
 }
 
 export function replicaSetName(rolloutName: string, podTemplateHash: string): string {
@@ -42,14 +46,18 @@ export function buildReplicaSet(source: ReplicaSetSource): k8s.V1ReplicaSet {
   const { rollout, podTemplateHash: hash } = source;
   const template = rollout.spec.template as k8s.V1PodTemplateSpec;
   const templateLabels = withHash(template.metadata?.labels, hash);
+  const annotations: Record<string, string> = { [REVISION_ANNOTATION]: String(source.revision) };
+  if (source.antiAffinity !== undefined) annotations[ANTI_AFFINITY_ANNOTATION] = source.antiAffinity.stableHash;
+  const namespace = namespaceOf(rollout);
+  const podSpec = template.spec === undefined ? undefined : { ...template.spec, affinity: withInjectedAntiAffinity(template.spec.affinity, source.antiAffinity, namespace) };
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
       name: replicaSetName(rollout.metadata.name, hash),
-      namespace: namespaceOf(rollout),
+      namespace,
       labels: { ...templateLabels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
-      annotations: { [REVISION_ANNOTATION]: String(source.revision) },
+      annotations,
       ownerReferences: [buildRolloutOwnerReference(rollout)],
     },
     spec: {
@@ -59,7 +67,7 @@ export function buildReplicaSet(source: ReplicaSetSource): k8s.V1ReplicaSet {
         ...(rollout.spec.selector as k8s.V1LabelSelector),
         matchLabels: withHash(rollout.spec.selector.matchLabels, hash),
       },
-      template: { ...template, metadata: { ...template.metadata, labels: templateLabels } },
+      template: { ...template, metadata: { ...template.metadata, labels: templateLabels }, ...(podSpec !== undefined ? { spec: podSpec } : {}) },
     },
   };
 }

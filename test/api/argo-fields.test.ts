@@ -108,7 +108,7 @@ describe('validateRollout', () => {
     expect(problemAt(result.problems, concrete(entry.path))).toBe(describeArgoField(entry));
   });
 
-  test('a migrated Argo Rollout: each unsupported field by path with its hint, the unknown one as unknown, canaryMetadata (implemented) accepted', () => {
+  test('a migrated Argo Rollout: each unsupported field by path with its hint, the unknown one as unknown, canaryMetadata and antiAffinity (implemented) accepted', () => {
     const doc = rawRollout() as Fields & { spec: Fields };
     doc.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
     const canary = (doc.spec.strategy as Fields).canary as Fields & { steps: Fields[] };
@@ -118,7 +118,6 @@ describe('validateRollout', () => {
     canary.frobnicate = true;
     const problems = validateRollout(doc).problems.map((p) => `${p.path}: ${p.message}`).sort();
     expect(problems).toEqual([
-      'spec.strategy.canary.antiAffinity: Argo Rollouts field not supported by Kanary; set spec.template.spec.affinity (podAntiAffinity) or topologySpreadConstraints.',
       expect.stringMatching(/^spec\.strategy\.canary\.frobnicate: unknown field \(known fields: canaryService, stableService, steps, /),
       'spec.strategy.canary.steps[1].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).',
       'spec.workloadRef: Argo Rollouts field not supported by Kanary; put the pod template in spec.template (and the selector in spec.selector).',

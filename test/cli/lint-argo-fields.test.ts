@@ -15,7 +15,7 @@ spec:
   strategy:
     canary:
       canaryMetadata: {labels: {role: canary}}
-      antiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}
+      pingPong: {pingService: a, pongService: b}
       frobnicate: yes
       steps:
       - setWeight: 10
@@ -45,7 +45,7 @@ test('each Argo field of a Rollout and an AnalysisTemplate is an error with its 
   const errors = result.findings.filter((f) => f.severity === 'error').map((f) => `doc${f.doc ?? 0} ${f.path}: ${f.message}`);
   expect(errors).toEqual(expect.arrayContaining([
     expected(1, 'spec.workloadRef'),
-    expected(1, 'spec.strategy.canary.antiAffinity'),
+    expected(1, 'spec.strategy.canary.pingPong'),
     expected(1, 'spec.strategy.canary.steps[1].setMirrorRoute'),
     expected(2, 'spec.ttlStrategy'),
     expected(2, 'spec.metrics[0].provider.prometheus.insecure'),

@@ -96,8 +96,14 @@ export function findRs(c: Cluster, name: string): ReplicaSetView {
 export function applyAction(c: Cluster, a: Action): void {
   switch (a.type) {
     case 'createReplicaSet':
-      c.replicaSets.push({ name: a.name, podTemplateHash: a.podTemplateHash, revision: a.revision, specReplicas: a.replicas, readyReplicas: 0, availableReplicas: 0, ownedByRollout: true });
+      c.replicaSets.push({ name: a.name, podTemplateHash: a.podTemplateHash, revision: a.revision, specReplicas: a.replicas, readyReplicas: 0, availableReplicas: 0, ownedByRollout: true, ...(a.antiAffinity !== undefined ? { antiAffinityHash: a.antiAffinity.stableHash } : {}) });
       break;
+    case 'setAntiAffinity': {
+      const rs = findRs(c, a.name);
+      if (a.rule === undefined) delete rs.antiAffinityHash;
+      else rs.antiAffinityHash = a.rule.stableHash;
+      break;
+    }
     case 'scaleReplicaSet': {
       const rs = findRs(c, a.name);
       rs.specReplicas = a.replicas;
