@@ -65,6 +65,8 @@ export type EventReason =
   | 'RolloutRetried'
   | 'RolloutCompleted'
   | 'RolloutFastRollback'
+  | 'RolloutRestarting'
+  | 'RolloutRestarted'
   | 'ServiceSelectorUpdated'
   | 'CanaryMappingCreated'
   | 'CanaryMappingDeleted'

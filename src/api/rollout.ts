@@ -259,6 +259,8 @@ export const rolloutSpecSchema = z.strictObject({
   progressDeadlineSeconds: z.number().int().min(1).default(600),
   progressDeadlineAbort: z.boolean().default(false),
   paused: z.boolean().default(false),
+  /** Argo's field (set by `kanary restart`): every pod created before this RFC 3339 time is replaced. */
+  restartAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), { message: 'must be an RFC 3339 time' }).optional(),
   analysis: runHistorySchema.default({ successfulRunHistoryLimit: 5, unsuccessfulRunHistoryLimit: 5 }),
   strategy: rolloutStrategySchema,
 });
@@ -336,6 +338,8 @@ export const rolloutStatusSchema = z.object({
   abort: z.boolean().optional(),
   abortedAt: z.string().optional(),
   promoteFull: z.boolean().optional(),
+  /** The spec.restartAt whose restart is complete. */
+  restartedAt: z.string().optional(),
   replicas: nonNegativeInt().optional(),
   updatedReplicas: nonNegativeInt().optional(),
   readyReplicas: nonNegativeInt().optional(),

@@ -21,6 +21,7 @@ export function commandRegistry(): VerbEntry[] {
     { name: 'retry', summary: 'restart an aborted rollout from its first step', load: async () => (await import('./intent-command.js')).retryCommand },
     { name: 'pause', summary: 'pause a rollout where it stands (promote resumes it)', load: async () => (await import('./intent-command.js')).pauseCommand },
     { name: 'set', summary: 'set image: change container images (starts a new canary)', load: async () => (await import('./set-image-command.js')).setCommand },
+    { name: 'restart', summary: 'replace every pod of a rollout (spec.restartAt), maxUnavailable at a time', load: async () => (await import('./restart-command.js')).restartCommand },
     { name: 'undo', summary: 'roll the pod template back to the previous (or a given) revision', load: async () => (await import('./undo-command.js')).undoCommand },
     { name: 'status', summary: 'follow a rollout until Healthy (exit 0), Degraded (1) or --timeout (2)', load: async () => (await import('./status-command.js')).statusCommand },
     { name: 'report', summary: 'tell the story of one release: steps, weights, analysis values, who decided what and why, durations', load: async () => (await import('./report-command.js')).reportCommand },

@@ -16,6 +16,7 @@ import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/rep
 import { patchServiceSelectorHash } from '../kube/services.js';
 import { applyRoleMetadata } from '../kube/role-metadata.js';
 import { setReplicaSetAntiAffinity } from '../kube/anti-affinity.js';
+import { evictPod } from '../kube/pod-eviction.js';
 import { formatRoleMetadata } from '../core/role-metadata.js';
 import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
@@ -100,6 +101,9 @@ async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, ac
       return;
     case 'setAntiAffinity':
       await applyAntiAffinity(clients, rollout, action);
+      return;
+    case 'evictPod':
+      await evictPod(clients, rollout.metadata.namespace ?? '', action.name);
       return;
     case 'recordEvent':
       await executor.events.record(

@@ -20,7 +20,7 @@ import type { AnalysisPhase } from '../api/reasons.js';
 import { ANALYSIS_PHASES } from '../api/reasons.js';
 import type { Rollout } from '../api/rollout.js';
 import { buildNameLabelValue } from '../core/label-value.js';
-import type { AnalysisRunView, CanarySnapshot, ReplicaSetView, ServiceView } from '../core/snapshot.js';
+import type { AnalysisRunView, CanarySnapshot, PodView, ReplicaSetView, ServiceView } from '../core/snapshot.js';
 import { findSpecProblems } from './spec-problems.js';
 import { findEndpointHashes } from './endpoint-hashes.js';
 import { buildRunValues } from './run-values.js';
@@ -148,6 +148,31 @@ function servicesOf(rollout: Rollout, lookup: ServiceLookup): CanarySnapshot['se
   return { stable: serviceView(lookup, canary?.stableService), canary: serviceView(lookup, canary?.canaryService) };
 }
 
+function withPods(pods: PodView[] | undefined): { pods?: PodView[] } {
+  return pods === undefined ? {} : { pods };
+}
+
+/** Pods of the Rollout's own ReplicaSets, read only when spec.restartAt asks for a restart. */
+function listPods(input: SnapshotInput, replicaSets: readonly ReplicaSetView[]): PodView[] | undefined {
+  const { rollout, world } = input;
+  if (rollout.spec.restartAt === undefined || rollout.status?.restartedAt === rollout.spec.restartAt) return undefined;
+  const hashes = new Set(replicaSets.filter((rs) => rs.ownedByRollout).map((rs) => rs.podTemplateHash));
+  return world.pods.list(rollout.metadata.namespace ?? '')
+    .filter((pod) => hashes.has(pod.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? ''))
+    .map(toPodView);
+}
+
+function toPodView(pod: k8s.V1Pod): PodView {
+  const meta = pod.metadata ?? {};
+  const phase = pod.status?.phase;
+  return {
+    name: meta.name ?? '',
+    podTemplateHash: meta.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
+    createdAtMs: parseTime(meta.creationTimestamp) ?? 0,
+    terminating: meta.deletionTimestamp !== undefined || phase === 'Failed' || phase === 'Succeeded',
+  };
+}
+
 export function buildCanarySnapshot(input: SnapshotInput): CanarySnapshot {
   const { rollout, world } = input;
   const namespace = rollout.metadata.namespace ?? '';
@@ -159,6 +184,7 @@ export function buildCanarySnapshot(input: SnapshotInput): CanarySnapshot {
     services: servicesOf(rollout, lookup),
     traffic: rollout.spec.strategy.canary?.trafficRouting ? world.router.observe(rollout) : undefined,
     analysisRuns: listAnalysisRuns(input),
+    ...withPods(listPods(input, replicaSets)),
     specProblems: findSpecProblems(rollout, world),
     routePropagationDelayMs: input.routePropagationDelayMs,
   };

@@ -26,6 +26,12 @@ export interface AntiAffinityRule {
   weight?: number;
 }
 
+/** spec.restartAt: evict one pod (its ReplicaSet replaces it; PodDisruptionBudgets are honoured). */
+export interface EvictPodAction {
+  type: 'evictPod';
+  name: string;
+}
+
 /** Replaces the injected anti-affinity rule of a ReplicaSet's pod template (none: removes it). */
 export interface SetAntiAffinityAction {
   type: 'setAntiAffinity';
@@ -111,6 +117,7 @@ export type Action =
   | SetServiceSelectorAction
   | SetRoleMetadataAction
   | SetAntiAffinityAction
+  | EvictPodAction
   | SetCanaryWeightAction
   | RemoveCanaryRouteAction
   | CreateAnalysisRunAction

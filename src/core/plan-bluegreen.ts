@@ -12,6 +12,7 @@
  * analysis; abort switches the active (and preview) Service back to the stable ReplicaSet at once;
  * retry starts the revision again with fresh analysis runs.
  */
+import { planRestart } from './plan-restart.js';
 import { planAntiAffinity } from './anti-affinity.js';
 import type { RolloutAnalysisRunStatus, RolloutStatus } from '../api/rollout.js';
 import { findSlotRuns, type PromotionKind } from './canary-analysis.js';
@@ -98,6 +99,7 @@ export function planBlueGreen(snapshot: CanarySnapshot, now: number): CanaryPlan
   planBlueGreenServices(ctx, draft, hashes);
   planBlueGreenRoleMetadata(ctx, draft, flow, hashes);
   planAntiAffinity(ctx, draft);
+  planRestart(ctx, draft);
   planPromotionRuns(ctx, draft, flow);
   planRunHistory(ctx, draft);
   const journal = computeJournal(ctx, draft);

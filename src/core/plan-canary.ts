@@ -30,6 +30,7 @@
  * - A template change (new hash) resets step, pauses, abort and promoteFull; a steps change
  *   (status.currentStepHash differs) restarts the steps of the current template.
  */
+import { planRestart } from './plan-restart.js';
 import { planAntiAffinity } from './anti-affinity.js';
 import { planCanaryRoleMetadata } from './role-metadata.js';
 import type { Action } from './actions.js';
@@ -66,6 +67,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   setServiceSelector: 2,
   setRoleMetadata: 4,
   setAntiAffinity: 4,
+  evictPod: 5,
   setCanaryWeight: 3,
   removeCanaryRoute: 4,
   terminateAnalysisRun: 6,
@@ -142,6 +144,7 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planRunHistory(ctx, draft);
   planCanaryRoleMetadata(ctx, draft);
   planAntiAffinity(ctx, draft);
+  planRestart(ctx, draft);
   const journal = computeJournal(ctx, draft);
   draft.actions.push(...journal.events);
   const status: RolloutStatus = { ...buildStatus(ctx, draft), journal: journal.journal };

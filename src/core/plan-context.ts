@@ -44,6 +44,8 @@ export interface PlanDraft {
   actions: Action[];
   requeueMs: number[];
   progressDeadlineExceeded: boolean;
+  /** spec.restartAt once every pod created before it was replaced (status.restartedAt). */
+  restartedAt?: string;
 }
 
 function nextRevision(owned: readonly ReplicaSetView[]): number {

@@ -112,6 +112,7 @@ export function buildStatus(ctx: PlanContext, draft: PlanDraft): RolloutStatus {
     abort: draft.abort ? true : undefined,
     abortedAt: draft.abort ? draft.abortedAt : undefined,
     promoteFull: draft.promoteFull ? true : undefined,
+    restartedAt: draft.restartedAt ?? ctx.prev.restartedAt,
     replicas: sum(ctx, (rs) => rs.specReplicas),
     updatedReplicas: ctx.current?.specReplicas ?? 0,
     readyReplicas: sum(ctx, (rs) => rs.readyReplicas),

@@ -38,6 +38,15 @@ export interface ReplicaSetView {
   ownedByRollout: boolean;
 }
 
+/** A pod of one of the Rollout's ReplicaSets (for spec.restartAt). */
+export interface PodView {
+  name: string;
+  podTemplateHash: string;
+  createdAtMs: number;
+  /** Being deleted (or already evicted). */
+  terminating: boolean;
+}
+
 export interface ServiceView {
   name: string;
   selectorHash?: string;
@@ -78,6 +87,8 @@ export interface CanarySnapshot {
   services: { stable?: ServiceView; canary?: ServiceView; active?: ServiceView; preview?: ServiceView };
   traffic?: TrafficView;
   analysisRuns: AnalysisRunView[];
+  /** Pods of the Rollout's ReplicaSets; only read for spec.restartAt. */
+  pods?: PodView[];
   specProblems: string[];
   routePropagationDelayMs?: number;
 }

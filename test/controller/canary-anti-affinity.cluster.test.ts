@@ -38,17 +38,11 @@ afterAll(async () => {
 });
 
 test('the canary avoids the stable pods\' nodes (preferred, weight 60) until it is promoted', async () => {
-  const v1 = await waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Healthy' ? (s.stableRS as string) : undefined;
-  }, { timeoutMs: 60_000, description: 'Healthy v1' });
+  const v1 = await view.waitForStatus((s) => (s.phase === 'Healthy' ? (s.stableRS as string) : undefined), 'Healthy v1');
   expect((await view.replicaSetOf(v1))?.spec?.template?.spec?.affinity).toEqual(userAffinity);
 
   await setImage(ns.name, 'kanary/demo-app:v2');
-  const v2 = await waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Paused' ? (s.currentPodHash as string) : undefined;
-  }, { timeoutMs: 60_000, description: 'Paused at 50%' });
+  const v2 = await view.waitForStatus((s) => (s.phase === 'Paused' ? (s.currentPodHash as string) : undefined), 'Paused at 50%');
   const canary = await view.replicaSetOf(v2);
   expect(canary?.metadata?.annotations?.['kanary.dev/anti-affinity']).toBe(v1);
   expect(canary?.spec?.template?.spec?.affinity).toEqual({

@@ -6,7 +6,7 @@
 import { jest } from '@jest/globals';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
-import { applyDocs, ClusterView, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+import { applyDocs, ClusterView, loadExample, setImage, tweakExample } from './rollout-fixtures.js';
 
 jest.setTimeout(180_000);
 
@@ -14,15 +14,11 @@ const ns = useTestNamespace('revision-limit');
 let controller: ControllerProcess;
 let view: ClusterView;
 
-const status = async (): Promise<Obj> => (await view.rollout()).status ?? {};
 const replicasOf = async (hash: string): Promise<number | undefined> => (await view.replicaSetOf(hash))?.spec?.replicas;
 
 async function releaseTo(image: string, from: string): Promise<string> {
   await setImage(ns.name, image);
-  return waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Healthy' && s.stableRS !== from && s.stableRS === s.currentPodHash ? (s.stableRS as string) : undefined;
-  }, { timeoutMs: 90_000, description: `Healthy on ${image}` });
+  return view.waitForStatus((s) => (s.phase === 'Healthy' && s.stableRS !== from && s.stableRS === s.currentPodHash ? (s.stableRS as string) : undefined), `Healthy on ${image}`, 90_000);
 }
 
 beforeAll(async () => {
@@ -39,10 +35,7 @@ afterAll(async () => {
 });
 
 test('limit 1: the previous revision waits out its delay, the one before goes to 0 at once', async () => {
-  const v1 = await waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Healthy' ? (s.stableRS as string) : undefined;
-  }, { timeoutMs: 60_000, description: 'Healthy v1' });
+  const v1 = await view.waitForStatus((s) => (s.phase === 'Healthy' ? (s.stableRS as string) : undefined), 'Healthy v1');
   const v2 = await releaseTo('kanary/demo-app:v2', v1);
   expect(await replicasOf(v1)).toBe(2);
   const v3 = await releaseTo('kanary/demo-app:v3', v2);

@@ -43,17 +43,11 @@ afterAll(async () => {
 });
 
 test('stable pods, canary pods, then the promoted canary\'s same pods swap to stableMetadata', async () => {
-  const v1 = await waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Healthy' ? (s.stableRS as string) : undefined;
-  }, { timeoutMs: 60_000, description: 'Healthy v1' });
+  const v1 = await view.waitForStatus((s) => (s.phase === 'Healthy' ? (s.stableRS as string) : undefined), 'Healthy v1');
   await waitRoles(v1, ['stable/-', 'stable/-'], 'stable pods labelled');
 
   await setImage(ns.name, 'kanary/demo-app:v2');
-  const v2 = await waitFor(async () => {
-    const s = await status();
-    return s.phase === 'Paused' ? (s.currentPodHash as string) : undefined;
-  }, { timeoutMs: 60_000, description: 'Paused at 50%' });
+  const v2 = await view.waitForStatus((s) => (s.phase === 'Paused' ? (s.currentPodHash as string) : undefined), 'Paused at 50%');
   const canaryPods = await waitRoles(v2, ['canary/canary'], 'canary pod labelled');
   // Without traffic routing the 50% step is one pod each; the stable one keeps stableMetadata.
   expect(rolesOf(await view.pods(v1))).toEqual(['stable/-']);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
-import { kubectl, testKubeconfigPath } from '../harness/cluster.js';
+import { kubectl, testKubeconfigPath, waitFor } from '../harness/cluster.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -85,6 +85,11 @@ export class ClusterView {
   /** The ReplicaSet `<rollout>-<hash>`, or undefined. */
   async replicaSetOf(hash: string, rollout = 'demo'): Promise<k8s.V1ReplicaSet | undefined> {
     return (await this.replicaSets()).find((rs) => rs.metadata?.name === `${rollout}-${hash}`);
+  }
+
+  /** Waits until `pick` returns something for the Rollout's status (60 s by default), and returns it. */
+  async waitForStatus<T>(pick: (status: Obj) => T | undefined, description: string, timeoutMs = 60_000, name = 'demo'): Promise<T> {
+    return waitFor(async () => pick((await this.rollout(name)).status ?? {}), { timeoutMs, description });
   }
 
   /** The pods of a pod-template hash that are not being deleted, by name. */

@@ -168,6 +168,7 @@ describe('what the ServiceAccount may do', () => {
     { verb: 'patch', resource: 'services', namespace: ns.name, name: 'demo-stable' },
     { verb: 'watch', group: 'discovery.k8s.io', resource: 'endpointslices', namespace: ns.name },
     { verb: 'watch', resource: 'pods', namespace: ns.name },
+    { verb: 'create', resource: 'pods', subresource: 'eviction', namespace: ns.name, name: 'demo-pod' },
     { verb: 'update', group: 'kanary.dev', resource: 'rollouts', subresource: 'finalizers', namespace: ns.name, name: 'demo' },
     { verb: 'update', group: 'getambassador.io', resource: 'mappings', namespace: ns.name, name: 'demo-canary' },
     { verb: 'get', resource: 'secrets', namespace: ns.name, name: 'analysis-token' },

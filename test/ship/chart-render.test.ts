@@ -18,6 +18,7 @@ const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
   'core/events': ['create', 'patch'],
   'core/pods': ['list', 'patch', 'watch'],
+  'core/pods/eviction': ['create'],
   'core/services': ['list', 'patch', 'watch'],
   'discovery.k8s.io/endpointslices': ['list', 'watch'],
   'getambassador.io/mappings': ['create', 'delete', 'list', 'update', 'watch'],

@@ -117,6 +117,11 @@ watched namespace, so the two modes cannot drift apart.
 - apiGroups: ["kanary.dev"]
   resources: ["analysistemplates"]
   verbs: ["list", "watch"]
+# spec.restartAt (kanary restart): pods created before it are evicted one budget at a time
+# (an Eviction honours PodDisruptionBudgets); no pod delete.
+- apiGroups: [""]
+  resources: ["pods/eviction"]
+  verbs: ["create"]
 # ReplicaSets: informer; one created per pod-template hash, scaled by merge patch, old
 # revisions deleted past revisionHistoryLimit.
 - apiGroups: ["apps"]
