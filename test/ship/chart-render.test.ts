@@ -157,6 +157,23 @@ describe('default values', () => {
     expect(pod.containers[0].env).toContainEqual({ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
   });
 
+  test.each([
+    [{}, '--max-old-space-size=384'],
+    [{ resources: { limits: { memory: '1Gi' } } }, '--max-old-space-size=768'],
+    [{ resources: { limits: { memory: '600M' } }, heapPercentOfMemoryLimit: 50 }, '--max-old-space-size=286'],
+    [{ resources: { limits: { memory: '268435456' } } }, '--max-old-space-size=192'],
+  ])('the V8 heap is bounded below the memory limit: %j -> %s', async (values, option) => {
+    const env = controllerContainer(await renderKanary(values)).env as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(option);
+  });
+
+  test('without a memory limit no heap bound is set; extraEnv comes after it and may override it', async () => {
+    const unlimited = controllerContainer(await renderKanary({ resources: { limits: { memory: null } } })).env as { name: string }[];
+    expect(unlimited.some((e) => e.name === 'NODE_OPTIONS')).toBe(false);
+    const env = controllerContainer(await renderKanary({ extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=100' }] })).env as { name: string; value?: string }[];
+    expect(env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value)).toEqual(['--max-old-space-size=384', '--max-old-space-size=100']);
+  });
+
   test('the image tag defaults to appVersion, which is the package version', () => {
     const chart = yaml.load(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as Obj;
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Obj;

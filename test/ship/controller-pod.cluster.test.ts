@@ -71,6 +71,8 @@ test('both controller pods are Ready; each runs as uid 65532 with a read-only ro
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     expect(environ.filter((e) => e.startsWith('KUBECONFIG='))).toEqual([]);
     expect(environ).toContain('KUBERNETES_SERVICE_HOST=127.0.0.1');
+    // The V8 heap bound the chart derives from its 512Mi memory limit (75%).
+    expect(environ).toContain('NODE_OPTIONS=--max-old-space-size=384');
   }
 });
 

@@ -174,3 +174,23 @@ watched namespace, so the two modes cannot drift apart.
   resources: ["clusteranalysistemplates"]
   verbs: ["list", "watch"]
 {{- end -}}
+
+{{/*
+The V8 heap bound for the controller: heapPercentOfMemoryLimit of resources.limits.memory, in MiB
+(Ki, Mi, Gi, K, M, G or plain bytes), so the heap stops below the container's limit and Node.js
+reports "heap out of memory" instead of the kernel killing the pod. Empty without a memory limit.
+*/}}
+{{- define "kanary.heapMiB" -}}
+{{- $limit := toString (dig "limits" "memory" "" (.Values.resources | default dict)) -}}
+{{- $pct := int .Values.heapPercentOfMemoryLimit -}}
+{{- $mib := 0 -}}
+{{- if hasSuffix "Gi" $limit }}{{ $mib = mul (atoi (trimSuffix "Gi" $limit)) 1024 }}
+{{- else if hasSuffix "Mi" $limit }}{{ $mib = atoi (trimSuffix "Mi" $limit) }}
+{{- else if hasSuffix "Ki" $limit }}{{ $mib = div (atoi (trimSuffix "Ki" $limit)) 1024 }}
+{{- else if hasSuffix "G" $limit }}{{ $mib = div (mul (atoi (trimSuffix "G" $limit)) 1000000000) 1048576 }}
+{{- else if hasSuffix "M" $limit }}{{ $mib = div (mul (atoi (trimSuffix "M" $limit)) 1000000) 1048576 }}
+{{- else if hasSuffix "K" $limit }}{{ $mib = div (mul (atoi (trimSuffix "K" $limit)) 1000) 1048576 }}
+{{- else if regexMatch "^[0-9]+$" $limit }}{{ $mib = div (atoi $limit) 1048576 }}
+{{- end -}}
+{{- if gt $mib 0 }}{{ div (mul $mib $pct) 100 }}{{ end -}}
+{{- end -}}
