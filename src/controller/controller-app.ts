@@ -32,6 +32,9 @@ import { createSecretReader } from './secret-reader.js';
 import { analysisRunKeyFilter, rolloutKeyFilter, shardLeaseCheck } from './shard-ownership.js';
 import { SHARDS_ANNOTATION, shardLeaseName } from '../core/shard.js';
 
+/** At shutdown, how long queued Events may take to be written. */
+const EVENT_FLUSH_MS = 5_000;
+
 export interface ControllerAppOptions {
   config: ControllerConfig;
   kubeConfig: k8s.KubeConfig;
@@ -317,6 +320,8 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     parts.runQueue.shutDown();
     parts.mapping.resolver.stop();
     await workers;
+    // Events queued by the last reconciles are written before the process goes (bounded wait).
+    await Promise.race([parts.rollouts.executor.events.flush(), new Promise((resolve) => setTimeout(resolve, EVENT_FLUSH_MS).unref())]);
     await elector?.stop({ release: true });
     await supervisor.stop();
     await telemetry.close();

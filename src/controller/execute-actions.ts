@@ -106,7 +106,8 @@ async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, ac
       await evictPod(clients, rollout.metadata.namespace ?? '', action.name);
       return;
     case 'recordEvent':
-      await executor.events.record(
+      // Queued: the Event is written off the reconcile's critical path (EventRecorder).
+      void executor.events.record(
         { metadata: { ...rollout.metadata, name: rollout.metadata.name } },
         { type: action.eventType, reason: action.reason, message: action.message },
       );

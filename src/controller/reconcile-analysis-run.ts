@@ -84,7 +84,7 @@ async function recordPhaseChange(deps: AnalysisRunReconciler, raw: KubeObject, s
   const phase = status.phase;
   if (!phase || phase === before) return;
   const { namespace, analysisRun: name } = runRef(raw);
-  await deps.events.record(
+  void deps.events.record(
     { apiVersion: raw.apiVersion, kind: 'AnalysisRun', metadata: { name, namespace, uid: raw.metadata?.uid } },
     { type: analysisRunEventType(phase, (raw.spec as { terminate?: unknown } | undefined)?.terminate === true), reason: analysisRunEventReason(phase), message: status.message ?? `AnalysisRun ${phase}` },
   );

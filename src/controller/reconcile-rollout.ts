@@ -67,7 +67,7 @@ async function reconcileUnparseable(deps: RolloutReconciler, raw: KubeObject, pr
   const previous = raw.status as RolloutStatus | undefined;
   if (!isSameInvalidSpec(previous, problems)) {
     deps.logger.warn('rollout spec is invalid', { problems });
-    await deps.executor.events.record(
+    void deps.executor.events.record(
       { metadata: { name: raw.metadata?.name ?? '', namespace: raw.metadata?.namespace, uid: raw.metadata?.uid } },
       { type: 'Warning', reason: 'InvalidSpec', message: problems.join('; ') },
     );
@@ -146,7 +146,7 @@ async function reportTrafficFailure(deps: RolloutReconciler, raw: KubeObject, er
   try {
     if (!reportsTrafficFailure(previous, error.message)) {
       log.warn('traffic routing failed', { error: error.message });
-      await deps.executor.events.record(
+      void deps.executor.events.record(
         { metadata: { name: raw.metadata?.name ?? '', namespace: raw.metadata?.namespace, uid: raw.metadata?.uid } },
         { type: 'Warning', reason: TRAFFIC_ROUTING_FAILED, message: error.message },
       );
