@@ -49,7 +49,9 @@ run_jest() {
     --json --outputFile="$results" "$@" || code=$?
   counts=$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(`${r.numPassedTests} ${r.numFailedTests} ${r.numTotalTests}`);
+    // A suite that failed to run (an import or setup error) ran no test: it counts as one failure.
+    const broken = r.numRuntimeErrorTestSuites ?? 0;
+    console.log(`${r.numPassedTests} ${r.numFailedTests + broken} ${r.numTotalTests + broken}`);
   ' "$results") || { status=1; return; }
   read -r p f t <<<"$counts"
   passed=$((passed + p)); failed=$((failed + f)); total=$((total + t))
