@@ -1,6 +1,5 @@
 // One reconcile of an AnalysisRun: measure the metrics that are due, assess, and return the next
 // status and when to come back. No informers or queues here: a function over (run, providers, now).
-import { retentionLimitOf } from '../core/metric-name-pattern.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric, MetricResult } from '../api/analysis.js';
 import {
@@ -15,6 +14,7 @@ import {
   isCompletedPhase,
   isDryRunMetric,
 } from '../core/analysis-assess.js';
+import { retentionLimitOf } from '../core/metric-name-pattern.js';
 import { resolveArgs, sensitiveValuesFor, type ResolvedArg, type SecretReader } from './args.js';
 import {
   createInProcessConditionEngine,

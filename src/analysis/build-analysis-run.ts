@@ -9,7 +9,7 @@ import type {
   MeasurementRetention,
   Metric,
 } from '../api/analysis.js';
-import { ANALYSIS_API_VERSION } from '../api/analysis.js';
+import { ANALYSIS_API_VERSION, MAX_RETENTION_ENTRIES } from '../api/analysis.js';
 import { selectJsonPath } from './json-path.js';
 
 export interface NamedTemplate {
@@ -124,7 +124,7 @@ export function buildAnalysisRun(input: BuildAnalysisRunInput): BuildResult<Anal
       apiVersion: ANALYSIS_API_VERSION,
       kind: 'AnalysisRun',
       metadata,
-      spec: { metrics: merged.value.metrics, args: args.value, dryRun: [...(input.rolloutDryRun ?? []), ...merged.value.dryRun], measurementRetention: [...(input.rolloutRetention ?? []), ...merged.value.measurementRetention].slice(0, 100) },
+      spec: { metrics: merged.value.metrics, args: args.value, dryRun: [...(input.rolloutDryRun ?? []), ...merged.value.dryRun], measurementRetention: [...(input.rolloutRetention ?? []), ...merged.value.measurementRetention].slice(0, MAX_RETENTION_ENTRIES) },
     },
   };
 }

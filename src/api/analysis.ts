@@ -15,6 +15,8 @@ export const MEASUREMENT_HISTORY_LIMIT = 10;
 export const MAX_MEASUREMENT_RETENTION = 100;
 /** Longest metricName pattern of dryRun and measurementRetention. */
 export const METRIC_NAME_PATTERN_MAX = 256;
+/** Most measurementRetention entries a template, a run or one of the Rollout's analyses may list. */
+export const MAX_RETENTION_ENTRIES = 100;
 
 export const ANALYSIS_API_VERSION = 'kanary.dev/v1alpha1';
 
@@ -229,18 +231,23 @@ export const metricSchema = baseMetricSchema.superRefine((metric, ctx) => {
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricInput = z.input<typeof metricSchema>;
 
-function isRe2Pattern(pattern: string): boolean {
+/**
+ * A dryRun or measurementRetention metricName as an RE2 expression matching whole metric names;
+ * undefined when it is too long or not valid RE2. RE2 runs in linear time, so a tenant's pattern
+ * cannot stall the controller.
+ */
+export function compileMetricNamePattern(pattern: string): RE2JS | undefined {
+  if (pattern.length > METRIC_NAME_PATTERN_MAX) return undefined;
   try {
-    RE2JS.compile(`^(?:${pattern})$`);
-    return true;
+    return RE2JS.compile(`^(?:${pattern})$`);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** A metric name, or an RE2 regular expression matching whole names (`.*`, `error-.*`). */
 const metricNamePatternSchema = z.string().min(1).max(METRIC_NAME_PATTERN_MAX)
-  .refine(isRe2Pattern, { message: 'is neither a metric name nor an RE2 regular expression' });
+  .refine((pattern) => compileMetricNamePattern(pattern) !== undefined, { message: 'is neither a metric name nor an RE2 regular expression' });
 
 /** `metricName` is a metric name or an anchored RE2 regular expression such as `.*`. */
 export const dryRunSchema = z.strictObject({ metricName: metricNamePatternSchema });
@@ -281,7 +288,7 @@ export const analysisTemplateSpecSchema = z.strictObject({
     .min(1)
     .refine(uniqueMetricNames, { message: 'metric names must be unique' }),
   dryRun: z.array(dryRunSchema).default([]),
-  measurementRetention: z.array(measurementRetentionSchema).max(100).default([]),
+  measurementRetention: z.array(measurementRetentionSchema).max(MAX_RETENTION_ENTRIES).default([]),
 });
 export type AnalysisTemplateSpec = z.infer<typeof analysisTemplateSpecSchema>;
 
@@ -306,8 +313,6 @@ export type MeasurementPhase = z.infer<typeof measurementPhaseSchema>;
 
 export const analysisPhaseSchema = z.enum(ANALYSIS_PHASES);
 export type { AnalysisPhase };
-
-
 
 const count = z.number().min(0);
 
@@ -426,7 +431,7 @@ export const analysisRunSpecSchema = z.strictObject({
   /** Resolved arguments: plain values, or Secret references read at measurement time. */
   args: z.array(argumentSchema).default([]),
   dryRun: z.array(dryRunSchema).default([]),
-  measurementRetention: z.array(measurementRetentionSchema).max(100).default([]),
+  measurementRetention: z.array(measurementRetentionSchema).max(MAX_RETENTION_ENTRIES).default([]),
   terminate: z.boolean().optional(),
 });
 export type AnalysisRunSpec = z.infer<typeof analysisRunSpecSchema>;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ANALYSIS_PHASES, CONDITION_STATUSES, PAUSE_REASONS, ROLLOUT_CONDITION_TYPES, ROLLOUT_PHASES } from './reasons.js';
 import { ARGO_API_VERSION, KANARY_API_VERSION } from './labels.js';
 import { rolloutJournalSchema } from './journal.js';
-import { dryRunSchema, measurementRetentionSchema } from './analysis.js';
+import { dryRunSchema, MAX_RETENTION_ENTRIES, measurementRetentionSchema } from './analysis.js';
 
 /** Kubernetes IntOrString: `25%`, `3`, or a duration such as `30s`. */
 export const intOrStringSchema = z.union([z.number().int(), z.string()]);
@@ -96,7 +96,7 @@ export const analysisStepRefSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
   /** Kept measurements per metric; before the templates' own entries (the first match wins). */
-  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  measurementRetention: z.array(measurementRetentionSchema).max(MAX_RETENTION_ENTRIES).optional(),
   /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
   dryRun: z.array(dryRunSchema).max(100).optional(),
 });
@@ -106,7 +106,7 @@ export type AnalysisStepRef = z.infer<typeof analysisStepRefSchema>;
 export const backgroundAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
-  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  measurementRetention: z.array(measurementRetentionSchema).max(MAX_RETENTION_ENTRIES).optional(),
   /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
   dryRun: z.array(dryRunSchema).max(100).optional(),
   startingStep: nonNegativeInt().optional(),
@@ -201,7 +201,7 @@ export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 export const promotionAnalysisSchema = z.strictObject({
   templates: z.array(analysisTemplateRefSchema).min(1),
   args: z.array(rolloutAnalysisArgSchema).optional(),
-  measurementRetention: z.array(measurementRetentionSchema).max(100).optional(),
+  measurementRetention: z.array(measurementRetentionSchema).max(MAX_RETENTION_ENTRIES).optional(),
   /** Metrics measured and recorded but never failing the run; added to the templates' own dryRun. */
   dryRun: z.array(dryRunSchema).max(100).optional(),
 });

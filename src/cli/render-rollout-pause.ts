@@ -4,6 +4,7 @@
  */
 import { formatDurationMs } from '../api/duration.js';
 import type { CanaryStep, PauseStep, Rollout } from '../api/rollout.js';
+import { computePauseRemainingMs } from '../core/pause.js';
 
 export type PauseView =
   | { kind: 'timed'; reason: string; durationMs: number; remainingMs: number }
@@ -49,8 +50,7 @@ function autoPromotionPause(rollout: Rollout, now: number): PauseView | undefine
   const seconds = strategy?.autoPromotionEnabled === false ? undefined : strategy?.autoPromotionSeconds;
   if (!condition || seconds === undefined || seconds <= 0) return undefined;
   const durationMs = seconds * 1000;
-  const started = Date.parse(condition.startTime);
-  const remainingMs = Number.isNaN(started) ? 0 : Math.max(0, started + durationMs - now);
+  const remainingMs = Math.max(0, computePauseRemainingMs(condition.startTime, durationMs, now));
   return { kind: 'timed', reason: `BlueGreenPause (auto-promotion after ${formatDurationMs(durationMs)})`, durationMs, remainingMs };
 }
 
@@ -61,8 +61,7 @@ function timedPause(rollout: Rollout, ctx: PauseContext): PauseView | undefined 
   const pause = currentPause(rollout);
   const durationMs = condition && pause ? ctx.durationOf(pause) : undefined;
   if (!condition || durationMs === undefined) return undefined;
-  const started = Date.parse(condition.startTime);
-  const remainingMs = Number.isNaN(started) ? 0 : Math.max(0, started + durationMs - ctx.now);
+  const remainingMs = Math.max(0, computePauseRemainingMs(condition.startTime, durationMs, ctx.now));
   return { kind: 'timed', reason: `CanaryPauseStep (${formatDurationMs(durationMs)})`, durationMs, remainingMs };
 }
 

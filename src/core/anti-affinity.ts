@@ -7,8 +7,7 @@
  */
 import type { AntiAffinity } from '../api/rollout.js';
 import type { AntiAffinityRule } from './actions.js';
-import type { PlanContext, PlanDraft } from './plan-context.js';
-import { isProgressing } from './plan-replica-sets.js';
+import { isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 
 function strategyAntiAffinity(ctx: PlanContext): AntiAffinity | undefined {
   const { canary, blueGreen } = ctx.rollout.spec.strategy;

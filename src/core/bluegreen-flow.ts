@@ -20,8 +20,7 @@ import type { PauseReason } from '../api/reasons.js';
 import type { CreateAnalysisRunAction } from './actions.js';
 import { describeRunFailure, findSlotRuns, isRunFailure, type PromotionKind } from './canary-analysis.js';
 import { computePauseRemainingMs, findPauseCondition, toIsoTime } from './pause.js';
-import { addRequeue, type PlanContext, type PlanDraft } from './plan-context.js';
-import { isProgressing } from './plan-replica-sets.js';
+import { addRequeue, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import type { ServiceView } from './snapshot.js';
 
 export interface BlueGreenFlow {

@@ -12,8 +12,8 @@
  * in Argo Rollouts). Any other ReplicaSet no Service selects goes to 0 after scaleDownDelaySeconds;
  * beyond scaleDownDelayRevisionLimit of them waiting, the oldest go to 0 at once.
  */
-import { findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
-import { cleanupHistory, drainUnselected, ensureCurrent, isProgressing, scaleDownAfter, scaleTo, stableOf } from './plan-replica-sets.js';
+import { findOwnedByHash, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
+import { cleanupHistory, drainUnselected, ensureCurrent, scaleDownAfter, scaleTo, stableOf } from './plan-replica-sets.js';
 import { previewReplicasOf, type BlueGreenFlow } from './bluegreen-flow.js';
 import { planServiceSelectors } from './plan-traffic.js';
 

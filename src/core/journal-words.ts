@@ -8,7 +8,7 @@ import { describeJournalStep } from './journal-describe.js';
 import type { PlanContext } from './plan-context.js';
 
 export interface JournalWords {
-  /** After `first revision N (hash) deployed at full scale`. */
+  /** Right after `first revision N (hash) deployed at full scale` (with its own separator). */
   deployed: string;
   /** After `template changed: revision N (hash) replaces S; `. */
   revisionStart(ctx: PlanContext): string;
@@ -29,7 +29,7 @@ export function stepLabel(ctx: PlanContext, index: number): string {
 }
 
 const canaryWords: JournalWords = {
-  deployed: 'without steps',
+  deployed: ' without steps',
   revisionStart: (ctx) => stepLabel(ctx, 0),
   fastRollback: (hash) => `template matches the stable revision (${hash}): every step skipped, traffic back to stable at once`,
   userAbort: () => 'kanary abort: traffic back to stable, canary scaled down',
@@ -39,10 +39,6 @@ const canaryWords: JournalWords = {
   promotedTo: (ctx, index) => stepLabel(ctx, index),
   pauseStarted: (ctx, index) => describeJournalStep(ctx.steps[index]),
 };
-
-function strategyOf(ctx: PlanContext): BlueGreenStrategy | undefined {
-  return ctx.rollout.spec.strategy.blueGreen;
-}
 
 function gatesBeforeSwitch(strategy: BlueGreenStrategy): string {
   const gates = [
@@ -76,6 +72,6 @@ function blueGreenWords(strategy: BlueGreenStrategy): JournalWords {
 }
 
 export function journalWordsFor(ctx: PlanContext): JournalWords {
-  const strategy = strategyOf(ctx);
+  const strategy = ctx.rollout.spec.strategy.blueGreen;
   return strategy === undefined ? canaryWords : blueGreenWords(strategy);
 }

@@ -107,14 +107,9 @@ function deriveEntries(scan: JournalScan): void {
   scanCompletion(scan);
 }
 
-function deployedWords(ctx: PlanContext): string {
-  const words = journalWordsFor(ctx).deployed;
-  return words.startsWith(':') ? words : ` ${words}`;
-}
-
 function firstEntries(ctx: PlanContext, next: JournalCursor): JournalEntry[] {
   const scan: JournalScan = { ctx, draft: {} as PlanDraft, base: next, next, entries: [] };
-  addEntry(scan, { decision: 'Deployed', by: 'controller', reason: `first revision ${ctx.revision} (${ctx.hash}) deployed at full scale${deployedWords(ctx)}` });
+  addEntry(scan, { decision: 'Deployed', by: 'controller', reason: `first revision ${ctx.revision} (${ctx.hash}) deployed at full scale${journalWordsFor(ctx).deployed}` });
   return scan.entries;
 }
 

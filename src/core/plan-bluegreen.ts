@@ -21,11 +21,10 @@ import { computeBlueGreenHashes, planBlueGreenReplicaSets, planBlueGreenServices
 import { planBlueGreenRoleMetadata } from './role-metadata.js';
 import { computeJournal } from './journal.js';
 import { applyAbort, orderActions, type CanaryPlan } from './plan-canary.js';
-import { buildPlanContext, type PlanContext, type PlanDraft } from './plan-context.js';
+import { buildPlanContext, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import { computeStartingDraft } from './plan-intent.js';
 import { planInvalidSpec } from './plan-invalid-spec.js';
 import { checkProgressDeadline } from './plan-progress.js';
-import { isProgressing } from './plan-replica-sets.js';
 import { planRunHistory } from './plan-run-history.js';
 import { buildStatus, compact } from './plan-status.js';
 import type { AnalysisRunView, CanarySnapshot } from './snapshot.js';

@@ -84,6 +84,11 @@ export function findOwnedByHash(ctx: PlanContext, hash: string): ReplicaSetView 
   return ctx.owned.find((rs) => rs.podTemplateHash === hash);
 }
 
+/** A revision other than the stable one is on its way (the current template is not stable yet). */
+export function isProgressing(ctx: PlanContext, draft: PlanDraft): boolean {
+  return draft.stableHash !== ctx.hash;
+}
+
 export function addRequeue(draft: PlanDraft, ms: number): void {
   draft.requeueMs.push(Math.max(0, Math.ceil(ms)));
 }

@@ -5,8 +5,8 @@
  * the rollout is Degraded (ProgressDeadlineExceeded) and, with progressDeadlineAbort, aborted.
  */
 import { findCondition } from './conditions.js';
-import { addRequeue, type PlanContext, type PlanDraft } from './plan-context.js';
-import { isProgressing, stableOf } from './plan-replica-sets.js';
+import { addRequeue, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
+import { stableOf } from './plan-replica-sets.js';
 
 function availability(rs: { availableReplicas?: number; specReplicas?: number } | undefined): string {
   return `${rs?.availableReplicas ?? 0}/${rs?.specReplicas ?? 0} available`;

@@ -6,7 +6,7 @@
  */
 import { desiredAntiAffinity } from './anti-affinity.js';
 import { computeCanaryReplicas, computeDesiredWeight } from './desired-weight.js';
-import { addRequeue, findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
+import { addRequeue, findOwnedByHash, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import { computeReplicaCounts, resolveFenceposts, type ReplicaCounts } from './replicas.js';
 import type { ReplicaSetView } from './snapshot.js';
 
@@ -17,10 +17,6 @@ export interface ServiceHashes {
 
 function counts(rs: ReplicaSetView | undefined) {
   return rs === undefined ? undefined : { specReplicas: rs.specReplicas, availableReplicas: rs.availableReplicas };
-}
-
-export function isProgressing(ctx: PlanContext, draft: PlanDraft): boolean {
-  return draft.stableHash !== ctx.hash;
 }
 
 export function stableOf(ctx: PlanContext, draft: PlanDraft): ReplicaSetView | undefined {

@@ -6,8 +6,7 @@
  * retry creates fresh runs.
  */
 import { describeRunFailure, findSlotRuns, isRunFailure, type RunSlot } from './canary-analysis.js';
-import type { PlanContext, PlanDraft } from './plan-context.js';
-import { isProgressing } from './plan-replica-sets.js';
+import { isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import type { AnalysisRunView } from './snapshot.js';
 import { startPause } from './step-machine.js';
 

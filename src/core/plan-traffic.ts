@@ -5,8 +5,8 @@
  * no available pods, and a route at weight 0 is removed after the propagation delay (requeue).
  */
 import { computeCanaryReplicas, computeDesiredWeight, computeRouterWeight } from './desired-weight.js';
-import { addRequeue, findOwnedByHash, type PlanContext, type PlanDraft } from './plan-context.js';
-import { isProgressing, type ServiceHashes } from './plan-replica-sets.js';
+import { addRequeue, findOwnedByHash, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
+import type { ServiceHashes } from './plan-replica-sets.js';
 
 function hasAvailablePods(ctx: PlanContext, hash: string): boolean {
   return (findOwnedByHash(ctx, hash)?.availableReplicas ?? 0) > 0;

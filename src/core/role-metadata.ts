@@ -11,8 +11,7 @@ import type { RoleMetadata } from '../api/rollout.js';
 import type { SetRoleMetadataAction } from './actions.js';
 import type { BlueGreenHashes } from './bluegreen-targets.js';
 import type { BlueGreenFlow } from './bluegreen-flow.js';
-import { isProgressing } from './plan-replica-sets.js';
-import type { PlanContext, PlanDraft } from './plan-context.js';
+import { isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import { canonicalJson } from './short-hash.js';
 
 type Applied = SetRoleMetadataAction['metadata'];

@@ -1,7 +1,7 @@
 /**
  * Role metadata on a ReplicaSet's pods: the labels and annotations of activeMetadata,
- * previewMetadata, canaryMetadata or stableMetadata, set on the ReplicaSet's pod template (for pods it creates later) and on each of
- * its pods (which keep running: metadata changes never restart a pod), then recorded on the
+ * previewMetadata, canaryMetadata or stableMetadata, set on the ReplicaSet's pod template (for
+ * pods it creates later) and on each of its pods (which keep running: metadata changes never restart a pod), then recorded on the
  * ReplicaSet. In that order, so a crash between the writes leaves the record behind and the next
  * reconcile writes everything again.
  */
