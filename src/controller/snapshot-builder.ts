@@ -165,11 +165,14 @@ function listPods(input: SnapshotInput, replicaSets: readonly ReplicaSetView[]):
 function toPodView(pod: k8s.V1Pod): PodView {
   const meta = pod.metadata ?? {};
   const phase = pod.status?.phase;
+  const terminating = meta.deletionTimestamp !== undefined || phase === 'Failed' || phase === 'Succeeded';
+  const readyCondition = pod.status?.conditions?.find((c) => c.type === 'Ready');
   return {
     name: meta.name ?? '',
     podTemplateHash: meta.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
     createdAtMs: parseTime(meta.creationTimestamp) ?? 0,
-    terminating: meta.deletionTimestamp !== undefined || phase === 'Failed' || phase === 'Succeeded',
+    terminating,
+    ready: !terminating && readyCondition?.status === 'True',
   };
 }
 

@@ -27,12 +27,26 @@ function oldPods(ctx: PlanContext, draft: PlanDraft, restartAtMs: number): PodVi
   );
 }
 
+/**
+ * Pods missing now, the larger of two views that lag differently: the ReplicaSets' status (which
+ * also counts minReadySeconds) and the pods themselves (an evicted pod is gone, or its
+ * replacement not yet Ready, before its ReplicaSet's status says so).
+ */
+function missingPods(ctx: PlanContext): number {
+  const pods = ctx.snapshot.pods ?? [];
+  const byStatus = ctx.owned.reduce((sum, rs) => sum + Math.max(0, rs.specReplicas - rs.availableReplicas), 0);
+  const byPods = ctx.owned.reduce((sum, rs) => {
+    const ready = pods.filter((p) => p.podTemplateHash === rs.podTemplateHash && p.ready).length;
+    return sum + Math.max(0, rs.specReplicas - ready);
+  }, 0);
+  const terminating = pods.filter((p) => p.terminating).length;
+  return Math.max(byStatus, byPods, terminating);
+}
+
 /** How many more pods may go now: maxUnavailable (at least 1) minus what is already missing. */
 function evictionBudget(ctx: PlanContext): number {
   const { unavailable } = resolveFenceposts(ctx.canary.maxSurge, ctx.canary.maxUnavailable, ctx.replicas);
-  const missing = ctx.owned.reduce((sum, rs) => sum + Math.max(0, rs.specReplicas - rs.availableReplicas), 0);
-  const terminating = (ctx.snapshot.pods ?? []).filter((p) => p.terminating).length;
-  return Math.max(0, Math.max(1, unavailable) - Math.max(missing, terminating));
+  return Math.max(0, Math.max(1, unavailable) - missingPods(ctx));
 }
 
 export function planRestart(ctx: PlanContext, draft: PlanDraft): void {

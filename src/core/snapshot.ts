@@ -45,6 +45,8 @@ export interface PodView {
   createdAtMs: number;
   /** Being deleted (or already evicted). */
   terminating: boolean;
+  /** Its Ready condition is True (and it is not terminating). */
+  ready: boolean;
 }
 
 export interface ServiceView {

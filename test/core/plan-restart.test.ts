@@ -13,8 +13,10 @@ function withRestart(c: Cluster, restartAt: string, restartedAt?: string): void 
   c.rollout = { ...c.rollout, spec: { ...c.rollout.spec, restartAt }, status } as Rollout;
 }
 
-function pods(hash: string, count: number, createdAtMs: number, terminating = 0): PodView[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `${hash}-${i}`, podTemplateHash: hash, createdAtMs: createdAtMs + i, terminating: i < terminating }));
+function pods(hash: string, count: number, createdAtMs: number, terminating = 0, unready = 0): PodView[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${hash}-${i}`, podTemplateHash: hash, createdAtMs: createdAtMs + i, terminating: i < terminating, ready: i >= terminating + unready,
+  }));
 }
 
 const plan = (c: Cluster, podList: PodView[], now = T0 + 120_000) => planCanary({ ...snapshotOf(c), pods: podList }, now);
@@ -36,6 +38,17 @@ test('pods already missing use up the budget: with 3 terminating, nothing more i
   withRestart(c, AT);
   const p = plan(c, pods(hashOf('v1'), 10, T0, 3));
   expect(evicted(p)).toEqual([]);
+});
+
+test('the pods are ahead of the ReplicaSet status: an evicted pod already gone, or its replacement not Ready, uses up the budget', () => {
+  const c = deployed({ spec: { replicas: 4 } });
+  withRestart(c, AT);
+  const v1 = hashOf('v1');
+  const replacement = { name: 'new-0', podTemplateHash: v1, createdAtMs: T0 + 90_000, terminating: false, ready: false };
+  expect(evicted(plan(c, [replacement, ...pods(v1, 3, T0)]))).toEqual([]);
+  expect(evicted(plan(c, pods(v1, 3, T0)))).toEqual([]);
+  expect(evicted(plan(c, pods(v1, 4, T0, 0, 1)))).toEqual([]);
+  expect(evicted(plan(c, pods(v1, 4, T0)))).toEqual([`${v1}-0`]);
 });
 
 test('maxUnavailable 0 still restarts one pod at a time', () => {
@@ -68,7 +81,7 @@ test('during a paused canary: stable pods go first, the step and weight stay', (
   settle(c);
   const before = { step: c.rollout.status?.currentStepIndex, weight: c.route?.weightPercent };
   withRestart(c, new Date(c.now + 1).toISOString());
-  const p = plan(c, [...pods(hashOf('v2'), 2, T0), ...pods(hashOf('v1'), 4, T0)], c.now + 10);
+  const p = plan(c, [...pods(hashOf('v2'), 5, T0), ...pods(hashOf('v1'), 10, T0)], c.now + 10);
   expect(evicted(p)[0]).toBe(`${hashOf('v1')}-0`);
   expect(p.status.currentStepIndex).toBe(before.step);
   expect(p.actions.some((a) => a.type === 'setCanaryWeight')).toBe(false);
