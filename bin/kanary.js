@@ -16,6 +16,15 @@ if (!existsSync(entry)) {
   process.stderr.write(`kanary: not built yet: run \`npm ci && npm run build\` in ${root}\n`);
   process.exit(1);
 }
+if (argv[0] === 'controller') {
+  // Before the controller's code loads: a heap too small for it gets a message, not V8's abort.
+  const guard = await import(join(root, 'dist', 'runtime', 'heap-guard.js'));
+  const problem = guard.heapFloorProblem(guard.readHeapStats());
+  if (problem !== undefined) {
+    process.stderr.write(`kanary controller: ${problem}\n`);
+    process.exit(guard.HEAP_TOO_SMALL_EXIT);
+  }
+}
 const { runCli } = await import(entry);
 const code = await runCli(argv, {
   stdout: (text) => process.stdout.write(text),

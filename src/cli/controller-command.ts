@@ -2,6 +2,7 @@
 import { CONTROLLER_FLAGS_USAGE, parseControllerConfig } from '../config/controller-config.js';
 import { startControllerApp } from '../controller/controller-app.js';
 import { createSystemClock } from '../runtime/clock.js';
+import { HEAP_TOO_SMALL_EXIT, HeapGuard } from '../runtime/heap-guard.js';
 import { createLogger } from '../telemetry/logger.js';
 import type { Command } from './command.js';
 import { loadKubeConfig } from './kube-context.js';
@@ -22,7 +23,10 @@ Example:
     const config = parseControllerConfig({ argv, env: io.env });
     const kubeConfig = loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context }, io.env);
     const logger = createLogger({ level: config.logLevel, sink: (line: string) => io.stdout(`${line}\n`) });
-    const app = await startControllerApp({ config, kubeConfig, clock: createSystemClock(), logger });
+    // The heap is about to run out: say why and end now (no graceful stop, it would need memory).
+    const heapGuard = new HeapGuard({ onTooSmall: (message) => { logger.error(message); process.exit(HEAP_TOO_SMALL_EXIT); } });
+    heapGuard.start();
+    const app = await startControllerApp({ config, kubeConfig, clock: createSystemClock(), logger, heapGuard });
     logger.info('controller started', { metrics: app.telemetry.url, probes: app.probes.url, namespaces: config.namespaces, identity: config.identity });
     const onSignal = (signal: string) => { void app.stop(`signal ${signal}`); };
     process.once('SIGTERM', () => onSignal('SIGTERM'));

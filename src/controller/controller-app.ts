@@ -9,6 +9,7 @@ import { createAnalysisRuntime } from '../analysis/analysis-setup.js';
 import { createKubeClients, type KubeClients } from '../kube/clients.js';
 import { EventRecorder } from '../kube/events.js';
 import type { Clock } from '../runtime/clock.js';
+import type { HeapGuard } from '../runtime/heap-guard.js';
 import { InformerSupervisor } from '../runtime/informer-supervisor.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import { runWorkers } from '../runtime/run-workers.js';
@@ -40,6 +41,8 @@ export interface ControllerAppOptions {
   kubeConfig: k8s.KubeConfig;
   clock: Clock;
   logger: Logger;
+  /** Weighs list pages until the core caches synced (the heap guard of `kanary controller`). */
+  heapGuard?: HeapGuard;
 }
 
 export interface ControllerApp {
@@ -94,6 +97,7 @@ function informerOptions(options: ControllerAppOptions, metrics: ControllerMetri
     namespaces: config.namespaces,
     logger,
     onRequest: (r: { resource: string; code: number }) => metrics.countKubernetesRequest({ verb: 'list', resource: r.resource, code: r.code }),
+    beforeParse: (bytes: number, what: string) => options.heapGuard?.beforeParse(bytes, what),
   };
 }
 
@@ -265,6 +269,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
       ? { ready: true, detail: parts.mapping.state.describe() }
       : { ready: false, reason: `waiting for caches: ${unsynced()} (${parts.mapping.state.describe()})` }),
   });
+  void Promise.all(informerList.map((i) => i.whenSynced())).then(() => options.heapGuard?.synced());
   await supervisor.start();
 
   let resolveDone: (value: { reason: string }) => void = () => undefined;

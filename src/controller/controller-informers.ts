@@ -35,6 +35,7 @@ export interface InformerFactoryOptions {
   namespaces: readonly string[];
   logger: Logger;
   onRequest?: (record: RequestRecord) => void;
+  beforeParse?: (bytes: number, what: string) => void;
 }
 
 /** The informers of one resource kind, joined behind one cache. */
@@ -52,6 +53,7 @@ export class InformerGroup<T extends k8s.KubernetesObject> {
         ...(kind.labelSelector ? { labelSelector: kind.labelSelector } : {}),
         logger: options.logger,
         onRequest: options.onRequest,
+        beforeParse: options.beforeParse,
       }));
     }
     this.informers = [...byScope.values()];

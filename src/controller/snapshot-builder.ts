@@ -162,17 +162,20 @@ function listPods(input: SnapshotInput, replicaSets: readonly ReplicaSetView[]):
     .map(toPodView);
 }
 
+function isTerminating(pod: k8s.V1Pod): boolean {
+  const phase = pod.status?.phase;
+  return pod.metadata?.deletionTimestamp !== undefined || phase === 'Failed' || phase === 'Succeeded';
+}
+
 function toPodView(pod: k8s.V1Pod): PodView {
   const meta = pod.metadata ?? {};
-  const phase = pod.status?.phase;
-  const terminating = meta.deletionTimestamp !== undefined || phase === 'Failed' || phase === 'Succeeded';
-  const readyCondition = pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const terminating = isTerminating(pod);
   return {
     name: meta.name ?? '',
     podTemplateHash: meta.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
     createdAtMs: parseTime(meta.creationTimestamp) ?? 0,
     terminating,
-    ready: !terminating && readyCondition?.status === 'True',
+    ready: !terminating && pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
   };
 }
 

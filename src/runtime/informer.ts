@@ -17,6 +17,8 @@ export interface InformerOptions<T extends k8s.KubernetesObject> {
   listFn?: k8s.ListPromise<T>;
   /** Reports each list request (watches are not counted). */
   onRequest?: (record: RequestRecord) => void;
+  /** Called with each list page's size before it is parsed (the heap guard). */
+  beforeParse?: (bytes: number, what: string) => void;
   logger: Logger;
 }
 
@@ -50,7 +52,7 @@ export class ResourceInformer<T extends k8s.KubernetesObject> {
     const path = buildCollectionPath(options.resource);
     const list = options.listFn ?? (() => rawList<T>({
       kubeConfig: options.kubeConfig, path, labelSelector: options.labelSelector,
-      resource: options.resource.plural, onRequest: options.onRequest,
+      resource: options.resource.plural, onRequest: options.onRequest, beforeParse: options.beforeParse,
     }));
     const trackedList: k8s.ListPromise<T> = async () => {
       const result = await list();

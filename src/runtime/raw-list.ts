@@ -22,6 +22,8 @@ export interface RawListOptions {
   onRequest?: (record: RequestRecord) => void;
   /** Objects per page (`limit`, default 500); the pages are joined with `continue` tokens. */
   pageSize?: number;
+  /** Called with a page's size before it is parsed (the heap guard weighs it). */
+  beforeParse?: (bytes: number, what: string) => void;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -49,14 +51,20 @@ function statusMessage(body: unknown, fallback: string): string {
   return fallback;
 }
 
-function send(url: URL, options: https.RequestOptions, timeoutMs: number): Promise<{ code: number; body: unknown }> {
+type BeforeParse = (bytes: number) => void;
+
+function send(url: URL, options: https.RequestOptions, timeoutMs: number, beforeParse: BeforeParse): Promise<{ code: number; body: unknown }> {
   const request = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const req = request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        beforeParse(raw.length);
+        resolve({ code: res.statusCode ?? 0, body: parseBody(raw.toString('utf8')) });
+      });
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`list ${url.pathname} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
@@ -86,7 +94,8 @@ async function getPage<T extends k8s.KubernetesObject>(options: RawListOptions, 
   const resource = options.resource ?? options.path.split('/').pop() ?? '';
   let answer: { code: number; body: unknown };
   try {
-    answer = await send(url, requestOptions, options.timeoutMs ?? 60_000);
+    const beforeParse = (bytes: number) => options.beforeParse?.(bytes, resource);
+    answer = await send(url, requestOptions, options.timeoutMs ?? 60_000, beforeParse);
   } catch (error) {
     options.onRequest?.({ verb: 'list', resource, code: 0 });
     throw error;

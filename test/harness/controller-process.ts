@@ -22,6 +22,8 @@ export interface ControllerOptions {
   egressAllow?: string;
   /** Lease namespace (default: `namespace`, which must then be a single namespace). */
   leaseNamespace?: string;
+  /** Node flags for this controller, e.g. ['--max-old-space-size=80']. */
+  nodeFlags?: string[];
 }
 
 export interface ControllerProcess {
@@ -62,6 +64,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
   const args = [
     // Node flags for the controller alone (e.g. a heap cap in the scale bench).
     ...(process.env.KANARY_CONTROLLER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ...(options.nodeFlags ?? []),
     join(root, 'bin', 'kanary.js'), 'controller',
     '--kubeconfig', options.kubeconfig ?? testKubeconfigPath(),
     '--namespace', options.namespace,

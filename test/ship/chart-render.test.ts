@@ -167,6 +167,10 @@ describe('default values', () => {
     expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(option);
   });
 
+  test('a controller that exits leaves its last log lines as the termination message (e.g. the heap guard\'s)', () => {
+    expect(controllerContainer(manifests).terminationMessagePolicy).toBe('FallbackToLogsOnError');
+  });
+
   test('without a memory limit no heap bound is set; extraEnv comes after it and may override it', async () => {
     const unlimited = controllerContainer(await renderKanary({ resources: { limits: { memory: null } } })).env as { name: string }[];
     expect(unlimited.some((e) => e.name === 'NODE_OPTIONS')).toBe(false);
