@@ -2,6 +2,8 @@
 import type { Machine } from '../lib/results.js';
 import type { Cell } from './scenario.js';
 import { INTERVALS_PER_RELEASE } from './scenario.js';
+import type { TunedComparison } from './tuned-comparison.js';
+import { renderTunedCellTable, renderTunedSection } from './render-tuned.js';
 import { mergeTallies, summarizeTally, type Tally, type TallySummary } from './tally.js';
 
 export interface CellResult extends Cell {
@@ -18,8 +20,13 @@ export interface BenchOutcome {
   releasesPerCell: number;
   seed: number;
   durationSeconds: number;
+  /** CPU time of the process (user + system) during the run. */
+  cpuSeconds: number;
   rules: string[];
+  /** Threshold rules in the tuning grid. */
+  gridRules: number;
   cells: CellResult[];
+  tuned: TunedComparison[];
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -92,7 +99,7 @@ function runLine(o: BenchOutcome): string {
   const scenarios = unique(o.cells.map((c) => c.ratio)).length;
   return (
     `This run: **${o.releasesPerCell} releases per cell and scenario** (${cells} cells × ${scenarios} scenarios, seed ${o.seed}; ` +
-    `the issue's 10,000 is \`npm run bench judge -- --releases 10000\`), ${o.durationSeconds} s on ${m.cores} cores, ` +
+    `the issue's 10,000 is \`npm run bench judge -- --releases 10000\`), ${o.durationSeconds} s wall clock and ${o.cpuSeconds} s CPU on ${m.cores} cores, ` +
     `Node ${m.node}, measured ${o.date}${o.commit ? ` at commit ${o.commit}` : ''}.`
   );
 }
@@ -146,6 +153,7 @@ export function renderJudgeSection(o: BenchOutcome, notes: string): string {
     'aborted releases only), by traffic, over the four canary shares and both error rates.',
     '',
     ...ratios.flatMap((r) => detectionTable(o, r)),
+    ...renderTunedSection(o.tuned, o.gridRules),
     ...(promoter ? ['### Early promotion', '', `\`${promoter}\`: share of releases promoted before the hour.`, '', ...promotionTable(o, promoter), ''] : []),
     '### Notes',
     '',
@@ -165,6 +173,10 @@ export function renderFullTable(o: BenchOutcome): string {
   for (const c of o.cells) {
     const s = c.summary;
     lines.push(row([`${c.trafficPerSecond}/s`, `${c.canaryShare * 100}%`, `${c.baseErrorRate * 100}%`, `${c.ratio}×`, c.rule, pct(s.abortRate), pct(s.promoteRate), `${compact(s.medianRequestsToAbort)} / ${compact(s.p90RequestsToAbort)}`]));
+  }
+  if (o.tuned.length > 0) {
+    lines.push('', '## Tuned threshold rules against the judge, 2× regressions', '', "Budget = the judge's false-abort rate in the cell:", '', ...renderTunedCellTable(o.tuned, 'judge'));
+    lines.push('', 'Budget = α (1%):', '', ...renderTunedCellTable(o.tuned, 'alpha'));
   }
   return `${lines.join('\n')}\n`;
 }
