@@ -13,7 +13,7 @@
 export type ArgoFieldSupport = 'not supported' | 'not supported yet';
 
 export interface ArgoFieldHint {
-  /** e.g. `spec.strategy.canary.steps[].setHeaderRoute`. */
+  /** e.g. `spec.strategy.canary.steps[].experiment`. */
   path: string;
   support: ArgoFieldSupport;
   /** What to do instead, as a clause (no final full stop); absent when Kanary has nothing. */
@@ -44,11 +44,8 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
     hint(`${CANARY}.trafficRouting.${router}`, 'use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary'),
   ),
   hint(`${BLUE_GREEN}.maxUnavailable`, 'the old ReplicaSet keeps all its replicas until the switch, then goes to 0 after scaleDownDelaySeconds'),
-  hint(`${CANARY}.trafficRouting.managedRoutes`, 'Kanary has no header or mirror routes (setHeaderRoute, setMirrorRoute)'),
   hint(`${CANARY}.trafficRouting.maxTrafficWeight`, 'weights are percentages from 0 to 100'),
   hint(`${CANARY}.steps[].experiment`, 'gate the step with an analysis step instead'),
-  hint(`${CANARY}.steps[].setHeaderRoute`, 'Kanary routes by weight only (setWeight)'),
-  hint(`${CANARY}.steps[].setMirrorRoute`, 'Kanary does not mirror traffic'),
   hint(`${CANARY}.steps[].plugin`, 'Kanary has no step plugins'),
   ...ROLLOUT_ANALYSES.flatMap((analysis) => [
     hint(`${analysis}.analysisRunMetadata`, 'AnalysisRuns carry Kanary\'s own labels only'),
@@ -67,7 +64,7 @@ export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
 
 const BY_PATH: ReadonlyMap<string, ArgoFieldHint> = new Map(ARGO_FIELD_HINTS.map((h) => [h.path, h]));
 
-/** `spec.strategy.canary.steps[3].setHeaderRoute` -> `spec.strategy.canary.steps[].setHeaderRoute`. */
+/** `spec.strategy.canary.steps[3].experiment` -> `spec.strategy.canary.steps[].experiment`. */
 export function toPathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, '[]');
 }

@@ -50,6 +50,10 @@ export const CANARY_MAPPING_LABEL_VALUE = 'true';
  * a key removed from the base is removed from the canary while others' keys are left alone.
  */
 export const CANARY_COPIED_KEYS_ANNOTATION = 'kanary.dev/copied-from-base';
+/** On a header or mirror route Mapping: the managedRoutes name it belongs to. */
+export const MANAGED_ROUTE_LABEL = 'kanary.dev/managed-route';
+/** On a header or mirror route Mapping: the route it was written for (JSON), compared on every reconcile. */
+export const MANAGED_ROUTE_FINGERPRINT_ANNOTATION = 'kanary.dev/route';
 
 /** Standard recommended label marking objects Kanary created (ReplicaSets; never canary Mappings). */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

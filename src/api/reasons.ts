@@ -61,6 +61,7 @@ export type EventReason =
   | 'RolloutResumed'
   | 'RolloutPromoted'
   | 'TrafficWeightUpdated'
+  | 'TrafficRoutesUpdated'
   | 'RolloutAborted'
   | 'RolloutRetried'
   | 'RolloutCompleted'

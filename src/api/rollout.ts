@@ -127,15 +127,61 @@ export const setCanaryScaleSchema = z.strictObject({
 });
 export type SetCanaryScale = z.infer<typeof setCanaryScaleSchema>;
 
-/** One step: exactly one of the four kinds is set (checked by validateRollout). */
+/** Argo's StringMatch: exactly one of exact, prefix, regex (checked by validateRollout). */
+export const stringMatchSchema = z.strictObject({
+  exact: z.string().optional(),
+  prefix: z.string().optional(),
+  regex: z.string().optional(),
+});
+export type StringMatch = z.infer<typeof stringMatchSchema>;
+
+/** `setHeaderRoute.match[]`: one request header and how its value matches. */
+export const headerRouteMatchSchema = z.strictObject({
+  headerName: z.string().optional(),
+  headerValue: stringMatchSchema.optional(),
+});
+export type HeaderRouteMatch = z.infer<typeof headerRouteMatchSchema>;
+
+/**
+ * `setHeaderRoute` (Argo's step): requests carrying every listed header go to the canary Service.
+ * Without `match` the step removes the route. The name must be listed in trafficRouting.managedRoutes.
+ */
+export const setHeaderRouteSchema = z.strictObject({
+  name: z.string().min(1),
+  match: z.array(headerRouteMatchSchema).optional(),
+});
+export type SetHeaderRoute = z.infer<typeof setHeaderRouteSchema>;
+
+/** `setMirrorRoute.match[]`: the requests to mirror (all given conditions hold); `path` is refused on Emissary. */
+export const mirrorRouteMatchSchema = z.strictObject({
+  method: stringMatchSchema.optional(),
+  path: stringMatchSchema.optional(),
+  headers: z.record(z.string(), stringMatchSchema).optional(),
+});
+export type MirrorRouteMatch = z.infer<typeof mirrorRouteMatchSchema>;
+
+/**
+ * `setMirrorRoute` (Argo's step): a copy of `percentage`% (default 100) of the matching requests goes
+ * to the canary Service, its response discarded. Without `match` the step removes the route.
+ */
+export const setMirrorRouteSchema = z.strictObject({
+  name: z.string().min(1),
+  match: z.array(mirrorRouteMatchSchema).optional(),
+  percentage: z.number().int().optional(),
+});
+export type SetMirrorRoute = z.infer<typeof setMirrorRouteSchema>;
+
+/** One step: exactly one of the kinds is set (checked by validateRollout). */
 export const canaryStepSchema = z.strictObject({
   setWeight: z.number().int().min(0).max(100).optional(),
   pause: pauseStepSchema.optional(),
   setCanaryScale: setCanaryScaleSchema.optional(),
   analysis: analysisStepRefSchema.optional(),
+  setHeaderRoute: setHeaderRouteSchema.optional(),
+  setMirrorRoute: setMirrorRouteSchema.optional(),
 });
 export type CanaryStep = z.infer<typeof canaryStepSchema>;
-export const CANARY_STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis'] as const;
+export const CANARY_STEP_KINDS = ['setWeight', 'pause', 'setCanaryScale', 'analysis', 'setHeaderRoute', 'setMirrorRoute'] as const;
 export type CanaryStepKind = (typeof CANARY_STEP_KINDS)[number];
 
 export const ambassadorTrafficRoutingSchema = z.strictObject({
@@ -148,8 +194,14 @@ export const ambassadorTrafficRoutingSchema = z.strictObject({
   apiVersion: z.enum(['getambassador.io/v2', 'getambassador.io/v3alpha1']).optional(),
 });
 
+/** `trafficRouting.managedRoutes[]`: the header and mirror routes steps may set; earlier ones take precedence. */
+export const managedRouteSchema = z.strictObject({
+  name: z.string().min(1),
+});
+
 export const trafficRoutingSchema = z.strictObject({
   ambassador: ambassadorTrafficRoutingSchema,
+  managedRoutes: z.array(managedRouteSchema).optional(),
 });
 export type TrafficRouting = z.infer<typeof trafficRoutingSchema>;
 
@@ -303,8 +355,16 @@ export const rolloutAnalysisRunStatusSchema = z.object({
 });
 export type RolloutAnalysisRunStatus = z.infer<typeof rolloutAnalysisRunStatusSchema>;
 
+/** `status.canary.currentRoutes[]`: a header or mirror route set on the router (after this reconcile's writes). */
+export const currentRouteSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['header', 'mirror']),
+});
+export type CurrentRoute = z.infer<typeof currentRouteSchema>;
+
 export const canaryStatusSchema = z.object({
   weights: trafficWeightsSchema.optional(),
+  currentRoutes: z.array(currentRouteSchema).optional(),
   currentStepAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
   currentBackgroundAnalysisRunStatus: rolloutAnalysisRunStatusSchema.optional(),
 });

@@ -13,6 +13,7 @@ import { problemsFromZod, uniqueProblems } from './problems.js';
 import type { LabelSelector, Rollout } from './rollout.js';
 import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema } from './rollout.js';
 import { blueGreenProblems } from './validate-bluegreen.js';
+import { routeProblems } from './validate-routes.js';
 
 export interface RolloutValidation {
   /** The parsed Rollout with defaults applied; present only when there are no problems. */
@@ -193,7 +194,7 @@ function checkStrategyKind(raw: unknown): Problem[] {
 export function rolloutSemanticProblems(raw: unknown): Problem[] {
   const canary = at(raw, 'spec', 'strategy', 'canary');
   const canaryProblems = isFields(canary)
-    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary)]
+    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...routeProblems(canary)]
     : [];
   return [...checkSelector(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
 }

@@ -40,6 +40,10 @@ function toIso(ms: number | null | undefined): string | null | undefined {
 async function executeAction(executor: ActionExecutor, rollout: Rollout, action: Action): Promise<void> {
   const { clients, router } = executor;
   const namespace = rollout.metadata.namespace ?? '';
+  if (isRouteAction(action)) {
+    await executeRouteAction(router, rollout, action);
+    return;
+  }
   switch (action.type) {
     case 'createReplicaSet':
       await createReplicaSet(clients, { rollout, podTemplateHash: action.podTemplateHash, revision: action.revision, replicas: action.replicas, ...(action.antiAffinity !== undefined ? { antiAffinity: action.antiAffinity } : {}) });
@@ -56,14 +60,24 @@ async function executeAction(executor: ActionExecutor, rollout: Rollout, action:
     case 'setRoleMetadata':
       await applyRoleMetadata(clients, { namespace, name: action.name, podTemplateHash: action.podTemplateHash, metadata: action.metadata, previous: action.previous, record: formatRoleMetadata(action.metadata) });
       return;
-    case 'setCanaryWeight':
-      await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent));
-      return;
-    case 'removeCanaryRoute':
-      await routeWrite('removing the canary route', () => router.removeCanaryRoute(rollout));
-      return;
     default:
       await executeOtherAction(executor, rollout, action);
+  }
+}
+
+type RouteAction = Extract<Action, { type: 'setCanaryWeight' | 'removeCanaryRoute' | 'setManagedRoutes' }>;
+
+function isRouteAction(action: Action): action is RouteAction {
+  return action.type === 'setCanaryWeight' || action.type === 'removeCanaryRoute' || action.type === 'setManagedRoutes';
+}
+
+async function executeRouteAction(router: TrafficRouter, rollout: Rollout, action: RouteAction): Promise<void> {
+  if (action.type === 'setCanaryWeight') {
+    await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent));
+  } else if (action.type === 'removeCanaryRoute') {
+    await routeWrite('removing the canary route', () => router.removeCanaryRoute(rollout));
+  } else {
+    await routeWrite('setting the header and mirror routes', () => router.setManagedRoutes(rollout, action.routes));
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { EventReason } from '../api/reasons.js';
 import type { AnalysisStepRef, BackgroundAnalysis } from '../api/rollout.js';
+import type { RouteToSet } from './managed-routes.js';
 
 export interface CreateReplicaSetAction {
   type: 'createReplicaSet';
@@ -80,6 +81,12 @@ export interface RemoveCanaryRouteAction {
   type: 'removeCanaryRoute';
 }
 
+/** Makes the router's header and mirror routes exactly these (an empty list removes them all). */
+export interface SetManagedRoutesAction {
+  type: 'setManagedRoutes';
+  routes: RouteToSet[];
+}
+
 export interface CreateAnalysisRunAction {
   type: 'createAnalysisRun';
   name: string;
@@ -120,6 +127,7 @@ export type Action =
   | EvictPodAction
   | SetCanaryWeightAction
   | RemoveCanaryRouteAction
+  | SetManagedRoutesAction
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
   | DeleteAnalysisRunAction

@@ -3,6 +3,7 @@
  * written to the router now (never more than the available canary pods can carry).
  */
 import type { CanaryStep } from '../api/rollout.js';
+import { hasRoutesInForce } from './managed-routes.js';
 import { trafficWeightToReplicas } from './replicas.js';
 
 export interface StepPosition {
@@ -28,7 +29,13 @@ export function computeDesiredWeight(p: StepPosition): number {
  * from the weight; never fewer than `minPodsPerReplicaSet` (Argo's field) when there is a canary at all.
  */
 export function computeCanaryReplicas(p: StepPosition, replicas: number, minPodsPerReplicaSet?: number): number {
-  return withMinPods(canaryReplicasForStep(p, replicas), minPodsPerReplicaSet);
+  return withMinPods(withRoutePod(p, canaryReplicasForStep(p, replicas)), minPodsPerReplicaSet);
+}
+
+/** A header or mirror route in force sends requests to the canary: it keeps at least one pod. */
+function withRoutePod(p: StepPosition, count: number): number {
+  if (count > 0 || p.aborted || p.promoteFull) return count;
+  return hasRoutesInForce(p.steps, p.stepIndex) ? 1 : count;
 }
 
 /** Argo's minPodsPerReplicaSet: a canary that has pods has at least that many; none stays none. */

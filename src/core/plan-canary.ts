@@ -41,7 +41,7 @@ import { computeBasicCounts, isBasicAtDesired, planReplicaSets } from './plan-re
 import { planAnalysisRuns, planBackgroundAnalysis } from './plan-runs.js';
 import { planRunHistory } from './plan-run-history.js';
 import { buildStatus } from './plan-status.js';
-import { computeServiceHashes, planRoute, planServices } from './plan-traffic.js';
+import { computeServiceHashes, planManagedRoutes, planRoute, planServices } from './plan-traffic.js';
 import { planInvalidSpec } from './plan-invalid-spec.js';
 import { computeJournal } from './journal.js';
 import { toIsoTime } from './pause.js';
@@ -70,6 +70,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   evictPod: 5,
   setCanaryWeight: 3,
   removeCanaryRoute: 4,
+  setManagedRoutes: 3,
   terminateAnalysisRun: 6,
   createAnalysisRun: 7,
   deleteReplicaSet: 8,
@@ -79,6 +80,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
 
 function rank(action: Action, ctx: PlanContext, stableMoves: boolean): number {
   if (action.type === 'setCanaryWeight' && action.weightPercent < ctx.routeWeight && !stableMoves) return -1;
+  if (action.type === 'setManagedRoutes' && action.routes.length === 0) return -1;
   if (action.type !== 'scaleReplicaSet') return ACTION_RANK[action.type];
   const rs = ctx.owned.find((r) => r.name === action.name);
   return rs !== undefined && action.replicas > rs.specReplicas ? 1 : 5;
@@ -140,6 +142,7 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   planReplicaSets(ctx, draft, services);
   planServices(ctx, draft, services);
   planRoute(ctx, draft, services);
+  planManagedRoutes(ctx, draft, services);
   planAnalysisRuns(ctx, draft);
   planRunHistory(ctx, draft);
   planCanaryRoleMetadata(ctx, draft);

@@ -89,7 +89,9 @@ function canaryStatus(ctx: PlanContext, draft: PlanDraft): RolloutStatus['canary
   const weights = ctx.trafficRouted
     ? { canary: { weight: ctx.routeWeight, podTemplateHash: ctx.hash }, stable: { weight: 100 - ctx.routeWeight, podTemplateHash: draft.stableHash } }
     : undefined;
-  return compact({ weights, currentStepAnalysisRunStatus: step, currentBackgroundAnalysisRunStatus: background });
+  const routes = ctx.snapshot.traffic?.routes ?? [];
+  const currentRoutes = routes.length > 0 ? routes.map((r) => ({ name: r.name, kind: r.kind })) : undefined;
+  return compact({ weights, currentRoutes, currentStepAnalysisRunStatus: step, currentBackgroundAnalysisRunStatus: background });
 }
 
 /** Drops undefined members so that equal statuses are deeply equal. */

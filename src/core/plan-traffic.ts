@@ -5,6 +5,7 @@
  * no available pods, and a route at weight 0 is removed after the propagation delay (requeue).
  */
 import { computeCanaryReplicas, computeDesiredWeight, computeRouterWeight } from './desired-weight.js';
+import { computeDesiredRoutes, isSameRouteSet, withFingerprint, type ObservedRoute, type RouteToSet } from './managed-routes.js';
 import { addRequeue, findOwnedByHash, isProgressing, type PlanContext, type PlanDraft } from './plan-context.js';
 import type { ServiceHashes } from './plan-replica-sets.js';
 
@@ -90,4 +91,42 @@ export function planRoute(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHas
   if (route !== null && route !== undefined && route.weightPercent === weight) return;
   draft.actions.push({ type: 'setCanaryWeight', weightPercent: weight });
   draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficWeightUpdated', message: `Canary weight ${ctx.routeWeight} -> ${weight}` });
+}
+
+/** Header and mirror routes send requests to the canary Service: only while its pods can serve them. */
+function isCanaryReadyForRoutes(ctx: PlanContext, hashes: ServiceHashes): boolean {
+  const canaryServiceOnCurrent = ctx.snapshot.services.canary === undefined || hashes.canary === ctx.hash;
+  return canaryServiceOnCurrent && endpointsOnlyOn(ctx.snapshot.services.canary?.endpointHashes, ctx.hash);
+}
+
+/**
+ * The routes to have on the router now: those the steps put in force, once the canary has available
+ * pods behind its Service; while its Service or endpoints catch up, only those already set are kept;
+ * none without available canary pods, when aborted, promoted, or past the last step.
+ */
+export function computeRoutesToSet(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): RouteToSet[] {
+  if (!isProgressing(ctx, draft) || draft.abort || (ctx.current?.availableReplicas ?? 0) === 0) return [];
+  const desired = computeDesiredRoutes({
+    steps: ctx.steps,
+    stepIndex: draft.stepIndex,
+    managedRoutes: (ctx.canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name),
+    active: !draft.promoteFull,
+  }).map(withFingerprint);
+  if (isCanaryReadyForRoutes(ctx, hashes)) return desired;
+  const observed = observedRoutes(ctx);
+  return desired.filter((route) => observed.some((o) => o.name === route.name && o.fingerprint === route.fingerprint));
+}
+
+export function observedRoutes(ctx: PlanContext): ObservedRoute[] {
+  return ctx.snapshot.traffic?.routes ?? [];
+}
+
+export function planManagedRoutes(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
+  if (!ctx.trafficRouted) return;
+  const routes = computeRoutesToSet(ctx, draft, hashes);
+  const observed = observedRoutes(ctx);
+  if (isSameRouteSet(observed, routes)) return;
+  draft.actions.push({ type: 'setManagedRoutes', routes });
+  const names = (list: readonly { name: string }[]) => (list.length === 0 ? 'none' : list.map((r) => r.name).join(', '));
+  draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficRoutesUpdated', message: `Header/mirror routes ${names(observed)} -> ${names(routes)}` });
 }

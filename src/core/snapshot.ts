@@ -15,6 +15,7 @@
  * - `routePropagationDelayMs`: how long a canary Mapping stays at weight 0 before it is deleted
  *   (default ROUTE_PROPAGATION_DELAY_MS).
  */
+import type { ObservedRoute } from './managed-routes.js';
 import type { JournalValue } from '../api/journal.js';
 import type { AnalysisPhase } from '../api/reasons.js';
 import type { Rollout } from '../api/rollout.js';
@@ -66,6 +67,8 @@ export interface CanaryRouteView {
 
 export interface TrafficView {
   canaryRoute: CanaryRouteView | null;
+  /** Header and mirror routes the router has set (managedRoutes), each with the fingerprint it was written with. */
+  routes?: ObservedRoute[];
 }
 
 export interface AnalysisRunView {

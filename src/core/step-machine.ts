@@ -7,6 +7,7 @@
 import type { CanaryStep } from '../api/rollout.js';
 import { describeRunFailure, findSlotRuns } from './canary-analysis.js';
 import { computeCanaryReplicas, computeDesiredWeight } from './desired-weight.js';
+import { computeDesiredRoutes, isSameRouteSet, withFingerprint } from './managed-routes.js';
 import { computePauseDurationMs, computePauseRemainingMs, findPauseCondition, toIsoTime } from './pause.js';
 import { addRequeue, type PlanContext, type PlanDraft } from './plan-context.js';
 import { computeBasicCounts, isBasicAtDesired } from './plan-replica-sets.js';
@@ -35,6 +36,18 @@ function evaluateSetWeight(ctx: PlanContext, draft: PlanDraft, weight: number): 
   const target = computeCanaryReplicas(position(ctx, draft), ctx.replicas, ctx.canary.minPodsPerReplicaSet);
   const ready = canaryAtTarget(ctx, target) && canaryServiceOnCurrent(ctx) && ctx.routeWeight === weight;
   return ready ? COMPLETE : WAIT;
+}
+
+/** A route step completes once the router has exactly the routes in force at this step. */
+function evaluateRouteStep(ctx: PlanContext, draft: PlanDraft): StepOutcome {
+  if (!ctx.trafficRouted) return COMPLETE;
+  const desired = computeDesiredRoutes({
+    steps: ctx.steps,
+    stepIndex: draft.stepIndex,
+    managedRoutes: (ctx.canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name),
+    active: true,
+  }).map(withFingerprint);
+  return isSameRouteSet(ctx.snapshot.traffic?.routes ?? [], desired) ? COMPLETE : WAIT;
 }
 
 function evaluateSetCanaryScale(ctx: PlanContext, draft: PlanDraft): StepOutcome {
@@ -84,6 +97,7 @@ export function evaluateStep(ctx: PlanContext, draft: PlanDraft): StepOutcome {
   if (step.setCanaryScale !== undefined) return evaluateSetCanaryScale(ctx, draft);
   if (step.pause !== undefined) return evaluatePause(ctx, draft, step);
   if (step.analysis !== undefined) return evaluateAnalysis(ctx, draft, step);
+  if (step.setHeaderRoute !== undefined || step.setMirrorRoute !== undefined) return evaluateRouteStep(ctx, draft);
   return COMPLETE;
 }
 

@@ -22,6 +22,8 @@ import {
   mappingWeight,
   type MappingObject,
 } from './ambassador-mapping.js';
+import type { ManagedRoute, ObservedRoute, RouteToSet } from '../core/managed-routes.js';
+import { buildRouteMappings, candidateRouteMappingNames, readRouteFingerprint, routeMappingNames } from './ambassador-routes.js';
 import type { MappingApiView } from './mapping-api.js';
 import {
   TrafficRoutingError,
@@ -86,13 +88,50 @@ export function summarizeCanaryMappings(owned: readonly (MappingObject | undefin
   return { weightPercent, zeroWeightSinceMs: Math.max(...(zeroTimes as number[])) };
 }
 
+function managedRouteNames(rollout: TrafficRollout): string[] {
+  return (canaryStrategyOf(rollout).trafficRouting?.managedRoutes ?? []).map((r) => r.name);
+}
+
+/** The most match entries any setMirrorRoute step gives this route (how many mirror Mappings it can have per base). */
+function maxMirrorEntries(rollout: TrafficRollout, routeName: string): number {
+  const steps = canaryStrategyOf(rollout).steps ?? [];
+  return steps.reduce((max, step) => (step.setMirrorRoute?.name === routeName ? Math.max(max, step.setMirrorRoute.match?.length ?? 0) : max), 0);
+}
+
 export class AmbassadorTrafficRouter implements TrafficRouter {
   constructor(private readonly options: AmbassadorRouterOptions) {}
 
   observe(rollout: TrafficRollout): TrafficView {
     const settings = this.settings(rollout);
     const owned = this.pairs(settings).map((pair) => (this.isOwned(pair.canary, settings) ? pair.canary : undefined));
-    return { canaryRoute: summarizeCanaryMappings(owned) };
+    const routes = this.observeRoutes(rollout, settings);
+    return routes.length > 0 ? { canaryRoute: summarizeCanaryMappings(owned), routes } : { canaryRoute: summarizeCanaryMappings(owned) };
+  }
+
+  /** Each managed route with Mappings of this Rollout; a route whose Mappings disagree gets an empty fingerprint (rewritten). */
+  private observeRoutes(rollout: TrafficRollout, settings: AmbassadorSettings): ObservedRoute[] {
+    const observed: ObservedRoute[] = [];
+    for (const routeName of managedRouteNames(rollout)) {
+      const found = this.ownedRouteMappings(settings, routeName, maxMirrorEntries(rollout, routeName));
+      if (found.length === 0) continue;
+      const recorded = readRouteFingerprint(found[0]);
+      const consistent = recorded !== undefined && this.isCompleteRoute(settings, found, recorded);
+      observed.push({ name: routeName, kind: recorded?.route.kind ?? 'header', fingerprint: consistent ? recorded.fingerprint : '' });
+    }
+    return observed;
+  }
+
+  private isCompleteRoute(settings: AmbassadorSettings, found: readonly MappingObject[], recorded: { fingerprint: string; route: ManagedRoute }): boolean {
+    const expected = settings.baseNames.flatMap((baseName) => routeMappingNames(baseName, recorded.route));
+    const byName = new Map(found.map((m) => [m.metadata?.name ?? '', m]));
+    return found.length === expected.length && expected.every((name) => readRouteFingerprint(byName.get(name))?.fingerprint === recorded.fingerprint);
+  }
+
+  private ownedRouteMappings(settings: AmbassadorSettings, routeName: string, maxEntries: number): MappingObject[] {
+    const names = settings.baseNames.flatMap((baseName) => candidateRouteMappingNames(baseName, routeName, maxEntries));
+    return names
+      .map((name) => this.options.cache.get(settings.namespace, name))
+      .filter((m): m is MappingObject => this.isOwned(m, settings));
   }
 
   validate(rollout: TrafficRollout): string[] {
@@ -126,6 +165,45 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
     for (const pair of this.pairs(settings)) {
       if (pair.canary && this.isOwned(pair.canary, settings)) await this.deleteCanary(settings, pair.canary);
     }
+  }
+
+  async setManagedRoutes(rollout: TrafficRollout, routes: readonly RouteToSet[]): Promise<void> {
+    const settings = this.settings(rollout);
+    if (routes.length > 0) {
+      const problems = this.validate(rollout);
+      if (problems.length > 0) throw new TrafficRoutingError(problems);
+    }
+    const desired = this.pairs(settings).flatMap((pair) => routes.flatMap((route) => this.buildRoute(settings, rollout, pair, route)));
+    for (const mapping of desired) await this.writeRouteMapping(settings, mapping);
+    await this.deleteRoutesExcept(rollout, settings, new Set(desired.map((m) => m.metadata?.name ?? '')));
+  }
+
+  /** Deletes this Rollout's route Mappings whose names are not wanted. */
+  private async deleteRoutesExcept(rollout: TrafficRollout, settings: AmbassadorSettings, wanted: ReadonlySet<string>): Promise<void> {
+    for (const routeName of managedRouteNames(rollout)) {
+      for (const live of this.ownedRouteMappings(settings, routeName, maxMirrorEntries(rollout, routeName))) {
+        if (!wanted.has(live.metadata?.name ?? '')) await this.deleteCanary(settings, live);
+      }
+    }
+  }
+
+  private buildRoute(settings: AmbassadorSettings, rollout: TrafficRollout, pair: MappingPair, route: RouteToSet): MappingObject[] {
+    if (!pair.base) throw new TrafficRoutingError([`Mapping ${settings.namespace}/${pair.baseName} not found`]);
+    const built = buildRouteMappings(pair.base, { rollout, canaryService: settings.canaryService ?? '', apiVersion: settings.apiVersion, route });
+    return built.map((m) => ({ ...m, metadata: { ...m.metadata, namespace: settings.namespace } }));
+  }
+
+  private async writeRouteMapping(settings: AmbassadorSettings, desired: MappingObject): Promise<void> {
+    const name = desired.metadata?.name ?? '';
+    const live = this.options.cache.get(settings.namespace, name);
+    if (live === undefined) {
+      await this.createCanary(settings, desired);
+      return;
+    }
+    if (!this.isOwned(live, settings)) {
+      throw new TrafficRoutingError([`Mapping ${settings.namespace}/${name} exists and is not owned by this Rollout; Kanary will not adopt or modify it`]);
+    }
+    if (!isSameMapping(desired, live)) await this.replaceCanary(settings, desired, live);
   }
 
   private settings(rollout: TrafficRollout): AmbassadorSettings {

@@ -4,6 +4,7 @@
  * reconcile); `setCanaryWeight` and `removeCanaryRoute` write only when the live state differs.
  */
 import type { Rollout } from '../api/rollout.js';
+import type { ObservedRoute, RouteToSet } from '../core/managed-routes.js';
 
 /** The slice of a Rollout a router looks at. */
 export type TrafficRollout = Pick<Rollout, 'metadata' | 'spec'>;
@@ -18,6 +19,8 @@ export interface CanaryRouteView {
 /** What the pure core sees of the router: the canary route, or null when there is none. */
 export interface TrafficView {
   canaryRoute: CanaryRouteView | null;
+  /** Header and mirror routes set for this Rollout (managedRoutes), with the fingerprint each was written with. */
+  routes?: ObservedRoute[];
 }
 
 export interface TrafficRouter {
@@ -29,6 +32,8 @@ export interface TrafficRouter {
   setCanaryWeight(rollout: TrafficRollout, weightPercent: number): Promise<void>;
   /** Deletes the canary route(s) this Rollout owns; no request when already gone. */
   removeCanaryRoute(rollout: TrafficRollout): Promise<void>;
+  /** Makes the header and mirror routes exactly `routes` (creating, updating, deleting); no request when already so. */
+  setManagedRoutes(rollout: TrafficRollout, routes: readonly RouteToSet[]): Promise<void>;
 }
 
 /** Thrown by a write when the router's configuration for this Rollout is unusable (see `validate`). */

@@ -83,7 +83,7 @@ describe('the hint table', () => {
   });
 
   test.each<[string, string | undefined]>([
-    ['spec.strategy.canary.steps[12].setHeaderRoute', 'spec.strategy.canary.steps[].setHeaderRoute'],
+    ['spec.strategy.canary.steps[12].experiment', 'spec.strategy.canary.steps[].experiment'],
     ['spec.metrics[3].provider.datadog', 'spec.metrics[].provider.datadog'],
     ['spec.strategy.canary.frobnicate', undefined],
     ['spec.strategy.canary.steps', undefined],
@@ -108,18 +108,19 @@ describe('validateRollout', () => {
     expect(problemAt(result.problems, concrete(entry.path))).toBe(describeArgoField(entry));
   });
 
-  test('a migrated Argo Rollout: each unsupported field by path with its hint, the unknown one as unknown, canaryMetadata and antiAffinity (implemented) accepted', () => {
+  test('a migrated Argo Rollout: each unsupported field by path with its hint, the unknown one as unknown, canaryMetadata, antiAffinity and header routes (implemented) accepted', () => {
     const doc = rawRollout() as Fields & { spec: Fields };
     doc.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
     const canary = (doc.spec.strategy as Fields).canary as Fields & { steps: Fields[] };
     canary.canaryMetadata = { labels: { role: 'canary' } };
     canary.antiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: { weight: 1 } };
-    canary.steps.splice(1, 0, { setHeaderRoute: { name: 'header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    canary.steps.splice(1, 0, { experiment: { duration: '5m' } }, { setHeaderRoute: { name: 'header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    (canary.trafficRouting as Fields).managedRoutes = [{ name: 'header' }];
     canary.frobnicate = true;
     const problems = validateRollout(doc).problems.map((p) => `${p.path}: ${p.message}`).sort();
     expect(problems).toEqual([
       expect.stringMatching(/^spec\.strategy\.canary\.frobnicate: unknown field \(known fields: canaryService, stableService, steps, /),
-      'spec.strategy.canary.steps[1].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).',
+      'spec.strategy.canary.steps[1].experiment: Argo Rollouts field not supported by Kanary; gate the step with an analysis step instead.',
       'spec.workloadRef: Argo Rollouts field not supported by Kanary; put the pod template in spec.template (and the selector in spec.selector).',
     ]);
   });

@@ -49,7 +49,7 @@ describe('a Rollout with schema errors still gets its semantic checks', () => {
     expect(errorLines(text)).toEqual([
       'doc1 spec.replicas: must be at least 0, got -1.',
       `doc1 ${CANARY}.steps[0].setWeight: must be at most 100, got 150.`,
-      `doc1 ${CANARY}.steps[1]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis.`,
+      `doc1 ${CANARY}.steps[1]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute.`,
       `doc1 ${CANARY}.steps[2].pause.duration: "5x" is not a duration: use whole seconds (30) or a Go-style duration such as 30s, 1m, 1h30m or 500ms.`,
     ]);
   });
@@ -124,7 +124,7 @@ describe('malformed fields', () => {
       `doc1 ${CANARY}.steps[4].setWeight: must be at most 100, got 150.`,
       `doc1 ${CANARY}.steps[5].analysis.templates[0].templateName: must be a string, not 5.`,
       `doc1 ${CANARY}.steps[5].analysis.args: must be a list, not the string "nope".`,
-      `doc1 ${CANARY}.steps[6].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).`,
+      `doc1 ${CANARY}.steps[6].setHeaderRoute.name: "x" is not listed in ${CANARY}.trafficRouting.managedRoutes: list every route the steps set there (the order is the precedence).`,
       `doc1 ${CANARY}.analysis.templates: must be a list, not the string "rate".`,
       `doc1 ${CANARY}.analysis.startingStep: must be a number, not the string "many".`,
     ]);
@@ -167,7 +167,7 @@ spec:
       `doc1 ${CANARY}.steps[0].setWeight: must be at most 100, got 150.`,
       `doc1 ${CANARY}.steps[1].pause.duration: "5x" is not a duration: use whole seconds (30) or a Go-style duration such as 30s, 1m, 1h30m or 500ms.`,
       'doc2 spec.replicas: must be at least 0, got -2.',
-      `doc2 ${CANARY}.steps[0]: is empty: a step must set exactly one of setWeight, pause, setCanaryScale, analysis.`,
+      `doc2 ${CANARY}.steps[0]: is empty: a step must set exactly one of setWeight, pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute.`,
       'doc3 spec.metrics[0].count: must be at least 0, got -1.',
       'doc3 spec.metrics[0].successCondition: metric "m" successCondition: invalid CEL at column 9: Unexpected token: EOF.',
     ]);
@@ -214,7 +214,7 @@ describe('the command', () => {
       `${a}:doc1 spec.replicas: must be at least 0, got -1.`,
       `${a}:doc1 ${CANARY}.steps[0].setWeight: must be at most 100, got 150.`,
       `${a}:doc1 ${CANARY}.steps[1].pause.duration: "5x" is not a duration: use whole seconds (30) or a Go-style duration such as 30s, 1m, 1h30m or 500ms.`,
-      `${b}:doc1 ${CANARY}.steps[0]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis.`,
+      `${b}:doc1 ${CANARY}.steps[0]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute.`,
       '4 problems in 2 documents in 2 files.',
       '',
     ]);

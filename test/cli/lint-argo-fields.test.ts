@@ -19,7 +19,7 @@ spec:
       frobnicate: yes
       steps:
       - setWeight: 10
-      - setMirrorRoute: {name: mirror, percentage: 10}
+      - experiment: {duration: 5m}
 ---
 apiVersion: kanary.dev/v1alpha1
 kind: AnalysisTemplate
@@ -46,7 +46,7 @@ test('each Argo field of a Rollout and an AnalysisTemplate is an error with its 
   expect(errors).toEqual(expect.arrayContaining([
     expected(1, 'spec.workloadRef'),
     expected(1, 'spec.strategy.canary.pingPong'),
-    expected(1, 'spec.strategy.canary.steps[1].setMirrorRoute'),
+    expected(1, 'spec.strategy.canary.steps[1].experiment'),
     expected(2, 'spec.ttlStrategy'),
     expected(2, 'spec.metrics[0].provider.prometheus.insecure'),
   ]));

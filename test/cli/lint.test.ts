@@ -22,7 +22,7 @@ describe('kanary lint on the bad-input fixtures', () => {
     ['wrong-type.yaml', 'doc1 spec.replicas: must be a number, not the string "ten".'],
     ['set-weight-negative.yaml', 'doc1 spec.strategy.canary.steps[0].setWeight: must be at least 0, got -1.'],
     ['set-weight-101.yaml', 'doc1 spec.strategy.canary.steps[4].setWeight: must be at most 100, got 101.'],
-    ['two-step-kinds.yaml', 'doc1 spec.strategy.canary.steps[2]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis.'],
+    ['two-step-kinds.yaml', 'doc1 spec.strategy.canary.steps[2]: sets setWeight and pause: a step must set exactly one of setWeight, pause, setCanaryScale, analysis, setHeaderRoute, setMirrorRoute.'],
     ['duration-5x.yaml', 'doc1 spec.strategy.canary.steps[1].pause.duration: "5x" is not a duration: use whole seconds (30) or a Go-style duration such as 30s, 1m, 1h30m or 500ms.'],
     ['missing-selector.yaml', 'doc1 spec.selector: is required.'],
     ['selector-mismatch.yaml', 'doc1 spec.selector: does not match the labels in spec.template.metadata.labels (selector wants app=demo-web).'],

@@ -107,7 +107,7 @@ describe('kanary migrate on a GitOps corpus', () => {
     expect(lines).toEqual(expect.arrayContaining([
       `${rollout}:${positionOf('apps/api/rollout.yaml', 'nginx:')}: Rollout/api spec.strategy.canary.trafficRouting.nginx: Argo Rollouts field not supported by Kanary; use trafficRouting.ambassador (Emissary Mappings), or no trafficRouting for a replica-based canary.`,
       `${rollout}:${positionOf('apps/api/rollout.yaml', 'trafficRouting:')}: Rollout/api spec.strategy.canary.trafficRouting.ambassador: is required.`,
-      `${rollout}:${positionOf('apps/api/rollout.yaml', 'setHeaderRoute:')}: Rollout/api spec.strategy.canary.steps[1].setHeaderRoute: Argo Rollouts field not supported by Kanary; Kanary routes by weight only (setWeight).`,
+      `${rollout}:${positionOf('apps/api/rollout.yaml', 'experiment:')}: Rollout/api spec.strategy.canary.steps[1].experiment: Argo Rollouts field not supported by Kanary; gate the step with an analysis step instead.`,
       `${join(work, 'apps/api/analysis.yaml')}:${positionOf('apps/api/analysis.yaml', 'provider:')}: AnalysisTemplate/api-errors spec.metrics[0].provider: provider must set exactly one of: prometheus, web.`,
       `${join(work, 'apps/api/analysis.yaml')}:${positionOf('apps/api/analysis.yaml', 'datadog:')}: AnalysisTemplate/api-errors spec.metrics[0].provider.datadog: Argo Rollouts field not supported by Kanary; use provider.prometheus or provider.web.`,
     ]));

@@ -45,7 +45,7 @@ function argoRollout(name: string): Obj {
   canary.pingPong = { pingService: `${name}-ping`, pongService: `${name}-pong` };
   canary.replicaProgressThreshold = { type: 'Percent', value: 90 };
   canary.frobnicate = 'yes';
-  canary.steps = [{ setWeight: 20 }, { setHeaderRoute: { name: 'by-header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } }, { pause: {} }];
+  canary.steps = [{ setWeight: 20 }, { experiment: { duration: '5m', templates: [{ name: 'baseline', specRef: 'stable' }] } }, { pause: {} }];
   return ro;
 }
 
@@ -53,7 +53,7 @@ const EXPECTED_PROBLEMS = [
   argoProblem('spec.workloadRef'),
   argoProblem(`${CANARY}.pingPong`),
   argoProblem(`${CANARY}.replicaProgressThreshold`),
-  argoProblem(`${CANARY}.steps[1].setHeaderRoute`),
+  argoProblem(`${CANARY}.steps[1].experiment`),
   `${CANARY}.frobnicate: unknown field (known fields: `,
 ];
 
@@ -78,14 +78,14 @@ function expectArgoFieldsKept(stored: Obj): void {
     pingPong: canary.pingPong,
     replicaProgressThreshold: canary.replicaProgressThreshold,
     frobnicate: canary.frobnicate,
-    headerRoute: canary.steps[1],
+    experimentStep: canary.steps[1],
   }).toEqual({
     workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stored.metadata.name },
     canaryMetadata: { labels: { role: 'canary' } },
     pingPong: { pingService: `${stored.metadata.name}-ping`, pongService: `${stored.metadata.name}-pong` },
     replicaProgressThreshold: { type: 'Percent', value: 90 },
     frobnicate: 'yes',
-    headerRoute: { setHeaderRoute: { name: 'by-header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } },
+    experimentStep: { experiment: { duration: '5m', templates: [{ name: 'baseline', specRef: 'stable' }] } },
   });
 }
 

@@ -11,6 +11,7 @@ function executorFailingWith(error: unknown): ActionExecutor {
     validate: () => [],
     setCanaryWeight: () => Promise.reject(error),
     removeCanaryRoute: () => Promise.reject(error),
+    setManagedRoutes: () => Promise.reject(error),
   };
   return { router, clients: {} as ActionExecutor['clients'], events: { record: () => Promise.resolve() } as unknown as ActionExecutor['events'], buildAnalysisRun: () => { throw new Error('unused'); } };
 }
@@ -21,6 +22,7 @@ test('an API failure of a route write says which write failed and why', async ()
   await expect(failure).rejects.toThrow(TrafficWriteError);
   await expect(failure).rejects.toThrow('setting the canary weight to 30% failed: create mappings team-a/demo-canary: conversion webhook for getambassador.io/v3alpha1, Kind=Mapping failed: EOF; retrying');
   await expect(executeActions(executorFailingWith(cause), rollout, [{ type: 'removeCanaryRoute' }])).rejects.toThrow('removing the canary route failed');
+  await expect(executeActions(executorFailingWith(cause), rollout, [{ type: 'setManagedRoutes', routes: [] }])).rejects.toThrow('setting the header and mirror routes failed');
 });
 
 test('a stale-cache conflict stays a conflict (requeued at once) and a routing problem stays one', async () => {

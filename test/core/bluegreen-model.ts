@@ -33,6 +33,7 @@ export function newBlueGreenCluster(rollout: Rollout): Cluster {
     replicaSets: [],
     services: { active: { name: 'web-active' }, preview: { name: 'web-preview' } },
     route: null,
+    routes: [],
     trafficRouted: false,
     runs: [],
     specProblems: [],

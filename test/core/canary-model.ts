@@ -9,6 +9,7 @@ import { computeIntentPatch, type IntentVerb } from '../../src/core/intent-patch
 import { planCanary, type CanaryPlan } from '../../src/core/plan-canary.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
 import { formatRoleMetadata } from '../../src/core/role-metadata.js';
+import type { ObservedRoute } from '../../src/core/managed-routes.js';
 import type { AnalysisRunView, CanaryRouteView, CanarySnapshot, ReplicaSetView } from '../../src/core/snapshot.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
@@ -20,6 +21,8 @@ export interface Cluster {
   replicaSets: ReplicaSetView[];
   services: CanarySnapshot['services'];
   route: CanaryRouteView | null;
+  /** Header and mirror routes the router has set. */
+  routes: ObservedRoute[];
   trafficRouted: boolean;
   runs: AnalysisRunView[];
   specProblems: string[];
@@ -66,6 +69,7 @@ export function newCluster(rollout: Rollout): Cluster {
     replicaSets: [],
     services: trafficRouted ? { stable: { name: 'web-stable' }, canary: { name: 'web-canary' } } : {},
     route: null,
+    routes: [],
     trafficRouted,
     runs: [],
     specProblems: [],
@@ -81,7 +85,7 @@ export function snapshotOf(c: Cluster): CanarySnapshot {
     rollout: structuredClone(c.rollout),
     replicaSets: c.replicaSets.map((rs) => ({ ...rs })),
     services: { ...c.services },
-    ...(c.trafficRouted ? { traffic: { canaryRoute: c.route === null ? null : { ...c.route } } } : {}),
+    ...(c.trafficRouted ? { traffic: { canaryRoute: c.route === null ? null : { ...c.route }, ...(c.routes.length > 0 ? { routes: c.routes.map((r) => ({ ...r })) } : {}) } } : {}),
     analysisRuns: c.runs.map((r) => ({ ...r })),
     specProblems: c.specProblems,
   };
@@ -132,6 +136,9 @@ export function applyAction(c: Cluster, a: Action): void {
       break;
     case 'removeCanaryRoute':
       c.route = null;
+      break;
+    case 'setManagedRoutes':
+      c.routes = a.routes.map((r) => ({ name: r.name, kind: r.kind, fingerprint: r.fingerprint }));
       break;
     case 'createAnalysisRun':
       c.runs.push({ name: a.name, podTemplateHash: a.podTemplateHash, stepIndex: a.stepIndex, background: a.background, phase: 'Running' });
