@@ -56,6 +56,7 @@ export type ConditionReason =
 export type EventReason =
   | 'RolloutUpdated'
   | 'ScalingReplicaSet'
+  | 'ScalingWorkload'
   | 'RolloutStepCompleted'
   | 'RolloutPaused'
   | 'RolloutResumed'

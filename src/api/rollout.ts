@@ -302,10 +302,31 @@ export const runHistorySchema = z.strictObject({
   unsuccessfulRunHistoryLimit: nonNegativeInt().default(5),
 });
 
+/** How the Deployment named by `spec.workloadRef` is scaled down (Argo's values). */
+export const WORKLOAD_SCALE_DOWN_MODES = ['never', 'onsuccess', 'progressively'] as const;
+export type WorkloadScaleDown = (typeof WORKLOAD_SCALE_DOWN_MODES)[number];
+/** The only workload a Rollout may reference (checked by validateRollout, which names the field). */
+export const WORKLOAD_REF_API_VERSION = 'apps/v1';
+export const WORKLOAD_REF_KIND = 'Deployment';
+
+/**
+ * `spec.workloadRef` (Argo's field): the pod template comes from a Deployment in the Rollout's
+ * namespace; `scaleDown` says what happens to that Deployment's own pods (docs/migrating-from-argo-rollouts.md).
+ */
+export const workloadRefSchema = z.strictObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  scaleDown: z.enum(WORKLOAD_SCALE_DOWN_MODES).default('never'),
+});
+export type WorkloadRef = z.infer<typeof workloadRefSchema>;
+
 export const rolloutSpecSchema = z.strictObject({
   replicas: nonNegativeInt().default(1),
   selector: labelSelectorSchema,
-  template: podTemplateSchema,
+  /** Required unless spec.workloadRef is set; never both (validateRollout). */
+  template: podTemplateSchema.optional(),
+  workloadRef: workloadRefSchema.optional(),
   minReadySeconds: nonNegativeInt().default(0),
   revisionHistoryLimit: nonNegativeInt().default(10),
   progressDeadlineSeconds: z.number().int().min(1).default(600),
@@ -410,6 +431,8 @@ export const rolloutStatusSchema = z.object({
   conditions: z.array(rolloutConditionSchema).optional(),
   /** The release journal (src/api/journal.ts). */
   journal: rolloutJournalSchema.optional(),
+  /** spec.workloadRef: the metadata.generation of the Deployment last read (a string, as Argo writes it). */
+  workloadObservedGeneration: z.string().optional(),
 });
 export type RolloutStatus = z.infer<typeof rolloutStatusSchema>;
 

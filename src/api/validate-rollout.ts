@@ -11,7 +11,7 @@ import { parseDuration } from './duration.js';
 import type { Problem } from './problems.js';
 import { problemsFromZod, uniqueProblems } from './problems.js';
 import type { LabelSelector, Rollout } from './rollout.js';
-import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema } from './rollout.js';
+import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema, WORKLOAD_REF_API_VERSION, WORKLOAD_REF_KIND } from './rollout.js';
 import { blueGreenProblems } from './validate-bluegreen.js';
 import { routeProblems } from './validate-routes.js';
 
@@ -151,8 +151,9 @@ function selectorProblem(selector: LabelSelector, labels: Record<string, string>
   return [{ path: 'spec.selector', message: `does not match the labels in spec.template.metadata.labels${suffix}.` }];
 }
 
-/** Needs a well-formed selector and well-formed template labels; skipped otherwise. */
+/** Needs a well-formed selector and well-formed template labels; skipped otherwise (and without a template: see workloadRef). */
 function checkSelector(raw: unknown): Problem[] {
+  if (at(raw, 'spec', 'template') === undefined) return [];
   const selector = labelSelectorSchema.safeParse(at(raw, 'spec', 'selector'));
   const labels = stringMapSchema.optional().safeParse(at(raw, 'spec', 'template', 'metadata', 'labels'));
   if (!selector.success || !labels.success) return [];
@@ -180,6 +181,30 @@ function checkContainers(raw: unknown): Problem[] {
   return problems;
 }
 
+function checkWorkloadKind(ref: Fields): Problem[] {
+  const wanted = `Kanary follows only a ${WORKLOAD_REF_KIND} (apiVersion ${WORKLOAD_REF_API_VERSION}, kind ${WORKLOAD_REF_KIND})`;
+  const problems: Problem[] = [];
+  if (typeof ref.kind === 'string' && ref.kind !== WORKLOAD_REF_KIND) problems.push({ path: 'spec.workloadRef.kind', message: `is "${ref.kind}": ${wanted}.` });
+  if (typeof ref.apiVersion === 'string' && ref.apiVersion !== WORKLOAD_REF_API_VERSION) {
+    problems.push({ path: 'spec.workloadRef.apiVersion', message: `is "${ref.apiVersion}": ${wanted}.` });
+  }
+  return problems;
+}
+
+/** Exactly one of spec.template and spec.workloadRef; a workloadRef names a Deployment (apps/v1). */
+export function checkWorkloadRef(raw: unknown): Problem[] {
+  const spec = at(raw, 'spec');
+  if (!isFields(spec)) return [];
+  const ref = spec.workloadRef;
+  if (ref === undefined) {
+    return spec.template === undefined ? [{ path: 'spec.template', message: 'is required: set the pod template, or name a Deployment in spec.workloadRef.' }] : [];
+  }
+  if (spec.template !== undefined) {
+    return [{ path: 'spec.workloadRef', message: 'is set together with spec.template: the pod template comes from one of them; remove spec.template to follow the Deployment, or spec.workloadRef to keep the template here.' }];
+  }
+  return isFields(ref) ? checkWorkloadKind(ref) : [];
+}
+
 /** Exactly one strategy kind (only judged when spec.strategy is an object: else the schema reports it). */
 function checkStrategyKind(raw: unknown): Problem[] {
   const strategy = at(raw, 'spec', 'strategy');
@@ -196,7 +221,7 @@ export function rolloutSemanticProblems(raw: unknown): Problem[] {
   const canaryProblems = isFields(canary)
     ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...routeProblems(canary)]
     : [];
-  return [...checkSelector(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
+  return [...checkSelector(raw), ...checkWorkloadRef(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
 }
 
 /** Semantic checks on a Rollout that satisfies the schema (`raw`: the document it was parsed from). */

@@ -295,7 +295,7 @@ function buildImages(state: RolloutState, hashes: Hashes, spec: Rollout['spec'] 
   };
   stable.forEach((image) => add(image, 'stable'));
   canary.forEach((image) => add(image, 'canary'));
-  if (images.length === 0) spec?.template.spec.containers.forEach((c) => images.push({ image: c.image, tags: [] }));
+  if (images.length === 0) spec?.template?.spec.containers.forEach((c) => images.push({ image: c.image, tags: [] }));
   return images;
 }
 

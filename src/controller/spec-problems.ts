@@ -5,6 +5,7 @@
  * router's own checks (base Mapping missing or weighted, a canary Mapping we do not own).
  * Each is one sentence naming the object; they become the InvalidSpec condition.
  */
+import type * as k8s from '@kubernetes/client-node';
 import { templateSpecProblems } from '../api/analysis-validate.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
 import { formatProblem } from '../api/problems.js';
@@ -18,9 +19,20 @@ function namedServices(rollout: Rollout): [string, string | undefined][] {
   return [['stableService', canary?.stableService], ['canaryService', canary?.canaryService]];
 }
 
+function selectorProblems(role: string, service: k8s.V1Service, labels: Record<string, string> | undefined): string[] {
+  if (labels === undefined) return [];
+  const mismatched = Object.entries(service.spec?.selector ?? {})
+    .filter(([key]) => key !== POD_TEMPLATE_HASH_LABEL)
+    .filter(([key, value]) => labels[key] !== value);
+  if (mismatched.length === 0) return [];
+  const wanted = mismatched.map(([key, value]) => `${key}=${value}`).join(', ');
+  return [`${role} "${service.metadata?.name ?? ''}" selects ${wanted}, which the pod template labels do not carry`];
+}
+
 function serviceProblems(rollout: Rollout, world: RolloutWorld): string[] {
   const namespace = rollout.metadata.namespace ?? '';
-  const labels = rollout.spec.template.metadata?.labels ?? {};
+  // Without a template (a workloadRef Deployment not there yet) only a missing Service is a problem.
+  const labels = rollout.spec.template?.metadata?.labels;
   const problems: string[] = [];
   for (const [role, name] of namedServices(rollout)) {
     if (!name) continue;
@@ -29,13 +41,7 @@ function serviceProblems(rollout: Rollout, world: RolloutWorld): string[] {
       problems.push(`${role} "${name}" not found in namespace "${namespace}"`);
       continue;
     }
-    const mismatched = Object.entries(service.spec?.selector ?? {})
-      .filter(([key]) => key !== POD_TEMPLATE_HASH_LABEL)
-      .filter(([key, value]) => labels[key] !== value);
-    if (mismatched.length > 0) {
-      const wanted = mismatched.map(([key, value]) => `${key}=${value}`).join(', ');
-      problems.push(`${role} "${name}" selects ${wanted}, which the pod template labels do not carry`);
-    }
+    problems.push(...selectorProblems(role, service, labels));
   }
   return problems;
 }

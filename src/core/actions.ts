@@ -110,6 +110,16 @@ export interface DeleteAnalysisRunAction {
   name: string;
 }
 
+/** spec.workloadRef: the referenced Deployment's spec.replicas (only ever lowered). */
+export interface ScaleWorkloadAction {
+  type: 'scaleWorkload';
+  /** The Deployment, in the Rollout's namespace. */
+  name: string;
+  replicas: number;
+  /** The Deployment's resourceVersion the decision was made on: a changed Deployment gives a conflict, not a stale write. */
+  resourceVersion?: string;
+}
+
 export interface RecordEventAction {
   type: 'recordEvent';
   eventType: 'Normal' | 'Warning';
@@ -131,6 +141,7 @@ export type Action =
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
   | DeleteAnalysisRunAction
+  | ScaleWorkloadAction
   | RecordEventAction;
 
 export type ActionType = Action['type'];

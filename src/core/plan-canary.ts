@@ -75,6 +75,7 @@ const ACTION_RANK: Record<Action['type'], number> = {
   createAnalysisRun: 7,
   deleteReplicaSet: 8,
   deleteAnalysisRun: 8,
+  scaleWorkload: 8,
   recordEvent: 9,
 };
 

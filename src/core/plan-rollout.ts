@@ -9,6 +9,7 @@ import type { Rollout } from '../api/rollout.js';
 import { planBlueGreen } from './plan-bluegreen.js';
 import { planCanary, type CanaryPlan } from './plan-canary.js';
 import type { CanarySnapshot } from './snapshot.js';
+import { planWorkloadScale } from './workload-scale.js';
 
 /** The problem with a live Rollout whose status was written by the other strategy. */
 export function findStrategyChange(rollout: Rollout): string | undefined {
@@ -27,5 +28,6 @@ export function findStrategyChange(rollout: Rollout): string | undefined {
 export function planRollout(snapshot: CanarySnapshot, now: number): CanaryPlan {
   const change = findStrategyChange(snapshot.rollout);
   const checked = change === undefined ? snapshot : { ...snapshot, specProblems: [...snapshot.specProblems, change] };
-  return checked.rollout.spec.strategy.blueGreen !== undefined ? planBlueGreen(checked, now) : planCanary(checked, now);
+  const plan = checked.rollout.spec.strategy.blueGreen !== undefined ? planBlueGreen(checked, now) : planCanary(checked, now);
+  return { ...plan, ...planWorkloadScale(checked, plan) };
 }

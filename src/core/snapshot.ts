@@ -12,6 +12,7 @@
  * - `analysisRuns`: the Rollout's AnalysisRuns (label kanary.dev/rollout); `terminated` is spec.terminate.
  * - `specProblems`: problems found by the controller (invalid spec, missing Service or base Mapping,
  *   base Mapping with a weight) -> InvalidSpec, Degraded, recheck every 20 s.
+ * - `workload`: the Deployment named by spec.workloadRef, when the Rollout has one and it exists.
  * - `routePropagationDelayMs`: how long a canary Mapping stays at weight 0 before it is deleted
  *   (default ROUTE_PROPAGATION_DELAY_MS).
  */
@@ -85,6 +86,15 @@ export interface AnalysisRunView {
   values?: JournalValue[];
 }
 
+/** The Deployment named by spec.workloadRef, as the cache shows it. */
+export interface WorkloadView {
+  name: string;
+  specReplicas: number;
+  /** metadata.generation (status.workloadObservedGeneration). */
+  generation: number;
+  resourceVersion?: string;
+}
+
 export interface CanarySnapshot {
   rollout: Rollout;
   replicaSets: ReplicaSetView[];
@@ -96,4 +106,5 @@ export interface CanarySnapshot {
   pods?: PodView[];
   specProblems: string[];
   routePropagationDelayMs?: number;
+  workload?: WorkloadView;
 }

@@ -33,8 +33,8 @@ describe('rolloutSchema defaults (SPEC §1)', () => {
     template.spec.terminationGracePeriodSeconds = 5;
     (template.spec.containers as Record<string, unknown>[])[0]!.env = [{ name: 'A', value: '1' }];
     const result = rolloutSchema.parse(raw);
-    expect(result.spec.template.spec).toMatchObject({ terminationGracePeriodSeconds: 5 });
-    expect(result.spec.template.spec.containers[0]).toMatchObject({ env: [{ name: 'A', value: '1' }] });
+    expect(result.spec.template?.spec).toMatchObject({ terminationGracePeriodSeconds: 5 });
+    expect(result.spec.template?.spec.containers[0]).toMatchObject({ env: [{ name: 'A', value: '1' }] });
   });
 
   test('unknown spec fields are rejected', () => {

@@ -44,7 +44,7 @@ describe('buildReplicaSet', () => {
   });
 
   test('does not modify the rollout template', () => {
-    expect(rollout.spec.template.metadata?.labels).toEqual({ app: 'demo', tier: 'web' });
+    expect(rollout.spec.template?.metadata?.labels).toEqual({ app: 'demo', tier: 'web' });
     expect(rollout.spec.selector.matchLabels).toEqual({ app: 'demo' });
   });
 
