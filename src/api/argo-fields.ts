@@ -36,7 +36,6 @@ function hint(path: string, instead?: string, support: ArgoFieldSupport = 'not s
 
 /** Every Argo Rollouts field Kanary refuses, in the order of the Argo types. */
 export const ARGO_FIELD_HINTS: readonly ArgoFieldHint[] = [
-  hint('spec.workloadRef', 'put the pod template in spec.template (and the selector in spec.selector)'),
   hint('spec.rollbackWindow', 'a rollback to the stable revision always skips the steps; older revisions go through them'),
   hint(`${CANARY}.pingPong`, 'use canaryService and stableService'),
   hint(`${CANARY}.replicaProgressThreshold`, 'a step waits until all the canary pods of its weight are available'),

@@ -6,6 +6,7 @@
 import { ConflictError } from '../kube/errors.js';
 import type { Command } from './command.js';
 import { UserError } from './command.js';
+import { refuseWorkloadRef } from './workload-ref-guard.js';
 import { COMMON_FLAGS_USAGE, parseVerbArgs } from './common-flags.js';
 import { loadKubeConfig, resolveNamespace } from './kube-context.js';
 import { RolloutClient, type RolloutObject } from './rollout-client.js';
@@ -82,6 +83,7 @@ function unknownContainers(podSpec: TemplateSpec, changes: readonly ImageChange[
 
 /** The patch for `changes` (pure); unknown container names are a UserError listing the real ones. */
 export function buildImagePatch(rollout: RolloutObject, changes: readonly ImageChange[]): ImagePatch {
+  refuseWorkloadRef(rollout, 'set the image (kubectl set image)');
   const podSpec = (rollout.spec?.['template'] as { spec?: TemplateSpec } | undefined)?.spec ?? {};
   const problem = unknownContainers(podSpec, changes);
   if (problem) throw new UserError(`rollout "${rollout.metadata?.name}" has ${problem}`);

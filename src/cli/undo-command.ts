@@ -8,6 +8,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
 import { computePodTemplateHash } from '../core/pod-template-hash.js';
+import { refuseWorkloadRef } from './workload-ref-guard.js';
 import { callKube, ConflictError } from '../kube/errors.js';
 import { createMergePatch, jsonEqual, type JsonObject } from '../kube/merge-patch.js';
 import type { Command } from './command.js';
@@ -145,6 +146,7 @@ interface UndoOutcome {
 async function undo(client: RolloutClient, target: { namespace: string; name: string }, toRevision: number | undefined): Promise<UndoOutcome> {
   for (let attempt = 0; ; attempt += 1) {
     const rollout = await client.get(target.namespace, target.name);
+    refuseWorkloadRef(rollout, 'roll back (kubectl rollout undo)');
     const live = toJson(rollout.spec?.['template']);
     const revision = pickRevision(listRevisions(await listOwnedReplicaSets(client, rollout)), computePodTemplateHash(live), toRevision);
     const { template, exact } = restoreTemplate(revision);

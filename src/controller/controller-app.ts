@@ -88,6 +88,7 @@ function wireHandlers(parts: Parts): void {
   informers.services.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout));
   informers.endpointSlices.onChange(enqueueReferencing(rolloutsCache, 'service', enqueueRollout, serviceOfSlice));
   informers.analysisTemplates.onChange(enqueueReferencing(rolloutsCache, 'template', enqueueRollout));
+  informers.deployments.onChange(enqueueReferencing(rolloutsCache, 'workload', enqueueRollout));
 }
 
 function informerOptions(options: ControllerAppOptions, metrics: ControllerMetrics) {
@@ -164,6 +165,7 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
     analysisRuns: informers.analysisRuns.cache,
     analysisTemplates: informers.analysisTemplates.cache,
     clusterAnalysisTemplates: informers.clusterAnalysisTemplates.clusterCache(),
+    deployments: informers.deployments.cache,
     router,
   };
   const buildAnalysisRun = createAnalysisRunFactory(world);

@@ -80,6 +80,8 @@ export interface ControllerInformers {
   analysisRuns: InformerGroup<KubeObject>;
   analysisTemplates: InformerGroup<KubeObject>;
   clusterAnalysisTemplates: InformerGroup<KubeObject>;
+  /** apps/v1 Deployments (spec.workloadRef: the pod template, and the Deployment Kanary scales down). */
+  deployments: InformerGroup<k8s.V1Deployment>;
 }
 
 /** The core informers: readiness and the workers wait for these, never for the Mapping informers. */
@@ -94,6 +96,7 @@ export function createControllerInformers(options: InformerFactoryOptions): Cont
     analysisRuns: new InformerGroup(options, kanary(ANALYSIS_RUN_PLURAL)),
     analysisTemplates: new InformerGroup(options, kanary(ANALYSIS_TEMPLATE_PLURAL)),
     clusterAnalysisTemplates: new InformerGroup(options, kanary(CLUSTER_ANALYSIS_TEMPLATE_PLURAL, true)),
+    deployments: new InformerGroup(options, { group: 'apps', version: 'v1', plural: 'deployments' }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Turns cache changes into Rollout keys: owned objects map to their controller owner, Services,
- * base Mappings and AnalysisTemplates to every Rollout in the namespace that names them.
+ * base Mappings, AnalysisTemplates and workloadRef Deployments to every Rollout in the namespace that names them.
  */
 import type * as k8s from '@kubernetes/client-node';
 import { SERVICE_NAME_LABEL } from '../api/labels.js';
@@ -21,11 +21,12 @@ export function ownerRolloutKey(object: k8s.KubernetesObject): string | undefine
   return owner ? `${object.metadata?.namespace ?? ''}/${owner.name}` : undefined;
 }
 
-type Reference = 'service' | 'mapping' | 'template';
+type Reference = 'service' | 'mapping' | 'template' | 'workload';
 
 function referencedNames(raw: KubeObject, reference: Reference): string[] {
   const spec = rolloutSchema.shape.spec.safeParse(raw.spec);
   if (!spec.success) return [];
+  if (reference === 'workload') return spec.data.workloadRef === undefined ? [] : [spec.data.workloadRef.name];
   const { blueGreen } = spec.data.strategy;
   return blueGreen !== undefined ? blueGreenReferences(blueGreen, reference) : canaryReferences(canaryStrategyOf({ spec: spec.data }), reference);
 }

@@ -17,6 +17,7 @@ import { patchServiceSelectorHash } from '../kube/services.js';
 import { applyRoleMetadata } from '../kube/role-metadata.js';
 import { setReplicaSetAntiAffinity } from '../kube/anti-affinity.js';
 import { evictPod } from '../kube/pod-eviction.js';
+import { scaleDeployment } from '../kube/deployments.js';
 import { formatRoleMetadata } from '../core/role-metadata.js';
 import { TrafficRoutingError, TrafficWriteError, type TrafficRouter } from '../traffic/traffic-router.js';
 
@@ -103,21 +104,25 @@ async function applyAntiAffinity(clients: KubeClients, rollout: Rollout, action:
 
 async function executeOtherAction(executor: ActionExecutor, rollout: Rollout, action: Action): Promise<void> {
   const { clients } = executor;
+  const namespace = rollout.metadata.namespace ?? '';
   switch (action.type) {
     case 'createAnalysisRun':
       await createAnalysisRun(clients, executor.buildAnalysisRun(rollout, action));
       return;
     case 'terminateAnalysisRun':
-      await terminateAnalysisRun(clients, rollout.metadata.namespace ?? '', action.name);
+      await terminateAnalysisRun(clients, namespace, action.name);
       return;
     case 'deleteAnalysisRun':
-      await deleteAnalysisRunIfPresent(clients, rollout.metadata.namespace ?? '', action.name);
+      await deleteAnalysisRunIfPresent(clients, namespace, action.name);
       return;
     case 'setAntiAffinity':
       await applyAntiAffinity(clients, rollout, action);
       return;
     case 'evictPod':
-      await evictPod(clients, rollout.metadata.namespace ?? '', action.name);
+      await evictPod(clients, namespace, action.name);
+      return;
+    case 'scaleWorkload':
+      await scaleDeployment(clients, { namespace, name: action.name, replicas: action.replicas, resourceVersion: action.resourceVersion });
       return;
     case 'recordEvent':
       // Queued: the Event is written off the reconcile's critical path (EventRecorder).

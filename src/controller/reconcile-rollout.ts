@@ -3,7 +3,7 @@
  * actions in order, write status once (only when it changed), and return when to look again.
  * Level-triggered: it never asks which event woke it.
  */
-import { INVALID_SPEC_RECHECK_MS } from '../core/snapshot.js';
+import { INVALID_SPEC_RECHECK_MS, type CanarySnapshot } from '../core/snapshot.js';
 import { planRollout } from '../core/plan-rollout.js';
 import { rolloutSchema, type Rollout, type RolloutStatus } from '../api/rollout.js';
 import { checkRolloutSemantics, validateRollout } from '../api/validate-rollout.js';
@@ -19,6 +19,7 @@ import type { Action } from '../core/actions.js';
 import { executeActions, type ActionExecutor } from './execute-actions.js';
 import type { KubeObject, RolloutWorld } from './rollout-world.js';
 import { buildCanarySnapshot } from './snapshot-builder.js';
+import { resolveWorkloadRef } from './workload-ref.js';
 import type { StaleCacheGuard } from './stale-cache-guard.js';
 import type { CountStatusDeferral } from './count-status-deferral.js';
 import { classifyStatusChange } from '../core/status-change.js';
@@ -93,6 +94,16 @@ function parseRollout(raw: KubeObject): { rollout?: Rollout; problems: string[] 
   return { rollout: parsed.data, problems: text(checkRolloutSemantics(parsed.data, raw)) };
 }
 
+/** The snapshot of a parsed Rollout; with spec.workloadRef, the Rollout carries its Deployment's template. */
+function buildSnapshot(deps: RolloutReconciler, parsed: Rollout, problems: string[]): { rollout: Rollout; snapshot: CanarySnapshot } {
+  const resolved = resolveWorkloadRef(parsed, deps.world.deployments);
+  const { rollout } = resolved;
+  const snapshot = buildCanarySnapshot({ rollout, world: deps.world, routePropagationDelayMs: deps.routePropagationDelayMs });
+  snapshot.specProblems.unshift(...problems, ...resolved.problems);
+  if (resolved.workload !== undefined) snapshot.workload = resolved.workload;
+  return { rollout, snapshot };
+}
+
 function recordMetrics(deps: RolloutReconciler, rollout: Rollout, status: RolloutStatus): void {
   const ref = { namespace: rollout.metadata.namespace ?? '', rollout: rollout.metadata.name };
   deps.metrics?.setRolloutPhase(ref, status.phase ?? 'Progressing');
@@ -112,10 +123,9 @@ export async function reconcileRollout(deps: RolloutReconciler, key: string): Pr
     deps.logger.debug('rollout cache older than our last status write; waiting for it', { rollout: name, namespace });
     return { requeueAfterMs: STALE_CACHE_RECHECK_MS };
   }
-  const { rollout, problems } = parseRollout(raw);
-  if (!rollout) return reconcileUnparseable(deps, raw, problems);
-  const snapshot = buildCanarySnapshot({ rollout, world: deps.world, routePropagationDelayMs: deps.routePropagationDelayMs });
-  snapshot.specProblems.unshift(...problems);
+  const parsed = parseRollout(raw);
+  if (!parsed.rollout) return reconcileUnparseable(deps, raw, parsed.problems);
+  const { rollout, snapshot } = buildSnapshot(deps, parsed.rollout, parsed.problems);
   const plan = planRollout(snapshot, deps.clock.now());
   const log = deps.logger.child({ rollout: name, namespace, revision: plan.status.currentPodHash });
   if (plan.actions.length > 0) log.debug('executing plan', { actions: plan.actions.map((a) => a.type) });

@@ -19,5 +19,7 @@ export interface RolloutWorld {
   analysisRuns: ObjectCache<KubeObject>;
   analysisTemplates: ObjectCache<KubeObject>;
   clusterAnalysisTemplates: ClusterObjectCache<KubeObject>;
+  /** apps/v1 Deployments: the ones Rollouts name in spec.workloadRef. */
+  deployments: ObjectCache<k8s.V1Deployment>;
   router: TrafficRouter;
 }

@@ -7,7 +7,6 @@ const TEXT = `apiVersion: kanary.dev/v1alpha1
 kind: Rollout
 metadata: {name: web}
 spec:
-  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
@@ -44,12 +43,11 @@ test('each Argo field of a Rollout and an AnalysisTemplate is an error with its 
   const result = lintSources([{ name: 'a.yaml', text: TEXT }]);
   const errors = result.findings.filter((f) => f.severity === 'error').map((f) => `doc${f.doc ?? 0} ${f.path}: ${f.message}`);
   expect(errors).toEqual(expect.arrayContaining([
-    expected(1, 'spec.workloadRef'),
     expected(1, 'spec.strategy.canary.pingPong'),
     expected(1, 'spec.strategy.canary.steps[1].experiment'),
     expected(2, 'spec.ttlStrategy'),
     expected(2, 'spec.metrics[0].provider.prometheus.insecure'),
   ]));
   expect(errors.find((l) => l.startsWith('doc1 spec.strategy.canary.frobnicate:'))).toMatch(/: unknown field \(known fields: /);
-  expect(errors).toHaveLength(6);
+  expect(errors).toHaveLength(5);
 });

@@ -36,7 +36,6 @@ function argoRollout(name: string): Obj {
   ro.metadata = { name };
   ro.spec.selector = { matchLabels: { app: name } };
   ro.spec.template.metadata = { labels: { app: name } };
-  ro.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name };
   const canary = ro.spec.strategy.canary;
   delete canary.trafficRouting;
   delete canary.stableService;
@@ -50,7 +49,6 @@ function argoRollout(name: string): Obj {
 }
 
 const EXPECTED_PROBLEMS = [
-  argoProblem('spec.workloadRef'),
   argoProblem(`${CANARY}.pingPong`),
   argoProblem(`${CANARY}.replicaProgressThreshold`),
   argoProblem(`${CANARY}.steps[1].experiment`),
@@ -73,14 +71,12 @@ async function replicaSetsOf(name: string): Promise<string[]> {
 function expectArgoFieldsKept(stored: Obj): void {
   const canary = stored.spec.strategy.canary;
   expect({
-    workloadRef: stored.spec.workloadRef,
     canaryMetadata: canary.canaryMetadata,
     pingPong: canary.pingPong,
     replicaProgressThreshold: canary.replicaProgressThreshold,
     frobnicate: canary.frobnicate,
     experimentStep: canary.steps[1],
   }).toEqual({
-    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stored.metadata.name },
     canaryMetadata: { labels: { role: 'canary' } },
     pingPong: { pingService: `${stored.metadata.name}-ping`, pongService: `${stored.metadata.name}-pong` },
     replicaProgressThreshold: { type: 'Percent', value: 90 },

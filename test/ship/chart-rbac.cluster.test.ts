@@ -165,6 +165,7 @@ describe('what the ServiceAccount may do', () => {
     { verb: 'create', group: 'kanary.dev', resource: 'analysisruns', namespace: ns.name },
     { verb: 'delete', group: 'kanary.dev', resource: 'analysisruns', namespace: ns.name, name: 'old-run' },
     { verb: 'create', group: 'apps', resource: 'replicasets', namespace: ns.name },
+    { verb: 'patch', group: 'apps', resource: 'deployments', namespace: ns.name, name: 'web' },
     { verb: 'patch', resource: 'services', namespace: ns.name, name: 'demo-stable' },
     { verb: 'watch', group: 'discovery.k8s.io', resource: 'endpointslices', namespace: ns.name },
     { verb: 'watch', resource: 'pods', namespace: ns.name },

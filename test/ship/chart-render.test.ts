@@ -15,6 +15,7 @@ jest.setTimeout(120_000);
 
 /** What `kanary controller` calls, read from src/ (see the comments in templates/_helpers.tpl). */
 const NAMESPACED_PERMISSIONS: Record<string, string[]> = {
+  'apps/deployments': ['list', 'patch', 'watch'],
   'apps/replicasets': ['create', 'delete', 'list', 'patch', 'watch'],
   'core/events': ['create', 'patch'],
   'core/pods': ['list', 'patch', 'watch'],

@@ -127,6 +127,11 @@ watched namespace, so the two modes cannot drift apart.
 - apiGroups: ["apps"]
   resources: ["replicasets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
+# Deployments: informer (a Rollout's spec.workloadRef takes its pod template from one); `patch`
+# lowers only spec.replicas of the Deployment a Rollout names, as its scaleDown asks.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["list", "watch", "patch"]
 # Services: informer; the controller patches only the rollouts-pod-template-hash key of the
 # stable and canary Services' selectors. No create, update or delete.
 - apiGroups: [""]
