@@ -38,6 +38,8 @@ export interface EdgeMapping {
   ambassadorIds: string[];
   /** metadata.labels: what a Host's mappingSelector matches. */
   labels: Record<string, string>;
+  /** A shadow Mapping: requests its group routes are copied to it (`weight`%, default all), its answers discarded. */
+  shadow: boolean;
 }
 
 /** The v2 `host` Emissary 3's conversion writes for a v3alpha1 Mapping with neither hostname nor host. */
@@ -48,6 +50,7 @@ const stringOrTrue = z.union([z.string(), z.literal(true)]);
 const specSchema = z.looseObject({
   prefix: z.string().min(1),
   prefix_regex: z.boolean().optional(),
+  shadow: z.boolean().optional(),
   case_sensitive: z.boolean().optional(),
   service: z.string().min(1),
   weight: z.number().min(0).optional(),
@@ -138,6 +141,7 @@ export function readEdgeMapping(raw: unknown): EdgeMappingResult {
       timeoutMs: spec.timeout_ms ?? 3000,
       ambassadorIds: ambassadorIds(spec),
       labels: { ...metadata.labels },
+      shadow: spec.shadow === true,
       ...optionalFields(spec),
     },
   };

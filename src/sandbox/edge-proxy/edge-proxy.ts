@@ -12,7 +12,7 @@ import { readEdgeMapping, type EdgeMapping } from './edge-mapping.js';
 import type { Endpoint } from './endpoint-resolve.js';
 import { COUNTERS_PATH, buildClusterCounters, type RegistryMetricJson } from './counters-endpoint.js';
 import { createEnvoyMetrics, type EnvoyMetrics } from './envoy-metrics.js';
-import { forwardRequest } from './forward-request.js';
+import { forwardRequest, mirrorRequest } from './forward-request.js';
 import { readHostSelector } from './host-selector.js';
 import { createKubeRoutingSource } from './kube-routing-source.js';
 import type { RoutingSource } from './routing-source.js';
@@ -139,7 +139,17 @@ function pickEndpoint(state: ProxyState, target: ServiceTarget | undefined): End
 
 function routeRequest(state: ProxyState, req: http.IncomingMessage): SelectedRoute | undefined {
   const info = { method: req.method ?? 'GET', url: req.url ?? '/', host: req.headers.host ?? '', headers: req.headers };
-  return selectRoute(state.table, info, state.random() * 100);
+  return selectRoute(state.table, info, state.random() * 100, () => state.random() * 100);
+}
+
+/** Copies the request to the group's shadow (answer discarded), counted on the shadow's cluster as Envoy counts mirrored requests. */
+function startMirror(state: ProxyState, req: http.IncomingMessage, shadow: NonNullable<SelectedRoute['shadow']>): void {
+  const endpoint = pickEndpoint(state, shadow.entry.target);
+  if (!endpoint) return;
+  const startedAt = performance.now();
+  void mirrorRequest({ req, endpoint, upstreamUrl: shadow.upstreamUrl, timeoutMs: shadow.entry.mapping.timeoutMs }).then((statusCode) => {
+    state.metrics.recordUpstream({ clusterName: shadow.entry.clusterName, statusCode: statusCode === 0 ? 503 : statusCode, durationMs: performance.now() - startedAt });
+  });
 }
 
 function localReply(res: http.ServerResponse, statusCode: number, text: string): void {
@@ -155,6 +165,7 @@ async function handleRequest(state: ProxyState, req: http.IncomingMessage, res: 
     return;
   }
   const startedAt = performance.now();
+  if (route.shadow) startMirror(state, req, route.shadow);
   const endpoint = pickEndpoint(state, route.entry.target);
   let statusCode = 503;
   if (endpoint) {

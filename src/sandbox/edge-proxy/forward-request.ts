@@ -87,3 +87,34 @@ export function forwardRequest(options: ForwardOptions): Promise<number> {
     req.pipe(upstream);
   });
 }
+
+export interface MirrorOptions {
+  req: http.IncomingMessage;
+  endpoint: Endpoint;
+  upstreamUrl: string;
+  timeoutMs: number;
+}
+
+/**
+ * Sends a copy of the downstream request to a shadow upstream, as Envoy's request mirroring does:
+ * the body as it streams to the primary, the authority suffixed with `-shadow`, the answer read and
+ * discarded. Resolves with the shadow's status (0 when it failed); never touches the client's response.
+ */
+export function mirrorRequest(options: MirrorOptions): Promise<number> {
+  const { req, endpoint, upstreamUrl, timeoutMs } = options;
+  const headers = forwardHeaders(req.headers);
+  if (typeof req.headers.host === 'string') headers.host = `${req.headers.host}-shadow`;
+  return new Promise((resolve) => {
+    const copy = http.request({ host: endpoint.host, port: endpoint.port, method: req.method, path: upstreamUrl, headers, agent: false });
+    if (timeoutMs > 0) copy.setTimeout(timeoutMs, () => copy.destroy());
+    copy.on('response', (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve(answer.statusCode ?? 0));
+      answer.on('error', () => resolve(0));
+    });
+    copy.on('error', () => resolve(0));
+    req.on('data', (chunk: Buffer) => copy.write(chunk));
+    req.on('end', () => copy.end());
+    if (req.readableEnded) copy.end();
+  });
+}
