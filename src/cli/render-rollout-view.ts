@@ -90,6 +90,8 @@ export interface RolloutView {
   step?: { current: number; total: number; description: string };
   setWeight: number;
   actualWeight: number;
+  /** status.canary.currentRoutes: `beta (header), copy (mirror)`; absent when none are set. */
+  routes?: string;
   images: ImageView[];
   replicas: { desired: number; current: number; updated: number; ready: number; available: number };
   pause?: PauseView;
@@ -100,6 +102,8 @@ export interface RolloutView {
   specProblems?: string[];
   /** The release journal's last decision in one line (status.journal.lastDecision). */
   lastDecision?: string;
+  /** spec.workloadRef: `Deployment/web (scaleDown progressively)`. */
+  workload?: string;
 }
 
 function ageOf(meta: { creationTimestamp?: Date | string } | undefined, now: number): number | undefined {
@@ -350,6 +354,12 @@ function optionalText(status: RolloutStatus): Pick<RolloutView, 'message' | 'las
   return { ...(status.message !== undefined ? { message: status.message } : {}), ...(lastDecision !== undefined ? { lastDecision } : {}) };
 }
 
+/** The header and mirror routes set now, in one line. */
+function describeRoutes(status: RolloutStatus): { routes?: string } {
+  const routes = status.canary?.currentRoutes ?? [];
+  return routes.length === 0 ? {} : { routes: routes.map((r) => `${r.name} (${r.kind})`).join(', ') };
+}
+
 /** Everything that does not need a valid spec. */
 function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: number): RolloutView {
   const status = (state.rollout.status ?? {}) as RolloutStatus;
@@ -365,6 +375,7 @@ function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: n
     strategy: 'Canary',
     setWeight: rollout ? computeSetWeight(rollout) : 0,
     actualWeight: computeActualWeight(state, rollout, hashes),
+    ...describeRoutes(status),
     images: buildImages(state, hashes, rollout?.spec),
     replicas: buildReplicaCounts(rollout, status),
     revisions: buildRevisions(state, hashes, now),
@@ -382,5 +393,10 @@ export function buildRolloutView(state: RolloutState, now: number): RolloutView 
   const retry = parsed.data.status?.abort ? { retryCommand: verbCommand('retry', parsed.data) } : {};
   const blueGreen = buildBlueGreenView(parsed.data);
   const strategy = blueGreen ? { strategy: 'BlueGreen' as const, blueGreen } : {};
-  return { ...view, ...strategy, ...(step ? { step } : {}), ...(pause ? { pause } : {}), ...retry };
+  return { ...view, ...strategy, ...(step ? { step } : {}), ...(pause ? { pause } : {}), ...retry, ...buildWorkload(parsed.data) };
+}
+
+function buildWorkload(rollout: Rollout): Pick<RolloutView, 'workload'> {
+  const ref = rollout.spec.workloadRef;
+  return ref === undefined ? {} : { workload: `${ref.kind}/${ref.name} (scaleDown ${ref.scaleDown})` };
 }

@@ -52,6 +52,7 @@ function renderStrategy(view: RolloutView): string[] {
   if (view.blueGreen) return [...lines, ...renderBlueGreenLines(view.blueGreen, field)];
   if (view.step) lines.push(field('  Step:', `${view.step.current}/${view.step.total} (${view.step.description})`));
   lines.push(field('  SetWeight:', view.setWeight), field('  ActualWeight:', view.actualWeight));
+  if (view.routes) lines.push(field('  Routes:', view.routes));
   return lines;
 }
 
@@ -67,6 +68,7 @@ function renderHeader(style: TerminalStyle, view: RolloutView): string[] {
   lines.push(...renderStrategy(view));
   if (view.pause) lines.push(...renderPause(style, view.pause));
   if (view.retryCommand) lines.push(field('  Retry:', paint(style, 'bold', view.retryCommand)));
+  if (view.workload) lines.push(field('Workload:', view.workload));
   const r = view.replicas;
   lines.push(...renderImages(view), 'Replicas:', field('  Desired:', r.desired), field('  Current:', r.current),
     field('  Updated:', r.updated), field('  Ready:', r.ready), field('  Available:', r.available));
