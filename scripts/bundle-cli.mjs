@@ -3,7 +3,7 @@
 // dist/cli-bundle/: one ES module entry plus a chunk per lazily loaded part, so a verb reads a few
 // files instead of resolving and parsing the ~1,000 modules of its dependencies
 // (@kubernetes/client-node alone takes about a second unbundled). bin/kanary.js runs the bundle for
-// the verbs listed in BUNDLED_VERBS (src/cli/bundled-verbs.json); the controller, the local stack,
+// the verbs listed in BUNDLED_VERBS (bin/bundled-verbs.js); the controller, the local stack,
 // the dashboard and backtest load files beside their modules (worker threads, UI assets) and run
 // from dist/ as compiled by tsc. Run by `npm run build`.
 import { readFile, rm } from 'node:fs/promises';

@@ -53,7 +53,9 @@ test('SIGKILLed at several moments of a promotion and restarted: the rollout com
     controller = launch();
     const paused = await waitFor(async () => {
       const s = await status();
-      return s.phase === 'Paused' && Number(s.currentStepIndex) > promotedStep ? s : undefined;
+      // A pause the controller entered (controllerPause): after a promote the phase still reads
+      // Paused until a controller acknowledges it, and promoting that would skip the next step.
+      return s.phase === 'Paused' && s.controllerPause === true && Number(s.currentStepIndex) > promotedStep ? s : undefined;
     }, { timeoutMs: 60_000, description: `paused at a new step after restart ${round}` });
     promotedStep = Number(paused.currentStepIndex);
     await kanary(['promote', 'demo', '-n', ns.name]);
