@@ -2,6 +2,7 @@
  * What a waiting Rollout waits for (pure): a timed pause with its countdown, or a pause only a
  * person ends, with the exact commands to promote or abort; and a one-line description of a step.
  */
+import { describeRouteStep } from '../core/journal-describe.js';
 import { formatDurationMs } from '../api/duration.js';
 import type { CanaryStep, PauseStep, Rollout } from '../api/rollout.js';
 import { computePauseRemainingMs } from '../core/pause.js';
@@ -26,7 +27,8 @@ export function describeStep(step: CanaryStep): string {
   if (step.setWeight !== undefined) return `setWeight: ${step.setWeight}`;
   if (step.pause !== undefined) return describePause(step.pause);
   if (step.analysis !== undefined) return `analysis: ${step.analysis.templates.map((t) => t.templateName).join(', ')}`;
-  return step.setCanaryScale !== undefined ? describeScale(step.setCanaryScale) : 'empty step';
+  if (step.setCanaryScale !== undefined) return describeScale(step.setCanaryScale);
+  return describeRouteStep(step)?.replace(/^(setHeaderRoute|setMirrorRoute) /, '$1: ') ?? 'empty step';
 }
 
 /** `kanary VERB NAME -n NS`, the way a person would type it. */

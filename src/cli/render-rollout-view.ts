@@ -90,6 +90,8 @@ export interface RolloutView {
   step?: { current: number; total: number; description: string };
   setWeight: number;
   actualWeight: number;
+  /** status.canary.currentRoutes: `beta (header), copy (mirror)`; absent when none are set. */
+  routes?: string;
   images: ImageView[];
   replicas: { desired: number; current: number; updated: number; ready: number; available: number };
   pause?: PauseView;
@@ -352,6 +354,12 @@ function optionalText(status: RolloutStatus): Pick<RolloutView, 'message' | 'las
   return { ...(status.message !== undefined ? { message: status.message } : {}), ...(lastDecision !== undefined ? { lastDecision } : {}) };
 }
 
+/** The header and mirror routes set now, in one line. */
+function describeRoutes(status: RolloutStatus): { routes?: string } {
+  const routes = status.canary?.currentRoutes ?? [];
+  return routes.length === 0 ? {} : { routes: routes.map((r) => `${r.name} (${r.kind})`).join(', ') };
+}
+
 /** Everything that does not need a valid spec. */
 function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: number): RolloutView {
   const status = (state.rollout.status ?? {}) as RolloutStatus;
@@ -367,6 +375,7 @@ function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: n
     strategy: 'Canary',
     setWeight: rollout ? computeSetWeight(rollout) : 0,
     actualWeight: computeActualWeight(state, rollout, hashes),
+    ...describeRoutes(status),
     images: buildImages(state, hashes, rollout?.spec),
     replicas: buildReplicaCounts(rollout, status),
     revisions: buildRevisions(state, hashes, now),

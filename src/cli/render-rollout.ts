@@ -52,6 +52,7 @@ function renderStrategy(view: RolloutView): string[] {
   if (view.blueGreen) return [...lines, ...renderBlueGreenLines(view.blueGreen, field)];
   if (view.step) lines.push(field('  Step:', `${view.step.current}/${view.step.total} (${view.step.description})`));
   lines.push(field('  SetWeight:', view.setWeight), field('  ActualWeight:', view.actualWeight));
+  if (view.routes) lines.push(field('  Routes:', view.routes));
   return lines;
 }
 

@@ -11,13 +11,23 @@ function describePause(step: CanaryStep): string {
   return duration === undefined ? 'pause until promoted' : `pause ${typeof duration === 'number' ? `${duration}s` : duration}`;
 }
 
-/** `setWeight 20`, `pause 30s`, `pause until promoted`, `analysis success-rate`, `setCanaryScale`. */
+/** `setHeaderRoute beta`, `setMirrorRoute copy 30%`, `setHeaderRoute beta removed`; undefined for other steps. */
+export function describeRouteStep(step: CanaryStep): string | undefined {
+  const header = step.setHeaderRoute;
+  if (header !== undefined) return `setHeaderRoute ${header.name}${header.match === undefined ? ' removed' : ''}`;
+  const mirror = step.setMirrorRoute;
+  if (mirror === undefined) return undefined;
+  return mirror.match === undefined ? `setMirrorRoute ${mirror.name} removed` : `setMirrorRoute ${mirror.name} ${mirror.percentage ?? 100}%`;
+}
+
+/** `setWeight 20`, `pause 30s`, `pause until promoted`, `analysis success-rate`, `setCanaryScale`, a route step. */
 export function describeJournalStep(step: CanaryStep | undefined): string {
   if (step === undefined) return 'no step';
   if (step.setWeight !== undefined) return `setWeight ${step.setWeight}`;
   if (step.pause !== undefined) return describePause(step);
   if (step.analysis !== undefined) return `analysis ${step.analysis.templates.map((t) => t.templateName).join(', ')}`;
-  return step.setCanaryScale !== undefined ? 'setCanaryScale' : 'empty step';
+  if (step.setCanaryScale !== undefined) return 'setCanaryScale';
+  return describeRouteStep(step) ?? 'empty step';
 }
 
 /** `success-rate 0.917 vs result[0] >= 0.95` (or the judge's evidence, or why there is no value). */

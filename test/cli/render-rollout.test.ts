@@ -93,6 +93,14 @@ describe('what each state shows', () => {
     expect(text).toMatch(/demo-5c4b7f9d8 +ReplicaSet +\+ Healthy +3m +canary, scale-down in 18s/);
   });
 
+  test('header and mirror routes set now are listed under the weights; none, no line', () => {
+    const { state, now } = loadFixture('paused-indefinite');
+    expect(renderRollout(buildRolloutView(state, now), PLAIN_STYLE)).not.toContain('Routes:');
+    const status = { ...(state.rollout.status as object), canary: { currentRoutes: [{ name: 'beta', kind: 'header' }, { name: 'copy', kind: 'mirror' }] } };
+    const text = renderRollout(buildRolloutView({ ...state, rollout: { ...state.rollout, status } }, now), PLAIN_STYLE);
+    expect(text).toMatch(/ActualWeight: +\d+\n {2}Routes: +beta \(header\), copy \(mirror\)\n/);
+  });
+
   test('revisions are listed newest first', () => {
     const text = render('fast-rollback');
     expect(text.indexOf('revision:3')).toBeGreaterThan(0);

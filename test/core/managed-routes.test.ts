@@ -1,5 +1,6 @@
 import type { CanaryStep } from '../../src/api/rollout.js';
 import { validateRollout } from '../../src/api/validate-rollout.js';
+import { describeJournalStep } from '../../src/core/journal-describe.js';
 import { computeDesiredRoutes, type ManagedRoute } from '../../src/core/managed-routes.js';
 import { deployed, hashOf, intent, reconcile, replicasOf, setImage, settle } from './canary-model.js';
 import { rawRollout } from '../api/rollout-fixture.js';
@@ -148,5 +149,17 @@ describe('validation of route steps', () => {
       'spec.strategy.canary.trafficRouting.managedRoutes[0].name: "Beta_1" is not a valid route name: Kanary names Mappings after it, so use at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit.',
       'spec.strategy.canary.trafficRouting.managedRoutes[2].name: "x" is listed twice: each managed route has one name.',
     ]);
+  });
+});
+
+describe('route steps in the journal', () => {
+  test.each<[CanaryStep, string]>([
+    [HEADER('beta'), 'setHeaderRoute beta'],
+    [REMOVE_HEADER('beta'), 'setHeaderRoute beta removed'],
+    [MIRROR('shadow', 25), 'setMirrorRoute shadow 25%'],
+    [MIRROR('shadow'), 'setMirrorRoute shadow 100%'],
+    [{ setMirrorRoute: { name: 'shadow' } }, 'setMirrorRoute shadow removed'],
+  ])('%j is described as %s', (step, text) => {
+    expect(describeJournalStep(step)).toBe(text);
   });
 });
