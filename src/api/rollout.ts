@@ -376,7 +376,7 @@ export const rolloutAnalysisRunStatusSchema = z.object({
 });
 export type RolloutAnalysisRunStatus = z.infer<typeof rolloutAnalysisRunStatusSchema>;
 
-/** `status.canary.currentRoutes[]`: a header or mirror route set on the router (after this reconcile's writes). */
+/** `status.canary.currentRoutes[]`: a header or mirror route the router has set, as this reconcile observed it (like `weights`). */
 export const currentRouteSchema = z.object({
   name: z.string(),
   kind: z.enum(['header', 'mirror']),

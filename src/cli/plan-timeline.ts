@@ -6,9 +6,11 @@ import { parseDuration } from '../api/duration.js';
 import { canaryStrategyOf, type CanaryStep, type Rollout, type SetCanaryScale } from '../api/rollout.js';
 import { computeReplicaCounts } from '../core/replicas.js';
 import { withMinPods } from '../core/desired-weight.js';
+import { describeRouteStep } from '../core/journal-describe.js';
+import { hasRoutesInForce } from '../core/managed-routes.js';
 import type { ReplicaCounts } from '../core/replicas.js';
 
-export type PlanStepKind = 'setWeight' | 'pause' | 'setCanaryScale' | 'analysis' | 'promote';
+export type PlanStepKind = 'setWeight' | 'pause' | 'setCanaryScale' | 'analysis' | 'setHeaderRoute' | 'setMirrorRoute' | 'promote';
 
 export interface PlanStep {
   /** Step index, or null for the final promotion. */
@@ -47,6 +49,8 @@ interface Cursor {
   weight: number;
   scale: CanaryScale;
   counts: ReplicaCounts;
+  /** A header or mirror route is in force: the canary keeps at least one pod. */
+  routes: boolean;
 }
 
 /** Without traffic routing the controller moves in bounded increments: iterate to the steady state. */
@@ -72,7 +76,8 @@ function settleBasic(rollout: Rollout, weight: number, from: ReplicaCounts): Rep
 /** With traffic routing, Argo's minPodsPerReplicaSet applies (as the controller's planner does). */
 function routedCounts(rollout: Rollout, cursor: Cursor): ReplicaCounts {
   const counts = routedCountsForStep(rollout, cursor);
-  return { ...counts, canary: withMinPods(counts.canary, canaryStrategyOf(rollout).minPodsPerReplicaSet) };
+  const canary = cursor.routes ? Math.max(counts.canary, 1) : counts.canary;
+  return { ...counts, canary: withMinPods(canary, canaryStrategyOf(rollout).minPodsPerReplicaSet) };
 }
 
 function routedCountsForStep(rollout: Rollout, cursor: Cursor): ReplicaCounts {
@@ -112,6 +117,8 @@ function stepKind(step: CanaryStep): Exclude<PlanStepKind, 'promote'> {
   if (step.setWeight !== undefined) return 'setWeight';
   if (step.pause !== undefined) return 'pause';
   if (step.setCanaryScale !== undefined) return 'setCanaryScale';
+  if (step.setHeaderRoute !== undefined) return 'setHeaderRoute';
+  if (step.setMirrorRoute !== undefined) return 'setMirrorRoute';
   return 'analysis';
 }
 
@@ -133,15 +140,19 @@ function applyStep(step: CanaryStep, cursor: Cursor): Pick<PlanStep, 'summary' |
     cursor.scale = scaleFrom(step.setCanaryScale);
     return { summary: describeScale(step.setCanaryScale), manualPromote: false };
   }
+  const route = describeRouteStep(step);
+  if (route !== undefined) return { summary: route, manualPromote: false };
   const templates = (step.analysis?.templates ?? []).map((t) => t.templateName);
   return { summary: `analysis ${templates.join(', ')} must succeed`, manualPromote: false, analysis: templates };
 }
 
 function planSteps(rollout: Rollout): PlanStep[] {
   const replicas = rollout.spec.replicas;
-  const cursor: Cursor = { weight: 0, scale: { kind: 'weight' }, counts: { canary: 0, stable: replicas } };
-  const steps = (canaryStrategyOf(rollout).steps ?? []).map((step, index): PlanStep => {
+  const cursor: Cursor = { weight: 0, scale: { kind: 'weight' }, counts: { canary: 0, stable: replicas }, routes: false };
+  const allSteps = canaryStrategyOf(rollout).steps ?? [];
+  const steps = allSteps.map((step, index): PlanStep => {
     const details = applyStep(step, cursor);
+    cursor.routes = hasRoutesInForce(allSteps, index);
     cursor.counts = countsFor(rollout, cursor);
     return { index, kind: stepKind(step), ...details, weightPercent: cursor.weight, canaryReplicas: cursor.counts.canary, stableReplicas: cursor.counts.stable };
   });

@@ -103,6 +103,27 @@ describe('kanary plan timeline', () => {
     expect(p.steps.at(-1)).toMatchObject({ kind: 'promote', canaryReplicas: 10, stableReplicas: 0 });
   });
 
+  test('header and mirror route steps are named, and a route in force keeps one canary pod at weight 0', () => {
+    const p = plan(`      stableService: s
+      canaryService: c
+      trafficRouting: {ambassador: {mappings: [m]}, managedRoutes: [{name: beta}, {name: copy}]}
+      steps:
+      - setHeaderRoute: {name: beta, match: [{headerName: x-canary, headerValue: {exact: "yes"}}]}
+      - setMirrorRoute: {name: copy, percentage: 20, match: [{}]}
+      - pause: {}
+      - setHeaderRoute: {name: beta}
+      - setMirrorRoute: {name: copy}
+`);
+    expect(p.steps.map((s) => [s.kind, s.summary, s.canaryReplicas])).toEqual([
+      ['setHeaderRoute', 'setHeaderRoute beta', 1],
+      ['setMirrorRoute', 'setMirrorRoute copy 20%', 1],
+      ['pause', 'pause until promoted', 1],
+      ['setHeaderRoute', 'setHeaderRoute beta removed', 1],
+      ['setMirrorRoute', 'setMirrorRoute copy removed', 0],
+      ['promote', expect.stringContaining('promote'), 10],
+    ]);
+  });
+
   test('a Rollout without steps is promoted at once', () => {
     const rollout = validateRollout({
       apiVersion: 'kanary.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'x' },
