@@ -27,6 +27,23 @@ const compiledVerbs = {
   },
 };
 
+// client-node's package does not declare itself free of import side effects, so esbuild keeps every
+// module it re-exports (the generated API classes and ~1,000 models, 1.9 MB minified). The CLI uses
+// only KubeConfig and the informer's ListWatch (src/runtime/raw-request.ts sends the requests), so
+// its modules are marked side-effect free and whatever no verb reaches is left out.
+const CLIENT_NODE = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+const clientNodeTreeShaking = {
+  name: 'client-node-tree-shaking',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      const resolved = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { resolving: true } });
+      if (resolved.errors.length > 0 || !CLIENT_NODE.test(resolved.path)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 await build({
   entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
@@ -45,7 +62,7 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [compiledVerbs],
+  plugins: [compiledVerbs, clientNodeTreeShaking],
 });
 console.log(`CLI bundled into ${out}`);
 if (process.exitCode) process.exit(process.exitCode);

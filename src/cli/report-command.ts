@@ -7,7 +7,6 @@ import type * as k8s from '@kubernetes/client-node';
 import { ANALYSIS_RUN_PLURAL, KANARY_GROUP, KANARY_VERSION, POD_TEMPLATE_HASH_LABEL, ROLLOUT_NAME_LABEL } from '../api/labels.js';
 import { buildNameLabelValue } from '../core/label-value.js';
 import { createSystemClock } from '../runtime/clock.js';
-import { callKube } from '../kube/errors.js';
 import type { CliIo, Command } from './command.js';
 import { UserError } from './command.js';
 import { COMMON_FLAGS_USAGE, parseVerbArgs, requireName } from './common-flags.js';
@@ -81,18 +80,15 @@ function ownedBy(object: { metadata?: { ownerReferences?: k8s.V1OwnerReference[]
 
 async function readSources(client: RolloutClient, namespace: string, name: string): Promise<ReportSources> {
   const rollout = await client.get(namespace, name);
-  const { apps, core, custom } = client.clients;
-  const [replicaSets, runs, events] = await Promise.all([
-    client.call(() => callKube({ verb: 'list', resource: 'replicasets', namespace }, () => apps.listNamespacedReplicaSet({ namespace, labelSelector: POD_TEMPLATE_HASH_LABEL }))),
-    client.call(() => callKube({ verb: 'list', resource: ANALYSIS_RUN_PLURAL, namespace }, () =>
-      custom.listNamespacedCustomObject({ group: KANARY_GROUP, version: KANARY_VERSION, plural: ANALYSIS_RUN_PLURAL, namespace, labelSelector: `${ROLLOUT_NAME_LABEL}=${buildNameLabelValue(name)}` }))) as Promise<{ items?: AnalysisRunObject[] }>,
-    client.call(() => callKube({ verb: 'list', resource: 'events', namespace }, () =>
-      core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Rollout,involvedObject.name=${name}` }))),
+  const [replicaSets, analysisRuns, events] = await Promise.all([
+    client.listObjects<k8s.V1ReplicaSet>({ group: 'apps', version: 'v1', plural: 'replicasets', namespace }, { labelSelector: POD_TEMPLATE_HASH_LABEL }),
+    client.listObjects<AnalysisRunObject>({ group: KANARY_GROUP, version: KANARY_VERSION, plural: ANALYSIS_RUN_PLURAL, namespace }, { labelSelector: `${ROLLOUT_NAME_LABEL}=${buildNameLabelValue(name)}` }),
+    client.listObjects<k8s.CoreV1Event>({ group: '', version: 'v1', plural: 'events', namespace }, { fieldSelector: `involvedObject.kind=Rollout,involvedObject.name=${name}` }),
   ]);
-  const reportEvents: ReportEvent[] = events.items
+  const reportEvents: ReportEvent[] = events
     .map((e) => ({ time: eventTime(e), type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '' }))
     .sort((a, b) => a.time.localeCompare(b.time));
-  return { rollout, replicaSets: replicaSets.items.filter((rs) => ownedBy(rs, rollout)), analysisRuns: runs.items ?? [], events: reportEvents };
+  return { rollout, replicaSets: replicaSets.filter((rs) => ownedBy(rs, rollout)), analysisRuns, events: reportEvents };
 }
 
 /** The report in the asked format (pure once the sources are read). */

@@ -2,11 +2,11 @@
  * The CLI's access to Rollouts: read one (with a clear not-found message) and send one merge patch
  * of intent to the Rollout or its /status. No other writes: the controller does the work.
  */
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { KANARY_GROUP, KANARY_VERSION, ROLLOUT_PLURAL } from '../api/labels.js';
-import { createKubeClients, type KubeClients } from '../kube/clients.js';
 import { callKube, NotFoundError } from '../kube/errors.js';
-import { mergePatchOptions } from '../kube/patch-options.js';
+import { KubeRest, type ListQuery } from '../kube/rest-client.js';
+import type { ResourceRef } from '../runtime/resource-path.js';
 import { UserError } from './command.js';
 import { describeUnreachable } from './kube-context.js';
 
@@ -15,13 +15,13 @@ export interface RolloutObject extends k8s.KubernetesObject {
   status?: Record<string, unknown>;
 }
 
-const BASE = { group: KANARY_GROUP, version: KANARY_VERSION, plural: ROLLOUT_PLURAL };
+const ROLLOUTS = { group: KANARY_GROUP, version: KANARY_VERSION, plural: ROLLOUT_PLURAL };
 
 export class RolloutClient {
-  readonly clients: KubeClients;
+  private readonly rest: KubeRest;
 
   constructor(private readonly kc: k8s.KubeConfig) {
-    this.clients = createKubeClients(kc);
+    this.rest = new KubeRest(kc);
   }
 
   /** Turns network failures into one line naming the server; other errors pass through. */
@@ -38,33 +38,29 @@ export class RolloutClient {
   async get(namespace: string, name: string): Promise<RolloutObject> {
     try {
       return await this.call(() => callKube({ verb: 'get', resource: ROLLOUT_PLURAL, namespace, name }, () =>
-        this.clients.custom.getNamespacedCustomObject({ ...BASE, namespace, name }),
-      )) as RolloutObject;
+        this.rest.get<RolloutObject>({ ...ROLLOUTS, namespace }, name),
+      ));
     } catch (error) {
       if (error instanceof NotFoundError) throw new UserError(`rollout "${name}" not found in namespace "${namespace}"`);
       throw error;
     }
   }
 
-  async list(namespace: string | undefined): Promise<RolloutObject[]> {
-    const result = await this.call(() => callKube({ verb: 'list', resource: ROLLOUT_PLURAL, namespace }, () =>
-      namespace
-        ? this.clients.custom.listNamespacedCustomObject({ ...BASE, namespace })
-        : this.clients.custom.listClusterCustomObject(BASE),
-    )) as { items?: RolloutObject[] };
-    return result.items ?? [];
+  /** The Rollouts of a namespace, or of all namespaces. */
+  list(namespace: string | undefined): Promise<RolloutObject[]> {
+    return this.listObjects<RolloutObject>({ ...ROLLOUTS, namespace });
   }
 
-  async patch(target: { namespace: string; name: string; subresource: 'spec' | 'status' }, body: object): Promise<RolloutObject> {
+  /** Any collection (ReplicaSets, pods, AnalysisRuns, Mappings, Events), with selectors. */
+  listObjects<T>(ref: ResourceRef, query: ListQuery = {}): Promise<T[]> {
+    return this.call(() => callKube({ verb: 'list', resource: ref.plural, namespace: ref.namespace }, () => this.rest.list<T>(ref, query)));
+  }
+
+  patch(target: { namespace: string; name: string; subresource: 'spec' | 'status' }, body: object): Promise<RolloutObject> {
     const { namespace, name } = target;
-    const request = { ...BASE, namespace, name, body };
-    if (target.subresource === 'status') {
-      return await this.call(() => callKube({ verb: 'patch', resource: `${ROLLOUT_PLURAL}/status`, namespace, name }, () =>
-        this.clients.custom.patchNamespacedCustomObjectStatus(request, mergePatchOptions()),
-      )) as RolloutObject;
-    }
-    return await this.call(() => callKube({ verb: 'patch', resource: ROLLOUT_PLURAL, namespace, name }, () =>
-      this.clients.custom.patchNamespacedCustomObject(request, mergePatchOptions()),
-    )) as RolloutObject;
+    const status = target.subresource === 'status';
+    return this.call(() => callKube({ verb: 'patch', resource: status ? `${ROLLOUT_PLURAL}/status` : ROLLOUT_PLURAL, namespace, name }, () =>
+      this.rest.patch<RolloutObject>({ ...ROLLOUTS, namespace }, name, body, status ? 'status' : undefined),
+    ));
   }
 }

@@ -17,7 +17,7 @@ import {
   POD_TEMPLATE_HASH_LABEL,
   ROLLOUT_NAME_LABEL,
 } from '../api/labels.js';
-import { callKube, NotFoundError } from '../kube/errors.js';
+import { NotFoundError } from '../kube/errors.js';
 import { buildNameLabelValue } from '../core/label-value.js';
 import { canaryMappingName, mappingWeight, type MappingObject } from '../traffic/ambassador-mapping.js';
 import type { RolloutClient, RolloutObject } from './rollout-client.js';
@@ -111,12 +111,7 @@ export const TREE_SELECTORS = {
 } as const;
 
 async function listMappingsIn(client: RolloutClient, namespace: string, version: string): Promise<MappingObject[]> {
-  const result = await client.call(() => callKube({ verb: 'list', resource: MAPPING_PLURAL, namespace }, () =>
-    client.clients.custom.listNamespacedCustomObject({
-      group: AMBASSADOR_GROUP, version, plural: MAPPING_PLURAL, namespace, labelSelector: TREE_SELECTORS.mappings,
-    }),
-  )) as { items?: MappingObject[] };
-  return result.items ?? [];
+  return client.listObjects<MappingObject>({ group: AMBASSADOR_GROUP, version, plural: MAPPING_PLURAL, namespace }, { labelSelector: TREE_SELECTORS.mappings });
 }
 
 /** The canary Mappings in the Rollout's version, or in the other one where that is not served (Emissary 4.x serves v3alpha1 only). */
@@ -133,28 +128,19 @@ async function listMappings(client: RolloutClient, namespace: string, apiVersion
 }
 
 async function listAnalysisRuns(client: RolloutClient, namespace: string, name: string): Promise<AnalysisRunObject[]> {
-  const result = await client.call(() => callKube({ verb: 'list', resource: ANALYSIS_RUN_PLURAL, namespace }, () =>
-    client.clients.custom.listNamespacedCustomObject({
-      group: KANARY_GROUP, version: KANARY_VERSION, plural: ANALYSIS_RUN_PLURAL, namespace,
-      labelSelector: TREE_SELECTORS.analysisRuns(name),
-    }),
-  )) as { items?: AnalysisRunObject[] };
-  return result.items ?? [];
+  return client.listObjects<AnalysisRunObject>({ group: KANARY_GROUP, version: KANARY_VERSION, plural: ANALYSIS_RUN_PLURAL, namespace }, { labelSelector: TREE_SELECTORS.analysisRuns(name) });
 }
 
 /** Reads one Rollout (not-found is a UserError) and the objects of its tree, once. */
 export async function fetchRolloutState(client: RolloutClient, namespace: string, name: string): Promise<RolloutState> {
   const rollout = await client.get(namespace, name);
-  const { apps, core } = client.clients;
   const [replicaSets, pods, analysisRuns, mappings] = await Promise.all([
-    client.call(() => callKube({ verb: 'list', resource: 'replicasets', namespace }, () =>
-      apps.listNamespacedReplicaSet({ namespace, labelSelector: TREE_SELECTORS.replicaSets }))),
-    client.call(() => callKube({ verb: 'list', resource: 'pods', namespace }, () =>
-      core.listNamespacedPod({ namespace, labelSelector: TREE_SELECTORS.pods }))),
+    client.listObjects<k8s.V1ReplicaSet>({ group: 'apps', version: 'v1', plural: 'replicasets', namespace }, { labelSelector: TREE_SELECTORS.replicaSets }),
+    client.listObjects<k8s.V1Pod>({ group: '', version: 'v1', plural: 'pods', namespace }, { labelSelector: TREE_SELECTORS.pods }),
     listAnalysisRuns(client, namespace, name),
     baseMappingNames(rollout).length > 0 ? listMappings(client, namespace, mappingApiVersion(rollout)) : Promise.resolve([]),
   ]);
-  const objects: NamespaceObjects = { rollouts: [rollout], replicaSets: replicaSets.items, pods: pods.items, analysisRuns, mappings };
+  const objects: NamespaceObjects = { rollouts: [rollout], replicaSets, pods, analysisRuns, mappings };
   const state = selectRolloutState(objects, name);
   if (!state) throw new Error(`rollout ${namespace}/${name} vanished while it was read`);
   return state;

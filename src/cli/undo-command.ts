@@ -9,7 +9,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
 import { computePodTemplateHash } from '../core/pod-template-hash.js';
 import { refuseWorkloadRef } from './workload-ref-guard.js';
-import { callKube, ConflictError } from '../kube/errors.js';
+import { ConflictError } from '../kube/errors.js';
 import { createMergePatch, jsonEqual, type JsonObject } from '../kube/merge-patch.js';
 import type { Command } from './command.js';
 import { UserError } from './command.js';
@@ -132,9 +132,8 @@ export function restoreTemplate(revision: Revision): { template: JsonObject; exa
 
 async function listOwnedReplicaSets(client: RolloutClient, rollout: RolloutObject): Promise<k8s.V1ReplicaSet[]> {
   const namespace = rollout.metadata?.namespace ?? '';
-  const list = await client.call(() => callKube({ verb: 'list', resource: 'replicasets', namespace }, () =>
-    client.clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: TREE_SELECTORS.replicaSets })));
-  const objects = { rollouts: [rollout], replicaSets: list.items, pods: [], analysisRuns: [], mappings: [] };
+  const replicaSets = await client.listObjects<k8s.V1ReplicaSet>({ group: 'apps', version: 'v1', plural: 'replicasets', namespace }, { labelSelector: TREE_SELECTORS.replicaSets });
+  const objects = { rollouts: [rollout], replicaSets, pods: [], analysisRuns: [], mappings: [] };
   return selectRolloutState(objects, rollout.metadata?.name ?? '')?.replicaSets ?? [];
 }
 

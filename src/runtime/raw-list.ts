@@ -1,6 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
+import { sendRawRequest, type RawAnswer } from './raw-request.js';
 
 /** A finished API request, reported for `kanary_kubernetes_requests_total`. */
 export interface RequestRecord {
@@ -36,14 +35,6 @@ export class RawListError extends Error {
   }
 }
 
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 function statusMessage(body: unknown, fallback: string): string {
   if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
     return (body as { message: string }).message;
@@ -51,51 +42,23 @@ function statusMessage(body: unknown, fallback: string): string {
   return fallback;
 }
 
-type BeforeParse = (bytes: number) => void;
-
-function send(url: URL, options: https.RequestOptions, timeoutMs: number, beforeParse: BeforeParse): Promise<{ code: number; body: unknown }> {
-  const request = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        beforeParse(raw.length);
-        resolve({ code: res.statusCode ?? 0, body: parseBody(raw.toString('utf8')) });
-      });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`list ${url.pathname} timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 interface Page<T extends k8s.KubernetesObject> {
   items?: T[];
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-async function pageRequest(options: RawListOptions, continueToken: string | undefined): Promise<{ url: URL; requestOptions: https.RequestOptions }> {
-  const cluster = options.kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const url = new URL(cluster.server.replace(/\/+$/, '') + options.path);
-  if (options.labelSelector) url.searchParams.set('labelSelector', options.labelSelector);
-  url.searchParams.set('limit', String(options.pageSize ?? DEFAULT_PAGE_SIZE));
-  if (continueToken) url.searchParams.set('continue', continueToken);
-  const requestOptions: https.RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
-  await options.kubeConfig.applyToHTTPSOptions(requestOptions);
-  return { url, requestOptions };
-}
-
 async function getPage<T extends k8s.KubernetesObject>(options: RawListOptions, continueToken: string | undefined): Promise<Page<T>> {
-  const { url, requestOptions } = await pageRequest(options, continueToken);
   const resource = options.resource ?? options.path.split('/').pop() ?? '';
-  let answer: { code: number; body: unknown };
+  let answer: RawAnswer;
   try {
-    const beforeParse = (bytes: number) => options.beforeParse?.(bytes, resource);
-    answer = await send(url, requestOptions, options.timeoutMs ?? 60_000, beforeParse);
+    answer = await sendRawRequest({
+      kubeConfig: options.kubeConfig,
+      method: 'GET',
+      path: options.path,
+      query: { labelSelector: options.labelSelector || undefined, limit: String(options.pageSize ?? DEFAULT_PAGE_SIZE), continue: continueToken || undefined },
+      timeoutMs: options.timeoutMs,
+      beforeParse: (bytes) => options.beforeParse?.(bytes, resource),
+    });
   } catch (error) {
     options.onRequest?.({ verb: 'list', resource, code: 0 });
     throw error;
