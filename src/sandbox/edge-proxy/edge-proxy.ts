@@ -20,6 +20,7 @@ import {
   buildRoutingTable,
   emptyRoutingTable,
   selectRoute,
+  type RouteEntry,
   type RoutingProblem,
   type RoutingTable,
   type SelectedRoute,
@@ -180,14 +181,16 @@ async function handleRequest(state: ProxyState, req: http.IncomingMessage, res: 
   state.window.record({ ...observation, atMs: state.now() });
 }
 
+function describeEntry(e: RouteEntry): Record<string, unknown> {
+  return { mapping: e.mapping.key, prefix: e.mapping.prefix, service: e.mapping.service, percent: e.percent, envoy_cluster_name: e.clusterName };
+}
+
+/** Each group's weighted entries, then its shadow (marked `shadow: true`, `percent` = the mirrored share). */
 function describeTable(table: RoutingTable): unknown {
-  return table.groups.map((group) => group.entries.map((e) => ({
-    mapping: e.mapping.key,
-    prefix: e.mapping.prefix,
-    service: e.mapping.service,
-    percent: e.percent,
-    envoy_cluster_name: e.clusterName,
-  })));
+  return table.groups.map((group) => [
+    ...group.entries.map(describeEntry),
+    ...(group.shadow ? [{ ...describeEntry(group.shadow), shadow: true }] : []),
+  ]);
 }
 
 function replyJson(res: http.ServerResponse, statusCode: number, body: unknown): void {

@@ -144,6 +144,12 @@ describe('the proxy', () => {
     expect(mirrored).toBeLessThanOrEqual(130);
   });
 
+  test('/routes lists the shadow after its group\'s weighted entries', async () => {
+    const routes = await (await fetch(`${proxy.adminUrl}/routes`)).json() as Array<Array<{ mapping: string; percent: number; shadow?: boolean }>>;
+    const base = routes.find((group) => group.some((e) => e.mapping === 'shop/demo'));
+    expect(base?.map((e) => [e.mapping, e.percent, e.shadow ?? false])).toEqual([['shop/demo', 100, false], ['shop/demo-copy-mirror-0', 25, true]]);
+  });
+
   test('with the header, the canary answers every request; the other requests are not affected', async () => {
     const withHeader = await Promise.all(Array.from({ length: 20 }, () => versionOf(`${proxy.url}/demo/x`, { 'x-canary': 'yes' })));
     const without = await Promise.all(Array.from({ length: 20 }, () => versionOf(`${proxy.url}/demo/x`, { 'x-canary': 'nope' })));
