@@ -5,9 +5,9 @@
 import { AMBASSADOR_GROUP } from '../../src/api/labels.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import { withFingerprint, type ManagedRoute } from '../../src/core/managed-routes.js';
-import type { MappingObject } from '../../src/traffic/ambassador-mapping.js';
-import { AmbassadorTrafficRouter, type MappingCache } from '../../src/traffic/ambassador.js';
+import { AmbassadorTrafficRouter } from '../../src/traffic/ambassador.js';
 import { servedMappingVersions } from '../controller/served-mapping-versions.js';
+import { getLiveMapping, snapshotMappings, versionOf } from './live-mappings.js';
 import { createKubeFixture, createTestRollout, deleteKubeFixture, type KubeFixture } from '../kube/kube-fixture.js';
 
 let fx: KubeFixture;
@@ -20,24 +20,8 @@ afterAll(async () => {
   await deleteKubeFixture(fx);
 });
 
-const versionOf = (apiVersion: string) => apiVersion.split('/')[1] ?? '';
-
-async function getMapping(apiVersion: string, name: string): Promise<MappingObject | undefined> {
-  try {
-    return (await fx.clients.custom.getNamespacedCustomObject({ group: AMBASSADOR_GROUP, version: versionOf(apiVersion), namespace: fx.namespace, plural: 'mappings', name })) as MappingObject;
-  } catch {
-    return undefined;
-  }
-}
-
-async function snapshot(apiVersion: string, names: string[]): Promise<MappingCache> {
-  const objects = new Map<string, MappingObject>();
-  for (const name of names) {
-    const found = await getMapping(apiVersion, name);
-    if (found) objects.set(name, found);
-  }
-  return { get: (namespace, name) => (namespace === fx.namespace ? objects.get(name) : undefined) };
-}
+const getMapping = (apiVersion: string, name: string) => getLiveMapping(fx, apiVersion, name);
+const snapshot = (apiVersion: string, names: string[]) => snapshotMappings(fx, apiVersion, names);
 
 const HEADER: ManagedRoute = { kind: 'header', name: 'beta', precedence: 2, headers: [{ header: 'x-canary', type: 'exact', value: 'yes' }, { header: 'user', type: 'prefix', value: 'qa-' }] };
 const MIRROR: ManagedRoute = { kind: 'mirror', name: 'copy', precedence: 1, percentage: 30, matches: [{ method: { type: 'exact', value: 'GET' }, headers: [] }] };

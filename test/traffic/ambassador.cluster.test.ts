@@ -5,10 +5,10 @@
 import { AMBASSADOR_GROUP } from '../../src/api/labels.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import { ConflictError } from '../../src/kube/errors.js';
-import type { MappingObject } from '../../src/traffic/ambassador-mapping.js';
 import { AmbassadorTrafficRouter, type MappingCache } from '../../src/traffic/ambassador.js';
 import { TrafficRoutingError } from '../../src/traffic/traffic-router.js';
 import { autoMappingVersion, servedMappingVersions } from '../controller/served-mapping-versions.js';
+import { getLiveMapping, snapshotMappings, versionOf } from './live-mappings.js';
 import { createKubeFixture, createTestRollout, deleteKubeFixture, type KubeFixture } from '../kube/kube-fixture.js';
 
 const NOW_MS = Date.parse('2026-11-27T10:00:00.000Z');
@@ -22,27 +22,8 @@ afterAll(async () => {
   await deleteKubeFixture(fx);
 });
 
-function versionOf(apiVersion: string): string {
-  return apiVersion.split('/')[1] ?? '';
-}
-
-async function getMapping(apiVersion: string, name: string): Promise<MappingObject | undefined> {
-  try {
-    return (await fx.clients.custom.getNamespacedCustomObject({ group: AMBASSADOR_GROUP, version: versionOf(apiVersion), namespace: fx.namespace, plural: 'mappings', name })) as MappingObject;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A cache holding what the API server holds now for these names. */
-async function snapshot(apiVersion: string, names: string[]): Promise<MappingCache> {
-  const objects = new Map<string, MappingObject>();
-  for (const name of names) {
-    const found = await getMapping(apiVersion, name);
-    if (found) objects.set(name, found);
-  }
-  return { get: (namespace, name) => (namespace === fx.namespace ? objects.get(name) : undefined) };
-}
+const getMapping = (apiVersion: string, name: string) => getLiveMapping(fx, apiVersion, name);
+const snapshot = (apiVersion: string, names: string[]) => snapshotMappings(fx, apiVersion, names);
 
 function routerWith(cache: MappingCache, apiVersion: string): AmbassadorTrafficRouter {
   return new AmbassadorTrafficRouter({ clients: fx.clients, cache, clock: { now: () => NOW_MS }, defaultApiVersion: apiVersion });
