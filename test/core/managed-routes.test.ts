@@ -107,6 +107,23 @@ describe('planCanary with header and mirror routes', () => {
     expect(c.rollout.status?.phase).toBe('Degraded');
   });
 
+  test('a new revision mid-rollout takes the routes off the old canary, then sets them again as its steps reach them', () => {
+    const { c } = atFirstPause();
+    setImage(c, 'v3');
+    const first = reconcile(c, { pods: false });
+    expect(first.actions).toContainEqual({ type: 'setManagedRoutes', routes: [] });
+    expect(c.routes).toEqual([]);
+    settle(c);
+    expect(c.rollout.status?.currentPodHash).toBe(hashOf('v3'));
+    expect(c.rollout.status?.currentStepIndex).toBe(3);
+    expect(c.routes.map((r) => r.name)).toEqual(['beta', 'shadow']);
+  });
+
+  test('at rest with routes set, a reconcile plans nothing', () => {
+    const { c } = atFirstPause();
+    expect(reconcile(c).actions).toEqual([]);
+  });
+
   test('a header route at weight 0 keeps one canary pod, and is set only once that pod is available', () => {
     const c = deployed({ steps: [HEADER('beta'), { pause: {} }], canary });
     setImage(c, 'v2');
@@ -122,7 +139,13 @@ describe('validation of route steps', () => {
     const doc = rawRollout();
     const canaryDoc = (doc.spec.strategy as { canary: Record<string, unknown> }).canary;
     canaryDoc.steps = steps;
-    (canaryDoc.trafficRouting as Record<string, unknown>).managedRoutes = managedRoutes;
+    if (managedRoutes === 'no trafficRouting') {
+      delete canaryDoc.trafficRouting;
+      delete canaryDoc.stableService;
+      delete canaryDoc.canaryService;
+    } else {
+      (canaryDoc.trafficRouting as Record<string, unknown>).managedRoutes = managedRoutes;
+    }
     return validateRollout(doc).problems.map((p) => `${p.path}: ${p.message}`);
   }
   const STEP = 'spec.strategy.canary.steps[0]';
@@ -142,6 +165,12 @@ describe('validation of route steps', () => {
     ['a route not in managedRoutes', { setHeaderRoute: { name: 'other', match: [{ headerName: 'x', headerValue: { exact: 'y' } }] } }, `${STEP}.setHeaderRoute.name: "other" is not listed in spec.strategy.canary.trafficRouting.managedRoutes: list every route the steps set there (the order is the precedence).`],
   ])('%s is refused naming the field', (_what, step, problem) => {
     expect(problemsOf([step])).toContain(problem);
+  });
+
+  test('a route step without trafficRouting is refused', () => {
+    expect(problemsOf([{ setMirrorRoute: { name: 'shadow', match: [{}] } }], 'no trafficRouting')).toEqual([
+      `${STEP}.setMirrorRoute: needs spec.strategy.canary.trafficRouting: header and mirror routes are set on the traffic router.`,
+    ]);
   });
 
   test('managedRoutes names are DNS labels, each once', () => {
