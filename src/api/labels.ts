@@ -35,6 +35,12 @@ export const SCALE_DOWN_DEADLINE_ANNOTATION = 'kanary.dev/scale-down-deadline';
 export const ROLE_METADATA_ANNOTATION = 'kanary.dev/role-metadata';
 /** On a ReplicaSet: the stable hash its pods' injected anti-affinity avoids (antiAffinity). */
 export const ANTI_AFFINITY_ANNOTATION = 'kanary.dev/anti-affinity';
+/**
+ * On a baseline ReplicaSet, its pod template and pods: `baseline` (canary.baseline). A copy of the
+ * stable pods at the canary's size, never taken for the stable or the canary ReplicaSet.
+ */
+export const ROLE_LABEL = 'kanary.dev/role';
+export const BASELINE_ROLE = 'baseline';
 /** On a canary Mapping whose weight went to 0: RFC 3339 time since when, for the propagation delay. */
 export const CANARY_ZERO_SINCE_ANNOTATION = 'kanary.dev/zero-weight-since';
 
