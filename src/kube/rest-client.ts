@@ -32,6 +32,11 @@ export class KubeRest {
     return answer.body as T;
   }
 
+  /** Any GET path, e.g. API discovery (`/apis/getambassador.io/v2`). */
+  getPath<T>(path: string): Promise<T> {
+    return this.send<T>('GET', path);
+  }
+
   /** One object of a namespaced collection. */
   get<T>(ref: ResourceRef, name: string): Promise<T> {
     return this.send<T>('GET', `${buildCollectionPath(ref)}/${encodeURIComponent(name)}`);
