@@ -5,7 +5,9 @@
 # `npm run test:compat` (--compat) is the compatibility leg on Kubernetes 1.35: the controller
 # scenarios, analysis end to end, the CLI and a full canary with promote and abort.
 # A full `npm test` (no arguments) also runs the Emissary 4 leg: the Mapping tests again on a
-# second cluster with Emissary 4's CRDs (v3alpha1 only, no conversion webhook).
+# second cluster with Emissary 4's CRDs (v3alpha1 only, no conversion webhook), and the two-shard
+# leg: the reliability tests again with every test's controller as two shard processes
+# (KANARY_TEST_SHARDS=2, test/harness/controller-process.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unit_only=false
@@ -63,6 +65,9 @@ if [ "$unit_only" = false ] && [ "$compat" = false ] && [ "$explicit_args" -eq 0
   echo "==> Emissary 4 leg: the Mapping tests on a cluster with Emissary 4's CRDs"
   KANARY_TEST_EMISSARY=4 run_jest --selectProjects cluster \
     --testPathPatterns 'test/controller/(emissary-mappings|mapping-api-)|test/traffic/'
+  echo "==> two-shard leg: the reliability tests with the controller as 2 shard processes"
+  KANARY_TEST_SHARDS=2 run_jest --selectProjects cluster \
+    --testPathPatterns 'test/reliability/(crash-anywhere|no-dropped-requests|api-faults|prometheus-faults|hostile-tenant|bad-input-corpus)'
 fi
 echo "$passed passed, $failed failed"
 if [ "$total" -eq 0 ]; then echo "no test ran" >&2; status=1; fi

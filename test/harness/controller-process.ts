@@ -57,7 +57,7 @@ function startedAddress(logs: string[], exited: () => boolean, field: 'metrics' 
   }, { timeoutMs: 60_000, description: `controller ${field} address` });
 }
 
-export function startController(options: ControllerOptions): ControllerProcess {
+function startOneController(options: ControllerOptions): ControllerProcess {
   const election = options.identity
     ? ['--leader-elect=true', '--identity', options.identity, '--lease-namespace', options.leaseNamespace ?? options.namespace]
     : ['--leader-elect=false'];
@@ -119,4 +119,43 @@ export async function readCounterTotal(metricsUrl: string, name: string, filter:
     if (match && filter(match[1] ?? '')) total += Number(match[2]);
   }
   return total;
+}
+
+/** KANARY_TEST_SHARDS: how many shard processes a test's controller is (1 when unset). */
+function testShards(options: ControllerOptions): number {
+  const shards = Number(process.env.KANARY_TEST_SHARDS ?? '1');
+  // Tests of leader election and of sharding itself choose their own processes.
+  if (options.identity !== undefined || (options.flags ?? []).includes('--shards')) return 1;
+  return Number.isInteger(shards) && shards > 1 ? shards : 1;
+}
+
+/**
+ * Runs the controller for a test: one process, or with KANARY_TEST_SHARDS=M (the two-shard leg of
+ * `npm test`) M processes, `--shards M --shard-index 0..M-1`, behind the same interface. Their logs
+ * are read as one; the metrics and probe addresses are shard 0's once every shard has started; stop
+ * and kill act on all of them, so a kill is the whole controller crashing.
+ */
+export function startController(options: ControllerOptions): ControllerProcess {
+  const shards = testShards(options);
+  if (shards === 1) return startOneController(options);
+  const parts = Array.from({ length: shards }, (_, index) =>
+    startOneController({ ...options, flags: [...(options.flags ?? []), '--shards', String(shards), '--shard-index', String(index)] }));
+  const first = parts[0] as ControllerProcess;
+  const allStarted = async <T>(read: (part: ControllerProcess) => Promise<T>): Promise<T> => (await Promise.all(parts.map(read)))[0] as T;
+  return {
+    child: first.child,
+    get logs() {
+      return parts.flatMap((part) => part.logs);
+    },
+    exited: () => parts.every((part) => part.exited()),
+    metricsUrl: () => allStarted((part) => part.metricsUrl()),
+    probesUrl: () => allStarted((part) => part.probesUrl()),
+    async stop() {
+      const codes = await Promise.all(parts.map((part) => part.stop()));
+      return codes.find((code) => code !== 0) ?? codes[0] ?? null;
+    },
+    async kill() {
+      await Promise.all(parts.map((part) => part.kill()));
+    },
+  };
 }
