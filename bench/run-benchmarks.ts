@@ -7,6 +7,7 @@ import { runStepLatency } from './step-latency.js';
 import { runApiCost } from './api-cost.js';
 import { runScale } from './scale.js';
 import { runCliStartup } from './cli-startup.js';
+import { runShards } from './shards.js';
 import { DASHBOARD_DEFAULTS, runDashboardBench } from './dashboard.js';
 import { writeDoc } from './write-doc.js';
 
@@ -27,6 +28,7 @@ const benchmarks: Record<string, (flags: Flags) => Promise<void>> = {
   'api-cost': () => runApiCost(),
   scale: () => runScale(),
   'cli-startup': () => runCliStartup(),
+  shards: () => runShards(),
   dashboard: (flags) => runDashboardBench({
     rollouts: numberFlag(flags, 'rollouts', DASHBOARD_DEFAULTS.rollouts),
     renders: numberFlag(flags, 'renders', DASHBOARD_DEFAULTS.renders),

@@ -21,16 +21,16 @@ const STEPS = [{ setWeight: 50 }, { setWeight: 100 }];
 const CONCURRENCY = 10;
 const AFTER_READY_MS = 15_000;
 
-const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `s${i}`);
+export const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `s${i}`);
 
-async function inBatches(items: string[], work: (item: string) => Promise<unknown>): Promise<void> {
+export async function inBatches(items: string[], work: (item: string) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
 }
 
 /** Budget for a phase with n Rollouts: 1 minute plus 1 s per Rollout. */
-const budgetMs = (n: number): number => 60_000 + 1000 * n;
+export const budgetMs = (n: number): number => 60_000 + 1000 * n;
 
-async function reconcileBuckets(session: BenchSession): Promise<Map<number, number>> {
+export async function reconcileBuckets(session: BenchSession): Promise<Map<number, number>> {
   return histogramBuckets(await scrape(session.metricsUrl), 'kanary_reconcile_duration_seconds', (l) => l.controller === 'rollout');
 }
 
@@ -44,7 +44,7 @@ function isHealthy(e: WatchEvent): boolean {
 }
 
 /** Rollouts Healthy on their current revision, by the latest event of each since sinceMs. */
-function healthySince(session: BenchSession, sinceMs: number): Map<string, number> {
+export function healthySince(session: BenchSession, sinceMs: number): Map<string, number> {
   const healthy = new Map<string, number>();
   for (const e of session.rollouts.events.filter((event) => event.atMs >= sinceMs)) {
     const name = String(e.object.metadata?.name);
@@ -55,7 +55,7 @@ function healthySince(session: BenchSession, sinceMs: number): Map<string, numbe
 }
 
 /** Waits (bounded) until every Rollout is Healthy since sinceMs; returns how many are. */
-async function waitAllHealthy(session: BenchSession, input: { count: number; sinceMs: number; budgetMs: number }): Promise<number> {
+export async function waitAllHealthy(session: BenchSession, input: { count: number; sinceMs: number; budgetMs: number }): Promise<number> {
   const deadline = Date.now() + input.budgetMs;
   for (;;) {
     const healthy = healthySince(session, input.sinceMs).size;
@@ -102,7 +102,7 @@ async function readyAfterRestart(session: BenchSession, n: number): Promise<{ st
   return { startupMs, requestsAfterReady: Object.fromEntries(await requestCounts(session)) };
 }
 
-function sampleRss(pid: number, peak: { rssMb: number }): NodeJS.Timeout {
+export function sampleRss(pid: number, peak: { rssMb: number }): NodeJS.Timeout {
   return setInterval(() => {
     try {
       peak.rssMb = Math.max(peak.rssMb, readProcessStats(pid).rssMb);
@@ -176,7 +176,7 @@ async function scaleRun(n: number): Promise<SizeResult> {
 }
 
 /** The next size starts on a quiet cluster: waits (bounded, 3 min) until the namespace is deleted. */
-async function namespaceGone(session: BenchSession): Promise<void> {
+export async function namespaceGone(session: BenchSession): Promise<void> {
   const core = session.kc.makeApiClient(k8s.CoreV1Api);
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {

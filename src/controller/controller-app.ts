@@ -144,6 +144,8 @@ function buildParts(options: ControllerAppOptions, metrics: ControllerMetrics): 
   const events = new EventRecorder({
     clients,
     clock,
+    // reportingInstance and source.host: which process (and so which shard) wrote each Event.
+    host: config.identity,
     onError: (error, event) => logger.warn('could not record event', { error: String(error), reason: event.reason }),
   });
   const resolver = new MappingApiResolver({

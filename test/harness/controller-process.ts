@@ -37,6 +37,8 @@ export interface ControllerProcess {
   /** SIGKILL and wait for exit (a crash). */
   kill(): Promise<void>;
   exited(): boolean;
+  /** With KANARY_TEST_SHARDS: the shard processes, shard 0 first. */
+  readonly parts?: readonly ControllerProcess[];
 }
 
 function waitExit(child: ChildProcess): Promise<number | null> {
@@ -144,6 +146,7 @@ export function startController(options: ControllerOptions): ControllerProcess {
   const allStarted = async <T>(read: (part: ControllerProcess) => Promise<T>): Promise<T> => (await Promise.all(parts.map(read)))[0] as T;
   return {
     child: first.child,
+    parts,
     get logs() {
       return parts.flatMap((part) => part.logs);
     },
