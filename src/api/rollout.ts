@@ -224,6 +224,12 @@ export const antiAffinitySchema = z.strictObject({
 });
 export type AntiAffinity = z.infer<typeof antiAffinitySchema>;
 
+/** `canary.baseline`: the Service Kanary points at the baseline ReplicaSet (its pod-template-hash key). */
+export const canaryBaselineSchema = z.strictObject({
+  service: z.string().min(1),
+});
+export type CanaryBaseline = z.infer<typeof canaryBaselineSchema>;
+
 export const canaryStrategySchema = z.strictObject({
   canaryService: z.string().min(1).optional(),
   stableService: z.string().min(1).optional(),
@@ -244,6 +250,12 @@ export const canaryStrategySchema = z.strictObject({
   /** Labels and annotations on the stable pods; a canary that becomes stable takes them (Argo's field). */
   stableMetadata: roleMetadataSchema.optional(),
   antiAffinity: antiAffinitySchema.optional(),
+  /**
+   * Kanary extension: a ReplicaSet of the stable template at the canary's size behind `service` (a
+   * Service you create, like canaryService), given the canary's weight through its own Mapping, so
+   * analysis compares pods of the same age and load. Ambassador routing only; steps up to 50%.
+   */
+  baseline: canaryBaselineSchema.optional(),
 });
 export type CanaryStrategy = z.infer<typeof canaryStrategySchema>;
 
@@ -366,6 +378,8 @@ export type WeightDestination = z.infer<typeof weightDestinationSchema>;
 export const trafficWeightsSchema = z.object({
   canary: weightDestinationSchema,
   stable: weightDestinationSchema,
+  /** canary.baseline: the baseline's weight and pod-template hash while it has a ReplicaSet or a Mapping. */
+  baseline: weightDestinationSchema.optional(),
 });
 export type TrafficWeights = z.infer<typeof trafficWeightsSchema>;
 

@@ -14,6 +14,7 @@ import type { LabelSelector, Rollout } from './rollout.js';
 import { CANARY_STEP_KINDS, labelSelectorSchema, rolloutSchema, stringMapSchema, WORKLOAD_REF_API_VERSION, WORKLOAD_REF_KIND } from './rollout.js';
 import { blueGreenProblems } from './validate-bluegreen.js';
 import { routeProblems } from './validate-routes.js';
+import { baselineProblems } from './validate-baseline.js';
 
 export interface RolloutValidation {
   /** The parsed Rollout with defaults applied; present only when there are no problems. */
@@ -219,7 +220,7 @@ function checkStrategyKind(raw: unknown): Problem[] {
 export function rolloutSemanticProblems(raw: unknown): Problem[] {
   const canary = at(raw, 'spec', 'strategy', 'canary');
   const canaryProblems = isFields(canary)
-    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...routeProblems(canary)]
+    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...routeProblems(canary), ...baselineProblems(canary)]
     : [];
   return [...checkSelector(raw), ...checkWorkloadRef(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
 }

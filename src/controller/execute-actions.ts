@@ -12,7 +12,7 @@ import type { KubeClients } from '../kube/clients.js';
 import { callKube, ConflictError, isNotFound } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import { mergePatchOptions } from '../kube/patch-options.js';
-import { createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
+import { createBaselineReplicaSet, createReplicaSet, deleteReplicaSet, scaleReplicaSet } from '../kube/replica-sets.js';
 import { patchServiceSelectorHash } from '../kube/services.js';
 import { applyRoleMetadata } from '../kube/role-metadata.js';
 import { setReplicaSetAntiAffinity } from '../kube/anti-affinity.js';
@@ -52,6 +52,9 @@ async function executeAction(executor: ActionExecutor, rollout: Rollout, action:
     case 'scaleReplicaSet':
       await scaleReplicaSet(clients, { namespace, name: action.name, replicas: action.replicas, scaleDownDeadline: toIso(action.scaleDownDeadlineMs) });
       return;
+    case 'createBaselineReplicaSet':
+      await createBaselineReplicaSet(clients, { rollout, name: action.name, podTemplateHash: action.podTemplateHash, stableReplicaSet: action.stableReplicaSet, replicas: action.replicas });
+      return;
     case 'deleteReplicaSet':
       await deleteReplicaSet(clients, { namespace, name: action.name });
       return;
@@ -74,7 +77,7 @@ function isRouteAction(action: Action): action is RouteAction {
 
 async function executeRouteAction(router: TrafficRouter, rollout: Rollout, action: RouteAction): Promise<void> {
   if (action.type === 'setCanaryWeight') {
-    await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent));
+    await routeWrite(`setting the canary weight to ${action.weightPercent}%`, () => router.setCanaryWeight(rollout, action.weightPercent, action.baselineWeightPercent));
   } else if (action.type === 'removeCanaryRoute') {
     await routeWrite('removing the canary route', () => router.removeCanaryRoute(rollout));
   } else {

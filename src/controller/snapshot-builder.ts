@@ -8,8 +8,10 @@ import {
   ANALYSIS_KIND_BACKGROUND,
   ANALYSIS_KIND_LABEL,
   ANTI_AFFINITY_ANNOTATION,
+  BASELINE_ROLE,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
+  ROLE_LABEL,
   ROLE_METADATA_ANNOTATION,
   ROLLOUT_NAME_LABEL,
   SCALE_DOWN_DEADLINE_ANNOTATION,
@@ -63,6 +65,7 @@ function toReplicaSetView(rs: k8s.V1ReplicaSet, rolloutUid: string | undefined):
     scaleDownDeadlineMs: parseTimeMs(annotations[SCALE_DOWN_DEADLINE_ANNOTATION]),
     ...(annotations[ROLE_METADATA_ANNOTATION] !== undefined ? { roleMetadata: annotations[ROLE_METADATA_ANNOTATION] } : {}),
     ...(annotations[ANTI_AFFINITY_ANNOTATION] !== undefined ? { antiAffinityHash: annotations[ANTI_AFFINITY_ANNOTATION] } : {}),
+    ...(meta.labels?.[ROLE_LABEL] === BASELINE_ROLE ? { role: 'baseline' as const } : {}),
     ownedByRollout: isControlledBy(meta, rolloutUid),
   };
 }
@@ -145,7 +148,8 @@ function servicesOf(rollout: Rollout, lookup: ServiceLookup): CanarySnapshot['se
   if (blueGreen !== undefined) {
     return { active: serviceView(lookup, blueGreen.activeService), preview: serviceView(lookup, blueGreen.previewService) };
   }
-  return { stable: serviceView(lookup, canary?.stableService), canary: serviceView(lookup, canary?.canaryService) };
+  const baseline = serviceView(lookup, canary?.baseline?.service);
+  return { stable: serviceView(lookup, canary?.stableService), canary: serviceView(lookup, canary?.canaryService), ...(baseline !== undefined ? { baseline } : {}) };
 }
 
 function withPods(pods: PodView[] | undefined): { pods?: PodView[] } {

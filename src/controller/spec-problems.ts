@@ -16,7 +16,7 @@ import type { RolloutWorld } from './rollout-world.js';
 function namedServices(rollout: Rollout): [string, string | undefined][] {
   const { canary, blueGreen } = rollout.spec.strategy;
   if (blueGreen !== undefined) return [['activeService', blueGreen.activeService], ['previewService', blueGreen.previewService]];
-  return [['stableService', canary?.stableService], ['canaryService', canary?.canaryService]];
+  return [['stableService', canary?.stableService], ['canaryService', canary?.canaryService], ['baseline.service', canary?.baseline?.service]];
 }
 
 function selectorProblems(role: string, service: k8s.V1Service, labels: Record<string, string> | undefined): string[] {

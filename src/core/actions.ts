@@ -20,6 +20,16 @@ export interface CreateReplicaSetAction {
   antiAffinity?: AntiAffinityRule;
 }
 
+/** canary.baseline: a copy of the stable ReplicaSet's pod template, labelled kanary.dev/role: baseline. */
+export interface CreateBaselineReplicaSetAction {
+  type: 'createBaselineReplicaSet';
+  name: string;
+  podTemplateHash: string;
+  /** The stable ReplicaSet whose pod template it copies. */
+  stableReplicaSet: string;
+  replicas: number;
+}
+
 /** A new revision's pods avoid the nodes of `stableHash`'s pods: required, or preferred with `weight`. */
 export interface AntiAffinityRule {
   stableHash: string;
@@ -55,7 +65,7 @@ export interface DeleteReplicaSetAction {
 
 export interface SetServiceSelectorAction {
   type: 'setServiceSelector';
-  role: 'stable' | 'canary' | 'active' | 'preview';
+  role: 'stable' | 'canary' | 'active' | 'preview' | 'baseline';
   serviceName: string;
   podTemplateHash: string;
 }
@@ -75,6 +85,8 @@ export interface SetCanaryWeightAction {
   type: 'setCanaryWeight';
   /** Creates or updates `<mapping>-canary`; writing 0 records the zero-weight-since annotation. */
   weightPercent: number;
+  /** canary.baseline: the weight of `<mapping>-baseline` (0 out of the steps); absent without a baseline. */
+  baselineWeightPercent?: number;
 }
 
 export interface RemoveCanaryRouteAction {
@@ -129,6 +141,7 @@ export interface RecordEventAction {
 
 export type Action =
   | CreateReplicaSetAction
+  | CreateBaselineReplicaSetAction
   | ScaleReplicaSetAction
   | DeleteReplicaSetAction
   | SetServiceSelectorAction

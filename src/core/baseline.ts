@@ -2,8 +2,8 @@
  * The canary baseline (issue 17): a ReplicaSet of the STABLE template at the canary's size, behind
  * its own Service and Mapping in the base Mapping's Emissary group with the canary's weight, so the
  * judge compares canary pods with stable pods of the same age and the same load. Stable then gets
- * 100 − 2 × weight, so a baseline allows setWeight steps up to 50 only (refused above: clamping
- * would quietly run another release than the one written).
+ * 100 − 2 × weight, so a baseline allows setWeight steps up to 50 only (api/validate-baseline.ts
+ * refuses more: clamping would quietly run another release than the one written).
  *
  * Pure decisions for one reconcile:
  * - the baseline's pod-template hash is derived from the stable hash (its pods are the stable pods
@@ -14,16 +14,13 @@
  *   `weightPercent` caps the canary weight, so both arms always carry the same share);
  * - out of the steps (promotion, promote --full, abort, a rollout at rest) the weight goes to 0
  *   first, then the baseline scales to 0 and is deleted (traffic moves before pods go away);
- * - baselines of an earlier stable revision are scaled to 0 and deleted.
+ * - baselines of an earlier stable revision are scaled to 0 (once the Service no longer sends them
+ *   traffic) and deleted.
  */
 import { BASELINE_ROLE } from '../api/labels.js';
-import type { CanaryStep } from '../api/rollout.js';
 import { computeRouterWeight } from './desired-weight.js';
 import { canonicalJson, computeShortHash } from './short-hash.js';
 import type { ReplicaSetView, ServiceView } from './snapshot.js';
-
-/** With a baseline each arm gets the weight and stable the rest: no step may set more than this. */
-export const MAX_BASELINE_WEIGHT_PERCENT = 50;
 
 /** The baseline's pod-template hash for a stable hash (differs from every template hash). */
 export function computeBaselineHash(stableHash: string): string {
@@ -33,36 +30,6 @@ export function computeBaselineHash(stableHash: string): string {
 /** `<rollout>-<baseline hash>`, like every ReplicaSet Kanary creates. */
 export function baselineReplicaSetName(rolloutName: string, stableHash: string): string {
   return `${rolloutName}-${computeBaselineHash(stableHash)}`;
-}
-
-export interface BaselineSpecInput {
-  /** `canary.baseline.service`. */
-  baselineService: string;
-  canaryService?: string;
-  stableService?: string;
-  /** trafficRouting.ambassador is set. */
-  ambassador: boolean;
-  steps: readonly CanaryStep[];
-}
-
-/** Why a baseline cannot run as written (empty when it can): each problem names its field. */
-export function findBaselineProblems(input: BaselineSpecInput): string[] {
-  const problems: string[] = [];
-  if (!input.ambassador) {
-    problems.push('spec.strategy.canary.baseline needs trafficRouting.ambassador: the baseline gets its share of traffic through its own Mapping');
-  }
-  if (input.baselineService === input.canaryService || input.baselineService === input.stableService) {
-    problems.push(`spec.strategy.canary.baseline.service ${input.baselineService} must differ from canaryService and stableService`);
-  }
-  input.steps.forEach((step, index) => {
-    const weight = step.setWeight;
-    if (weight !== undefined && weight > MAX_BASELINE_WEIGHT_PERCENT) {
-      problems.push(
-        `spec.strategy.canary.steps[${index}].setWeight is ${weight}: with a baseline the canary and the baseline each get the weight and stable the rest, so a step may set at most ${MAX_BASELINE_WEIGHT_PERCENT}`,
-      );
-    }
-  });
-  return problems;
 }
 
 export interface BaselineInput {
@@ -131,6 +98,11 @@ function computeReplicas(input: BaselineInput, current: ReplicaSetView): number 
   return input.observedWeightPercent > 0 ? current.specReplicas : 0;
 }
 
+/** An older baseline still behind the baseline Service while the router sends the baseline traffic. */
+function isServing(input: BaselineInput, rs: ReplicaSetView): boolean {
+  return input.observedWeightPercent > 0 && input.service?.selectorHash === rs.podTemplateHash;
+}
+
 function isIdle(rs: ReplicaSetView): boolean {
   return rs.specReplicas === 0 && rs.availableReplicas === 0;
 }
@@ -150,7 +122,7 @@ export function planBaseline(input: BaselineInput): BaselineDecision {
   if (current === undefined && input.inSteps && input.canaryReplicas > 0) decision.create = { name, replicas: input.canaryReplicas };
   if (current !== undefined) settle(decision, current, { replicas: computeReplicas(input, current), wanted: input.inSteps });
   for (const rs of input.baselines) {
-    if (rs !== current) settle(decision, rs, { replicas: 0, wanted: false });
+    if (rs !== current) settle(decision, rs, { replicas: isServing(input, rs) ? rs.specReplicas : 0, wanted: false });
   }
   return decision;
 }

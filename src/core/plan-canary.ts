@@ -43,6 +43,7 @@ import { planRunHistory } from './plan-run-history.js';
 import { buildStatus } from './plan-status.js';
 import { computeServiceHashes, planManagedRoutes, planRoute, planServices } from './plan-traffic.js';
 import { planInvalidSpec } from './plan-invalid-spec.js';
+import { computeBaselinePlan, isBaselineInSteps, planBaselineReplicaSets } from './plan-baseline.js';
 import { computeJournal } from './journal.js';
 import { toIsoTime } from './pause.js';
 import type { RolloutStatus } from '../api/rollout.js';
@@ -63,6 +64,7 @@ export interface CanaryPlan {
  */
 const ACTION_RANK: Record<Action['type'], number> = {
   createReplicaSet: 0,
+  createBaselineReplicaSet: 0,
   scaleReplicaSet: 1,
   setServiceSelector: 2,
   setRoleMetadata: 4,
@@ -83,7 +85,7 @@ function rank(action: Action, ctx: PlanContext, stableMoves: boolean): number {
   if (action.type === 'setCanaryWeight' && action.weightPercent < ctx.routeWeight && !stableMoves) return -1;
   if (action.type === 'setManagedRoutes' && action.routes.length === 0) return -1;
   if (action.type !== 'scaleReplicaSet') return ACTION_RANK[action.type];
-  const rs = ctx.owned.find((r) => r.name === action.name);
+  const rs = [...ctx.owned, ...ctx.baselines].find((r) => r.name === action.name);
   return rs !== undefined && action.replicas > rs.specReplicas ? 1 : 5;
 }
 
@@ -140,9 +142,11 @@ export function planCanary(snapshot: CanarySnapshot, now: number): CanaryPlan {
   const draft = computeStartingDraft(ctx);
   decide(ctx, draft);
   const services = computeServiceHashes(ctx, draft);
+  const baseline = computeBaselinePlan(ctx, draft, services);
   planReplicaSets(ctx, draft, services);
+  planBaselineReplicaSets(ctx, draft, baseline);
   planServices(ctx, draft, services);
-  planRoute(ctx, draft, services);
+  planRoute(ctx, draft, services, baseline && { inSteps: isBaselineInSteps(ctx, draft) && ctx.canary.baseline !== undefined, weightPercent: baseline.weightPercent });
   planManagedRoutes(ctx, draft, services);
   planAnalysisRuns(ctx, draft);
   planRunHistory(ctx, draft);

@@ -23,8 +23,10 @@ export interface PlanContext {
   trafficRouted: boolean;
   /** Owned ReplicaSet with the current template hash. */
   current?: ReplicaSetView;
-  /** Every owned ReplicaSet. */
+  /** Every owned ReplicaSet but the baselines. */
   owned: ReplicaSetView[];
+  /** Owned baseline ReplicaSets (canary.baseline): kept apart so nothing takes them for stable, canary or history. */
+  baselines: ReplicaSetView[];
   routeWeight: number;
   propagationDelayMs: number;
 }
@@ -56,7 +58,8 @@ export function buildPlanContext(snapshot: CanarySnapshot, now: number): PlanCon
   const { rollout } = snapshot;
   const prev = rollout.status ?? {};
   const hash = computePodTemplateHash(rollout.spec.template);
-  const owned = snapshot.replicaSets.filter((rs) => rs.ownedByRollout);
+  const owned = snapshot.replicaSets.filter((rs) => rs.ownedByRollout && rs.role !== 'baseline');
+  const baselines = snapshot.replicaSets.filter((rs) => rs.ownedByRollout && rs.role === 'baseline');
   const current = owned.find((rs) => rs.podTemplateHash === hash);
   const canary = canaryStrategyOf(rollout);
   const steps = canary.steps ?? [];
@@ -75,6 +78,7 @@ export function buildPlanContext(snapshot: CanarySnapshot, now: number): PlanCon
     trafficRouted: snapshot.traffic !== undefined,
     current,
     owned,
+    baselines,
     routeWeight: snapshot.traffic?.canaryRoute?.weightPercent ?? 0,
     propagationDelayMs: snapshot.routePropagationDelayMs ?? ROUTE_PROPAGATION_DELAY_MS,
   };

@@ -3,7 +3,8 @@
  * fields are omitted rather than written as false/empty, so an unchanged rollout yields a deeply
  * equal status.
  */
-import type { RolloutAnalysisRunStatus, RolloutStatus } from '../api/rollout.js';
+import type { RolloutAnalysisRunStatus, RolloutStatus, TrafficWeights } from '../api/rollout.js';
+import { computeBaselineHash } from './baseline.js';
 import { findSlotRuns } from './canary-analysis.js';
 import { mergeConditions, type DesiredCondition } from './conditions.js';
 import { formatLabelSelector } from './label-selector.js';
@@ -84,11 +85,20 @@ function desiredConditions(ctx: PlanContext, draft: PlanDraft, phase: PhaseResul
   ];
 }
 
+/** The weights the router has (as observed); with a baseline, stable gets what canary and baseline leave. */
+function trafficWeights(ctx: PlanContext, draft: PlanDraft): TrafficWeights {
+  const baselineWeight = ctx.snapshot.traffic?.baselineWeightPercent;
+  const current = computeBaselineHash(draft.stableHash);
+  const hash = ctx.baselines.some((rs) => rs.podTemplateHash === current) ? current : (ctx.baselines[0]?.podTemplateHash ?? current);
+  const hasBaseline = baselineWeight !== undefined || ctx.baselines.length > 0;
+  const baseline = hasBaseline ? { baseline: { weight: baselineWeight ?? 0, podTemplateHash: hash } } : {};
+  const stableWeight = Math.max(0, 100 - ctx.routeWeight - (baselineWeight ?? 0));
+  return { canary: { weight: ctx.routeWeight, podTemplateHash: ctx.hash }, stable: { weight: stableWeight, podTemplateHash: draft.stableHash }, ...baseline };
+}
+
 function canaryStatus(ctx: PlanContext, draft: PlanDraft): RolloutStatus['canary'] {
   const { step, background } = analysisStatuses(ctx, draft);
-  const weights = ctx.trafficRouted
-    ? { canary: { weight: ctx.routeWeight, podTemplateHash: ctx.hash }, stable: { weight: 100 - ctx.routeWeight, podTemplateHash: draft.stableHash } }
-    : undefined;
+  const weights = ctx.trafficRouted ? trafficWeights(ctx, draft) : undefined;
   const routes = ctx.snapshot.traffic?.routes ?? [];
   const currentRoutes = routes.length > 0 ? routes.map((r) => ({ name: r.name, kind: r.kind })) : undefined;
   return compact({ weights, currentRoutes, currentStepAnalysisRunStatus: step, currentBackgroundAnalysisRunStatus: background });

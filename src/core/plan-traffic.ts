@@ -44,7 +44,7 @@ export function planServices(ctx: PlanContext, draft: PlanDraft, hashes: Service
   planServiceSelectors(ctx, draft, ['stable', 'canary'], hashes);
 }
 
-function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): number {
+export function computeWeightToWrite(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): number {
   if (!isProgressing(ctx, draft) || draft.abort) return 0;
   const position = { steps: ctx.steps, stepIndex: draft.stepIndex, aborted: false, promoteFull: draft.promoteFull };
   return computeRouterWeight({
@@ -62,12 +62,17 @@ function endpointsOnlyOn(endpointHashes: readonly string[] | undefined, hash: st
   return endpointHashes === undefined || (endpointHashes.length === 1 && endpointHashes[0] === hash);
 }
 
-function planZeroWeight(ctx: PlanContext, draft: PlanDraft): void {
+/** The baseline Mapping does not have the weight to write yet (false without a baseline). */
+function isBaselineStale(ctx: PlanContext, baselineWeight: number | undefined): boolean {
+  return baselineWeight !== undefined && (ctx.snapshot.traffic?.baselineWeightPercent ?? 0) !== baselineWeight;
+}
+
+function planZeroWeight(ctx: PlanContext, draft: PlanDraft, withBaseline: { baselineWeightPercent?: number }): void {
   const route = ctx.snapshot.traffic?.canaryRoute;
   if (route === null || route === undefined) return;
   const since = route.zeroWeightSinceMs;
-  if (route.weightPercent !== 0 || since === undefined) {
-    draft.actions.push({ type: 'setCanaryWeight', weightPercent: 0 });
+  if (route.weightPercent !== 0 || since === undefined || isBaselineStale(ctx, withBaseline.baselineWeightPercent)) {
+    draft.actions.push({ type: 'setCanaryWeight', weightPercent: 0, ...withBaseline });
     if (route.weightPercent !== 0) {
       draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficWeightUpdated', message: `Canary weight ${route.weightPercent} -> 0` });
     }
@@ -80,16 +85,33 @@ function planZeroWeight(ctx: PlanContext, draft: PlanDraft): void {
   }
 }
 
-export function planRoute(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes): void {
-  if (!ctx.trafficRouted) return;
+/**
+ * The canary weight to write and, with canary.baseline, the baseline's: in the steps the canary
+ * waits for the baseline (both arms carry the same share); out of them the baseline has 0.
+ */
+function computeWeights(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes, baseline: BaselineWeight | undefined): { weight: number; baselineWeight?: number } {
   const weight = computeWeightToWrite(ctx, draft, hashes);
+  if (baseline === undefined) return { weight };
+  return { weight: baseline.inSteps ? Math.min(weight, baseline.weightPercent) : weight, baselineWeight: baseline.weightPercent };
+}
+
+/** What planRoute needs of the baseline decision (baseline.ts). */
+export interface BaselineWeight {
+  inSteps: boolean;
+  weightPercent: number;
+}
+
+export function planRoute(ctx: PlanContext, draft: PlanDraft, hashes: ServiceHashes, baseline?: BaselineWeight): void {
+  if (!ctx.trafficRouted) return;
+  const { weight, baselineWeight } = computeWeights(ctx, draft, hashes, baseline);
+  const withBaseline = baselineWeight !== undefined ? { baselineWeightPercent: baselineWeight } : {};
   if (weight === 0) {
-    planZeroWeight(ctx, draft);
+    planZeroWeight(ctx, draft, withBaseline);
     return;
   }
   const route = ctx.snapshot.traffic?.canaryRoute;
-  if (route !== null && route !== undefined && route.weightPercent === weight) return;
-  draft.actions.push({ type: 'setCanaryWeight', weightPercent: weight });
+  if (route !== null && route !== undefined && route.weightPercent === weight && !isBaselineStale(ctx, baselineWeight)) return;
+  draft.actions.push({ type: 'setCanaryWeight', weightPercent: weight, ...withBaseline });
   draft.actions.push({ type: 'recordEvent', eventType: 'Normal', reason: 'TrafficWeightUpdated', message: `Canary weight ${ctx.routeWeight} -> ${weight}` });
 }
 

@@ -3,7 +3,7 @@
  *
  * - `replicaSets`: every ReplicaSet matching the Rollout's selector or named `<rollout>-<hash>`,
  *   owned or not (`ownedByRollout` false ones are never touched; one that takes our name is reported).
- * - `services.stable` / `services.canary` (blue/green: `services.active` / `services.preview`):
+ * - `services.stable` / `services.canary` / `services.baseline` (blue/green: `services.active` / `services.preview`):
  *   present when the Rollout names them AND they exist
  *   (missing ones are reported in `specProblems`). `selectorHash` is the value of the
  *   `rollouts-pod-template-hash` key of the Service selector (undefined when the key is absent).
@@ -37,6 +37,8 @@ export interface ReplicaSetView {
   roleMetadata?: string;
   /** The kanary.dev/anti-affinity annotation: the stable hash its injected anti-affinity avoids. */
   antiAffinityHash?: string;
+  /** `baseline` for a baseline ReplicaSet (label kanary.dev/role): never the stable or the canary. */
+  role?: 'baseline';
   ownedByRollout: boolean;
 }
 
@@ -70,6 +72,8 @@ export interface TrafficView {
   canaryRoute: CanaryRouteView | null;
   /** Header and mirror routes the router has set (managedRoutes), each with the fingerprint it was written with. */
   routes?: ObservedRoute[];
+  /** The weight of the baseline Mappings (canary.baseline); absent when there are none. */
+  baselineWeightPercent?: number;
 }
 
 export interface AnalysisRunView {
@@ -99,7 +103,7 @@ export interface CanarySnapshot {
   rollout: Rollout;
   replicaSets: ReplicaSetView[];
   /** stable/canary for a canary Rollout; active/preview for a blue/green one. */
-  services: { stable?: ServiceView; canary?: ServiceView; active?: ServiceView; preview?: ServiceView };
+  services: { stable?: ServiceView; canary?: ServiceView; active?: ServiceView; preview?: ServiceView; baseline?: ServiceView };
   traffic?: TrafficView;
   analysisRuns: AnalysisRunView[];
   /** Pods of the Rollout's ReplicaSets; only read for spec.restartAt. */

@@ -4,8 +4,10 @@ import {
   ANTI_AFFINITY_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
+  BASELINE_ROLE,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
+  ROLE_LABEL,
   SCALE_DOWN_DEADLINE_ANNOTATION,
 } from '../api/labels.js';
 import type { Rollout } from '../api/rollout.js';
@@ -78,6 +80,50 @@ export async function createReplicaSet(clients: KubeClients, source: ReplicaSetS
   return callKube({ verb: 'create', resource: RESOURCE, namespace, name: body.metadata?.name }, () =>
     clients.apps.createNamespacedReplicaSet({ namespace, body }),
   );
+}
+
+export interface BaselineSource {
+  rollout: Pick<Rollout, 'metadata' | 'spec'>;
+  name: string;
+  podTemplateHash: string;
+  replicas: number;
+}
+
+/**
+ * The baseline ReplicaSet (canary.baseline, pure): the stable ReplicaSet's pod template with the
+ * label kanary.dev/role: baseline and the baseline's own pod-template hash, owned by the Rollout.
+ * No revision annotation: it is no revision of the Rollout.
+ */
+export function buildBaselineReplicaSet(stable: k8s.V1ReplicaSet, source: BaselineSource): k8s.V1ReplicaSet {
+  const { rollout, podTemplateHash: hash } = source;
+  const template = stable.spec?.template ?? {};
+  const templateLabels = { ...withHash(template.metadata?.labels, hash), [ROLE_LABEL]: BASELINE_ROLE };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: source.name,
+      namespace: namespaceOf(rollout),
+      labels: { ...templateLabels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ownerReferences: [buildRolloutOwnerReference(rollout)],
+    },
+    spec: {
+      replicas: source.replicas,
+      minReadySeconds: rollout.spec.minReadySeconds,
+      selector: { ...(rollout.spec.selector as k8s.V1LabelSelector), matchLabels: withHash(rollout.spec.selector.matchLabels, hash) },
+      template: { ...template, metadata: { ...template.metadata, labels: templateLabels } },
+    },
+  };
+}
+
+/** Creates the baseline from the stable ReplicaSet as the API has it now (one read, at creation only). */
+export async function createBaselineReplicaSet(clients: KubeClients, source: BaselineSource & { stableReplicaSet: string }): Promise<k8s.V1ReplicaSet> {
+  const namespace = namespaceOf(source.rollout);
+  const stable = await callKube({ verb: 'get', resource: RESOURCE, namespace, name: source.stableReplicaSet }, () =>
+    clients.apps.readNamespacedReplicaSet({ namespace, name: source.stableReplicaSet }),
+  );
+  const body = buildBaselineReplicaSet(stable, source);
+  return callKube({ verb: 'create', resource: RESOURCE, namespace, name: source.name }, () => clients.apps.createNamespacedReplicaSet({ namespace, body }));
 }
 
 export interface ScaleReplicaSetOptions {

@@ -23,6 +23,7 @@ import {
   type MappingObject,
 } from './ambassador-mapping.js';
 import type { ManagedRoute, ObservedRoute, RouteToSet } from '../core/managed-routes.js';
+import { baselineMappingName, buildBaselineMapping, mappingServiceName, summarizeBaselineMappings } from './ambassador-baseline.js';
 import { buildRouteMappings, candidateRouteMappingNames, readRouteFingerprint, routeMappingNames } from './ambassador-routes.js';
 import type { MappingApiView } from './mapping-api.js';
 import {
@@ -55,6 +56,8 @@ interface AmbassadorSettings {
   rolloutUid: string | undefined;
   baseNames: string[];
   canaryService: string | undefined;
+  /** canary.baseline.service, when the Rollout has a baseline. */
+  baselineService: string | undefined;
   apiVersion: string;
   /** The apiVersion the Rollout names (deprecated field), if any. */
   requestedApiVersion: string | undefined;
@@ -64,6 +67,7 @@ interface MappingPair {
   baseName: string;
   base: MappingObject | undefined;
   canary: MappingObject | undefined;
+  baseline: MappingObject | undefined;
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
@@ -105,7 +109,12 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
     const settings = this.settings(rollout);
     const owned = this.pairs(settings).map((pair) => (this.isOwned(pair.canary, settings) ? pair.canary : undefined));
     const routes = this.observeRoutes(rollout, settings);
-    return routes.length > 0 ? { canaryRoute: summarizeCanaryMappings(owned), routes } : { canaryRoute: summarizeCanaryMappings(owned) };
+    const baselineWeightPercent = summarizeBaselineMappings(this.pairs(settings).map((pair) => (this.isOwned(pair.baseline, settings) ? pair.baseline : undefined)));
+    return {
+      canaryRoute: summarizeCanaryMappings(owned),
+      ...(routes.length > 0 ? { routes } : {}),
+      ...(baselineWeightPercent !== undefined ? { baselineWeightPercent } : {}),
+    };
   }
 
   /** Each managed route with Mappings of this Rollout; a route whose Mappings disagree gets an empty fingerprint (rewritten). */
@@ -147,24 +156,50 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
     }
     for (const pair of this.pairs(settings)) {
       problems.push(...checkMappingPair({ ...pair, namespace: settings.namespace, rolloutUid: settings.rolloutUid }));
+      if (pair.baseline !== undefined && !this.isOwned(pair.baseline, settings)) {
+        problems.push(`Mapping ${settings.namespace}/${baselineMappingName(pair.baseName)} exists and is not owned by this Rollout; Kanary will not adopt or modify it`);
+      }
     }
     return problems;
   }
 
-  async setCanaryWeight(rollout: TrafficRollout, weightPercent: number): Promise<void> {
+  async setCanaryWeight(rollout: TrafficRollout, weightPercent: number, baselineWeightPercent?: number): Promise<void> {
     const problems = this.validate(rollout);
     if (problems.length > 0) throw new TrafficRoutingError(problems);
     const settings = this.settings(rollout);
     for (const pair of this.pairs(settings)) {
+      // The weight that goes down is written first: a group whose weights sum over 100 is rejected.
+      const baselineFirst = baselineWeightPercent !== undefined && baselineWeightPercent < (pair.baseline ? (mappingWeight(pair.baseline) ?? 0) : 0);
+      if (baselineFirst) await this.writeBaseline({ rollout, settings, pair, weightPercent: baselineWeightPercent });
       await this.writeCanary({ rollout, settings, pair, weightPercent });
+      if (baselineWeightPercent !== undefined && !baselineFirst) await this.writeBaseline({ rollout, settings, pair, weightPercent: baselineWeightPercent });
     }
   }
 
   async removeCanaryRoute(rollout: TrafficRollout): Promise<void> {
     const settings = this.settings(rollout);
     for (const pair of this.pairs(settings)) {
+      if (pair.baseline && this.isOwned(pair.baseline, settings)) await this.deleteCanary(settings, pair.baseline);
       if (pair.canary && this.isOwned(pair.canary, settings)) await this.deleteCanary(settings, pair.canary);
     }
+  }
+
+  /** The baseline Mapping at this weight; none is created at weight 0. */
+  private async writeBaseline(write: { rollout: TrafficRollout; settings: AmbassadorSettings; pair: MappingPair; weightPercent: number }): Promise<void> {
+    const { rollout, settings, pair, weightPercent } = write;
+    const live = this.isOwned(pair.baseline, settings) ? pair.baseline : undefined;
+    const baselineService = settings.baselineService ?? mappingServiceName(live);
+    if (!pair.base || baselineService === undefined || (live === undefined && weightPercent === 0)) return;
+    const desired = buildBaselineMapping(pair.base, {
+      rollout,
+      baselineService,
+      weightPercent,
+      apiVersion: settings.apiVersion,
+      zeroWeightSince: this.zeroWeightSince(live, weightPercent),
+    });
+    desired.metadata = { ...desired.metadata, namespace: settings.namespace };
+    if (!live) await this.createCanary(settings, desired);
+    else if (!isSameMapping(desired, live)) await this.replaceCanary(settings, desired, live);
   }
 
   async setManagedRoutes(rollout: TrafficRollout, routes: readonly RouteToSet[]): Promise<void> {
@@ -214,6 +249,7 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
       rolloutUid: rollout.metadata.uid,
       baseNames: ambassador?.mappings ?? [],
       canaryService: canary.canaryService,
+      baselineService: canary.baseline?.service,
       apiVersion: this.options.mappingApi?.apiVersion() ?? this.options.defaultApiVersion ?? DEFAULT_AMBASSADOR_API_VERSION,
       requestedApiVersion: ambassador?.apiVersion,
     };
@@ -225,6 +261,7 @@ export class AmbassadorTrafficRouter implements TrafficRouter {
       baseName,
       base: cache.get(settings.namespace, baseName),
       canary: cache.get(settings.namespace, canaryMappingName(baseName)),
+      baseline: cache.get(settings.namespace, baselineMappingName(baseName)),
     }));
   }
 

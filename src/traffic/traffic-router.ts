@@ -21,6 +21,8 @@ export interface TrafficView {
   canaryRoute: CanaryRouteView | null;
   /** Header and mirror routes set for this Rollout (managedRoutes), with the fingerprint each was written with. */
   routes?: ObservedRoute[];
+  /** canary.baseline: the weight of the baseline Mapping(s) (the lowest); absent when there are none. */
+  baselineWeightPercent?: number;
 }
 
 export interface TrafficRouter {
@@ -28,9 +30,9 @@ export interface TrafficRouter {
   observe(rollout: TrafficRollout): TrafficView;
   /** Problems that make traffic routing impossible for this Rollout (empty when fine). */
   validate(rollout: TrafficRollout): string[];
-  /** Creates or updates the canary route(s) at this weight; no request when already so. */
-  setCanaryWeight(rollout: TrafficRollout, weightPercent: number): Promise<void>;
-  /** Deletes the canary route(s) this Rollout owns; no request when already gone. */
+  /** Creates or updates the canary route(s) at this weight, and the baseline's when given; no request when already so. */
+  setCanaryWeight(rollout: TrafficRollout, weightPercent: number, baselineWeightPercent?: number): Promise<void>;
+  /** Deletes the canary route(s) this Rollout owns, baseline ones included; no request when already gone. */
   removeCanaryRoute(rollout: TrafficRollout): Promise<void>;
   /** Makes the header and mirror routes exactly `routes` (creating, updating, deleting); no request when already so. */
   setManagedRoutes(rollout: TrafficRollout, routes: readonly RouteToSet[]): Promise<void>;

@@ -1,4 +1,4 @@
-import { baselineReplicaSetName, computeBaselineHash, findBaselineProblems, planBaseline, type BaselineInput } from '../../src/core/baseline.js';
+import { baselineReplicaSetName, computeBaselineHash, planBaseline, type BaselineInput } from '../../src/core/baseline.js';
 import { computePodTemplateHash } from '../../src/core/pod-template-hash.js';
 import type { ReplicaSetView } from '../../src/core/snapshot.js';
 
@@ -129,24 +129,5 @@ describe('planBaseline with a baseline of an earlier stable revision', () => {
     expect(decision.create).toEqual({ name: NAME, replicas: 2 });
     expect(decision.scale).toEqual([{ name: old.name, replicas: 0 }]);
     expect(decision.delete).toEqual([idle.name]);
-  });
-});
-
-describe('findBaselineProblems', () => {
-  const ok = { baselineService: 'demo-baseline', canaryService: 'demo-canary', stableService: 'demo-stable', ambassador: true, steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }] };
-
-  test('accepts a baseline with Ambassador routing and steps up to 50', () => {
-    expect(findBaselineProblems(ok)).toEqual([]);
-  });
-
-  test.each([
-    { name: 'without Ambassador routing', spec: { ...ok, ambassador: false }, problem: 'spec.strategy.canary.baseline needs trafficRouting.ambassador' },
-    { name: 'a step above 50', spec: { ...ok, steps: [{ setWeight: 20 }, { setWeight: 60 }] }, problem: 'spec.strategy.canary.steps[1].setWeight is 60' },
-    { name: 'the canary Service as baseline Service', spec: { ...ok, baselineService: 'demo-canary' }, problem: 'baseline.service demo-canary must differ' },
-    { name: 'the stable Service as baseline Service', spec: { ...ok, baselineService: 'demo-stable' }, problem: 'baseline.service demo-stable must differ' },
-  ])('refuses $name', ({ spec, problem }) => {
-    const problems = findBaselineProblems(spec);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(problem);
   });
 });

@@ -31,6 +31,8 @@ export interface Cluster {
   broken: Set<string>;
   events: string[];
   weightHistory: number[];
+  /** canary.baseline: the baseline Mappings' weight; undefined while there are none. */
+  baselineWeight?: number;
 }
 
 export function template(image: string) {
@@ -85,7 +87,7 @@ export function snapshotOf(c: Cluster): CanarySnapshot {
     rollout: structuredClone(c.rollout),
     replicaSets: c.replicaSets.map((rs) => ({ ...rs })),
     services: { ...c.services },
-    ...(c.trafficRouted ? { traffic: { canaryRoute: c.route === null ? null : { ...c.route }, ...(c.routes.length > 0 ? { routes: c.routes.map((r) => ({ ...r })) } : {}) } } : {}),
+    ...(c.trafficRouted ? { traffic: { canaryRoute: c.route === null ? null : { ...c.route }, ...(c.routes.length > 0 ? { routes: c.routes.map((r) => ({ ...r })) } : {}), ...(c.baselineWeight !== undefined ? { baselineWeightPercent: c.baselineWeight } : {}) } } : {}),
     analysisRuns: c.runs.map((r) => ({ ...r })),
     specProblems: c.specProblems,
   };
@@ -101,6 +103,9 @@ export function applyAction(c: Cluster, a: Action): void {
   switch (a.type) {
     case 'createReplicaSet':
       c.replicaSets.push({ name: a.name, podTemplateHash: a.podTemplateHash, revision: a.revision, specReplicas: a.replicas, readyReplicas: 0, availableReplicas: 0, ownedByRollout: true, ...(a.antiAffinity !== undefined ? { antiAffinityHash: a.antiAffinity.stableHash } : {}) });
+      break;
+    case 'createBaselineReplicaSet':
+      c.replicaSets.push({ name: a.name, podTemplateHash: a.podTemplateHash, revision: 0, specReplicas: a.replicas, readyReplicas: 0, availableReplicas: 0, ownedByRollout: true, role: 'baseline' });
       break;
     case 'setAntiAffinity': {
       const rs = findRs(c, a.name);
@@ -133,9 +138,12 @@ export function applyAction(c: Cluster, a: Action): void {
     case 'setCanaryWeight':
       c.route = { weightPercent: a.weightPercent, ...(a.weightPercent === 0 ? { zeroWeightSinceMs: c.route?.weightPercent === 0 ? c.route.zeroWeightSinceMs ?? c.now : c.now } : {}) };
       c.weightHistory.push(a.weightPercent);
+      // The router creates no baseline Mapping at weight 0.
+      if (a.baselineWeightPercent !== undefined && (c.baselineWeight !== undefined || a.baselineWeightPercent > 0)) c.baselineWeight = a.baselineWeightPercent;
       break;
     case 'removeCanaryRoute':
       c.route = null;
+      delete c.baselineWeight;
       break;
     case 'setManagedRoutes':
       c.routes = a.routes.map((r) => ({ name: r.name, kind: r.kind, fingerprint: r.fingerprint }));

@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { createServer } from 'node:net';
 import type { Rollout } from '../../src/api/rollout.js';
 import { createKubeClients, type KubeRequestRecord } from '../../src/kube/clients.js';
+import { buildBaselineMapping } from '../../src/traffic/ambassador-baseline.js';
 import { buildCanaryMapping, type MappingObject } from '../../src/traffic/ambassador-mapping.js';
 import { AmbassadorTrafficRouter, summarizeCanaryMappings, type MappingCache } from '../../src/traffic/ambassador.js';
 import type { MappingApiView } from '../../src/traffic/mapping-api.js';
@@ -155,5 +156,60 @@ describe('AmbassadorTrafficRouter (cache paths)', () => {
   ])('validate with the Mapping API: %s', (_name, api, ambassadorExtra, expected) => {
     const ro = rollout(['demo'], { trafficRouting: { ambassador: { mappings: ['demo'], ...ambassadorExtra } } });
     expect(router([demo], api).router.validate(ro)).toEqual(expected);
+  });
+});
+
+function baselineOf(baseObject: MappingObject, weightPercent: number): MappingObject {
+  const zero = weightPercent === 0 ? { zeroWeightSince: '2026-11-27T09:59:00.000Z' } : {};
+  const built = buildBaselineMapping(baseObject, { rollout: { metadata: { name: 'demo', uid: 'ro-uid' } }, baselineService: 'demo-baseline', weightPercent, apiVersion: 'getambassador.io/v2', ...zero });
+  return { ...built, metadata: { ...built.metadata, namespace: 'shop', uid: `${built.metadata?.name}-uid`, resourceVersion: '1' } };
+}
+
+describe('AmbassadorTrafficRouter with canary.baseline (cache paths)', () => {
+  const b = base('demo');
+  const ro = () => rollout(['demo'], { baseline: { service: 'demo-baseline' } });
+
+  test('observe reports the baseline weight beside the canary route', () => {
+    expect(router([b, canaryOf(b, 20), baselineOf(b, 20)]).router.observe(ro())).toEqual({ canaryRoute: { weightPercent: 20 }, baselineWeightPercent: 20 });
+    expect(router([b, canaryOf(b, 20)]).router.observe(ro())).toEqual({ canaryRoute: { weightPercent: 20 } });
+  });
+
+  test('a baseline Mapping someone else owns is refused, never adopted', () => {
+    const foreign: MappingObject = { metadata: { name: 'demo-baseline', namespace: 'shop' }, spec: {} };
+    expect(router([b, foreign]).router.validate(ro())).toEqual(['Mapping shop/demo-baseline exists and is not owned by this Rollout; Kanary will not adopt or modify it']);
+    expect(router([b, foreign]).router.observe(ro())).toEqual({ canaryRoute: null });
+  });
+
+  test('no request when canary and baseline already have their weights', async () => {
+    const { router: r, requests } = router([b, canaryOf(b, 20), baselineOf(b, 20)]);
+    await r.setCanaryWeight(ro(), 20, 20);
+    expect(requests).toEqual([]);
+  });
+
+  test('no baseline Mapping is created at weight 0', async () => {
+    const { router: r, requests } = router([b, canaryOf(b, 100)]);
+    await r.setCanaryWeight(ro(), 100, 0);
+    expect(requests).toEqual([]);
+  });
+
+  test('a lower baseline weight is written before a higher canary weight (a group over 100 is rejected)', async () => {
+    const { router: r, requests } = router([b, canaryOf(b, 40), baselineOf(b, 40)]);
+    const failure = await r.setCanaryWeight(ro(), 100, 0).then(() => undefined, (err: unknown) => err);
+    // The first write is attempted (and fails: no server); it names the baseline Mapping.
+    expect(requests).toEqual([{ verb: 'update', resource: 'mappings', code: 0 }]);
+    expect(String(failure)).toContain('demo-baseline');
+  });
+
+  test('a higher baseline weight is written after the canary\'s', async () => {
+    const { router: r } = router([b, canaryOf(b, 20), baselineOf(b, 20)]);
+    const failure = await r.setCanaryWeight(ro(), 40, 40).then(() => undefined, (err: unknown) => err);
+    expect(String(failure)).toContain('demo-canary');
+  });
+
+  test('removeCanaryRoute makes no request for a baseline Mapping it does not own', async () => {
+    const foreign: MappingObject = { metadata: { name: 'demo-baseline', namespace: 'shop' }, spec: {} };
+    const { router: r, requests } = router([b, foreign]);
+    await r.removeCanaryRoute(ro());
+    expect(requests).toEqual([]);
   });
 });
