@@ -20,6 +20,8 @@ export interface PlanStep {
   weightPercent: number;
   canaryReplicas: number;
   stableReplicas: number;
+  /** canary.baseline: the baseline ReplicaSet's pods (the canary's in the steps, 0 at promotion). */
+  baselineReplicas?: number;
   /** Timed pause length; absent for steps that do not wait on the clock. */
   waitMs?: number;
   manualPromote: boolean;
@@ -34,6 +36,8 @@ export interface RolloutPlan {
   mappings: string[];
   stableService?: string;
   canaryService?: string;
+  /** canary.baseline.service: the baseline gets the canary's weight and size, stable 100 − 2 × weight. */
+  baselineService?: string;
   steps: PlanStep[];
   backgroundAnalysis?: { templates: string[]; startingStep: number };
   /** Sum of timed pauses: the rollout cannot finish sooner. */
@@ -169,6 +173,12 @@ function planSteps(rollout: Rollout): PlanStep[] {
   return steps;
 }
 
+/** canary.baseline: the baseline has the canary's pods in every step and none after promotion. */
+function addBaseline(plan: RolloutPlan, service: string): void {
+  plan.baselineService = service;
+  for (const step of plan.steps) step.baselineReplicas = step.index === null ? 0 : step.canaryReplicas;
+}
+
 /** The timeline of a valid Rollout. */
 export function buildRolloutPlan(rollout: Rollout): RolloutPlan {
   const canary = canaryStrategyOf(rollout);
@@ -186,6 +196,7 @@ export function buildRolloutPlan(rollout: Rollout): RolloutPlan {
   };
   if (canary.stableService) plan.stableService = canary.stableService;
   if (canary.canaryService) plan.canaryService = canary.canaryService;
+  if (canary.baseline) addBaseline(plan, canary.baseline.service);
   if (canary.analysis) {
     plan.backgroundAnalysis = { templates: canary.analysis.templates.map((t) => t.templateName), startingStep: canary.analysis.startingStep ?? 0 };
   }

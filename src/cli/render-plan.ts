@@ -3,6 +3,8 @@ import { formatDurationMs } from '../api/duration.js';
 import type { PlanStep, RolloutPlan } from './plan-timeline.js';
 
 const HEADERS = ['STEP', 'KIND', 'WEIGHT', 'CANARY', 'STABLE', 'WAIT', 'WHAT HAPPENS'];
+/** With canary.baseline: the baseline's pods beside the canary's. */
+const BASELINE_HEADERS = ['STEP', 'KIND', 'WEIGHT', 'CANARY', 'BASELINE', 'STABLE', 'WAIT', 'WHAT HAPPENS'];
 
 function waitText(step: PlanStep): string {
   if (step.manualPromote) return 'manual promote';
@@ -17,6 +19,7 @@ function row(step: PlanStep): string[] {
     step.kind,
     `${step.weightPercent}%`,
     String(step.canaryReplicas),
+    ...(step.baselineReplicas !== undefined ? [String(step.baselineReplicas)] : []),
     String(step.stableReplicas),
     waitText(step),
     step.summary,
@@ -24,14 +27,16 @@ function row(step: PlanStep): string[] {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = HEADERS.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
+  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
   return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  ').trimEnd());
 }
 
 function headline(plan: RolloutPlan): string {
   if (!plan.trafficRouted) return `Rollout ${plan.rollout}: ${plan.replicas} replicas, no traffic router (the replica split carries the weight).`;
   const services = `stable Service ${plan.stableService ?? '?'}, canary Service ${plan.canaryService ?? '?'}`;
-  return `Rollout ${plan.rollout}: ${plan.replicas} replicas, weights set on Ambassador Mapping ${plan.mappings.join(', ')} (${services}).`;
+  const line = `Rollout ${plan.rollout}: ${plan.replicas} replicas, weights set on Ambassador Mapping ${plan.mappings.join(', ')} (${services}).`;
+  if (plan.baselineService === undefined) return line;
+  return `${line}\nBaseline: the stable template at the canary's size behind Service ${plan.baselineService} gets the canary's weight (stable gets 100 - 2 x weight); removed at promotion and abort.`;
 }
 
 function extras(plan: RolloutPlan): string[] {
@@ -56,7 +61,8 @@ function footer(plan: RolloutPlan): string[] {
 }
 
 export function renderPlanText(plan: RolloutPlan): string {
-  return [headline(plan), '', ...table([HEADERS, ...plan.steps.map(row)]), '', ...footer(plan), ''].join('\n');
+  const headers = plan.baselineService === undefined ? HEADERS : BASELINE_HEADERS;
+  return [headline(plan), '', ...table([headers, ...plan.steps.map(row)]), '', ...footer(plan), ''].join('\n');
 }
 
 export function renderPlanJson(plan: RolloutPlan): string {

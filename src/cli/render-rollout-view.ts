@@ -5,7 +5,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { analysisRunStatusSchema, type MetricResult } from '../api/analysis.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
+import { BASELINE_ROLE, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, ROLE_LABEL, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.js';
 import { canaryStrategyOf, rolloutSchema, type CanaryStep, type Rollout, type RolloutStatus } from '../api/rollout.js';
 import { formatJudgedMetricLine, metricRowPhase } from './render-judge.js';
 import { REDACTED, substituteArgs, type ResolvedArg } from '../analysis/args.js';
@@ -17,7 +17,7 @@ import { buildPauseView, describeStep, type PauseView, verbCommand } from './ren
 import { buildBlueGreenView, type BlueGreenView } from './render-bluegreen.js';
 
 export type RolloutPhaseView = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded' | 'Unknown';
-export type ReplicaSetRole = 'stable' | 'canary' | 'old' | 'active' | 'preview';
+export type ReplicaSetRole = 'stable' | 'canary' | 'old' | 'active' | 'preview' | 'baseline';
 export type ReplicaSetStatus = 'Healthy' | 'Progressing' | 'ScaledDown';
 
 export interface PodView {
@@ -92,6 +92,8 @@ export interface RolloutView {
   actualWeight: number;
   /** status.canary.currentRoutes: `beta (header), copy (mirror)`; absent when none are set. */
   routes?: string;
+  /** canary.baseline: `demo-x7k2 20%, 1/1 available`; absent while there is no baseline. */
+  baseline?: string;
   images: ImageView[];
   replicas: { desired: number; current: number; updated: number; ready: number; available: number };
   pause?: PauseView;
@@ -117,8 +119,8 @@ function hashOf(object: { metadata?: { labels?: Record<string, string> } }): str
   return object.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
 }
 
-function revisionOf(rs: k8s.V1ReplicaSet): number {
-  const value = Number(rs.metadata?.annotations?.[REVISION_ANNOTATION]);
+function revisionOf(rs: k8s.V1ReplicaSet | undefined): number {
+  const value = Number(rs?.metadata?.annotations?.[REVISION_ANNOTATION]);
   return Number.isInteger(value) ? value : 0;
 }
 
@@ -168,7 +170,12 @@ function blueGreenRole(hash: string | undefined, selected: NonNullable<Hashes['b
   return hash !== undefined && hash === selected.preview ? 'preview' : 'old';
 }
 
+function isBaseline(rs: k8s.V1ReplicaSet): boolean {
+  return rs.metadata?.labels?.[ROLE_LABEL] === BASELINE_ROLE;
+}
+
 function roleOf(rs: k8s.V1ReplicaSet, hashes: Hashes): ReplicaSetRole {
+  if (isBaseline(rs)) return 'baseline';
   const hash = hashOf(rs);
   if (hashes.blueGreen !== undefined) return blueGreenRole(hash, hashes.blueGreen);
   if (hash !== undefined && hash === hashes.stable) return 'stable';
@@ -267,8 +274,10 @@ export function buildAnalysisRunView(run: AnalysisRunObject, now: number): Analy
 function buildRevisions(state: RolloutState, hashes: Hashes, now: number): RevisionView[] {
   const byRevision = new Map<number, RevisionView>();
   const revisionOfHash = new Map<string, number>();
+  // A baseline is no revision of its own: it is shown with the stable revision whose pods it copies.
+  const stableRevision = revisionOf(state.replicaSets.find((rs) => !isBaseline(rs) && hashOf(rs) === hashes.stable));
   for (const rs of state.replicaSets) {
-    const revision = revisionOf(rs);
+    const revision = isBaseline(rs) ? stableRevision : revisionOf(rs);
     const entry = byRevision.get(revision) ?? { revision, replicaSets: [], analysisRuns: [] };
     entry.replicaSets.push(buildReplicaSetView(rs, { hashes, pods: state.pods, now }));
     byRevision.set(revision, entry);
@@ -360,6 +369,19 @@ function describeRoutes(status: RolloutStatus): { routes?: string } {
   return routes.length === 0 ? {} : { routes: routes.map((r) => `${r.name} (${r.kind})`).join(', ') };
 }
 
+/** The baseline's weight and pods in one line, from status.canary.weights.baseline and its ReplicaSet. */
+function describeBaseline(state: RolloutState, status: RolloutStatus): { baseline?: string } {
+  const weight = status.canary?.weights?.baseline;
+  if (weight === undefined) return {};
+  const rs = state.replicaSets.find((r) => isBaseline(r) && hashOf(r) === weight.podTemplateHash);
+  if (rs === undefined) return { baseline: `${weight.weight}%, no ReplicaSet` };
+  return { baseline: `${rs.metadata?.name ?? '?'} ${weight.weight}%, ${availableOf(rs)}/${rs.spec?.replicas ?? 0} available` };
+}
+
+function availableOf(rs: k8s.V1ReplicaSet): number {
+  return rs.status?.availableReplicas ?? 0;
+}
+
 /** Everything that does not need a valid spec. */
 function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: number): RolloutView {
   const status = (state.rollout.status ?? {}) as RolloutStatus;
@@ -376,6 +398,7 @@ function buildBaseView(state: RolloutState, rollout: Rollout | undefined, now: n
     setWeight: rollout ? computeSetWeight(rollout) : 0,
     actualWeight: computeActualWeight(state, rollout, hashes),
     ...describeRoutes(status),
+    ...describeBaseline(state, status),
     images: buildImages(state, hashes, rollout?.spec),
     replicas: buildReplicaCounts(rollout, status),
     revisions: buildRevisions(state, hashes, now),

@@ -53,6 +53,7 @@ function renderStrategy(view: RolloutView): string[] {
   if (view.step) lines.push(field('  Step:', `${view.step.current}/${view.step.total} (${view.step.description})`));
   lines.push(field('  SetWeight:', view.setWeight), field('  ActualWeight:', view.actualWeight));
   if (view.routes) lines.push(field('  Routes:', view.routes));
+  if (view.baseline) lines.push(field('  Baseline:', view.baseline));
   return lines;
 }
 

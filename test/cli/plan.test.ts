@@ -124,6 +124,27 @@ describe('kanary plan timeline', () => {
     ]);
   });
 
+  test('a baseline: its pods beside the canary\'s in every step, none at promotion; the text names its Service and the split', () => {
+    const p = plan(`${ROUTED}      baseline: {service: b}
+      steps:
+      - setWeight: 20
+      - pause: {}
+      - setWeight: 50
+`);
+    expect(p.baselineService).toBe('b');
+    expect(p.steps.map((s) => [s.kind, s.weightPercent, s.canaryReplicas, s.baselineReplicas, s.stableReplicas])).toEqual([
+      ['setWeight', 20, 2, 2, 10],
+      ['pause', 20, 2, 2, 10],
+      ['setWeight', 50, 5, 5, 10],
+      ['promote', 100, 10, 0, 10],
+    ]);
+    const text = renderPlanText(p);
+    expect(text).toContain('Baseline: the stable template at the canary\'s size behind Service b gets the canary\'s weight (stable gets 100 - 2 x weight)');
+    expect(text).toMatch(/STEP +KIND +WEIGHT +CANARY +BASELINE +STABLE +WAIT/);
+    expect(text).toMatch(/0 +setWeight +20% +2 +2 +10 /);
+    expect(renderPlanText(plan(`${ROUTED}      steps: [{setWeight: 20}]\n`))).not.toContain('BASELINE');
+  });
+
   test('a Rollout without steps is promoted at once', () => {
     const rollout = validateRollout({
       apiVersion: 'kanary.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'x' },

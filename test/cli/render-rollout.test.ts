@@ -101,6 +101,27 @@ describe('what each state shows', () => {
     expect(text).toMatch(/ActualWeight: +\d+\n {2}Routes: +beta \(header\), copy \(mirror\)\n/);
   });
 
+  test('a baseline: its weight and pods under the weights, its ReplicaSet with the stable revision it copies', () => {
+    const { state, now } = loadFixture('paused-indefinite');
+    expect(renderRollout(buildRolloutView(state, now), PLAIN_STYLE)).not.toContain('Baseline:');
+    const status = state.rollout.status as { stableRS: string; canary?: { weights?: object } };
+    const stable = state.replicaSets.find((rs) => rs.metadata?.labels?.['rollouts-pod-template-hash'] === status.stableRS);
+    const baselineRs = {
+      ...structuredClone(stable),
+      metadata: { ...structuredClone(stable?.metadata), name: 'demo-bsln12345', labels: { app: 'demo', 'rollouts-pod-template-hash': 'bsln12345', 'kanary.dev/role': 'baseline' }, annotations: {} },
+      spec: { ...structuredClone(stable?.spec), replicas: 1 },
+      status: { replicas: 1, readyReplicas: 1, availableReplicas: 1 },
+    } as (typeof state.replicaSets)[number];
+    const weights = { canary: { weight: 10 }, stable: { weight: 80 }, baseline: { weight: 10, podTemplateHash: 'bsln12345' } };
+    const withBaseline = { ...state, replicaSets: [...state.replicaSets, baselineRs], rollout: { ...state.rollout, status: { ...status, canary: { ...status.canary, weights } } } };
+    const view = buildRolloutView(withBaseline, now);
+    const text = renderRollout(view, PLAIN_STYLE);
+    expect(text).toMatch(/ActualWeight: +\d+\n {2}Baseline: +demo-bsln12345 10%, 1\/1 available\n/);
+    expect(text).toMatch(/demo-bsln12345 +ReplicaSet .*baseline/);
+    const stableRevision = view.revisions.find((r) => r.replicaSets.some((rs) => rs.role === 'stable'));
+    expect(stableRevision?.replicaSets.map((rs) => rs.role)).toContain('baseline');
+  });
+
   test('revisions are listed newest first', () => {
     const text = render('fast-rollback');
     expect(text.indexOf('revision:3')).toBeGreaterThan(0);
