@@ -3,14 +3,17 @@
  * 20 % step the canary, a baseline of the stable template at the canary's size, and stable share
  * the base Mapping's group about 20/20/60 (the baseline through its own Mapping in the same
  * Emissary group). The baseline ReplicaSet and Mapping are owned by the Rollout and gone after
- * promotion, and (separately) after an abort.
+ * promotion, and (separately) after an abort. Then the judge compares the canary with the baseline
+ * arm (the edge proxy's per-cluster counters of the baseline's Service) and aborts a canary that
+ * fails 30 % of its requests.
  */
 import { jest } from '@jest/globals';
-import type * as k8s from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 import { useTestNamespace, waitFor } from '../harness/cluster.js';
 import { startController, type ControllerProcess } from '../harness/controller-process.js';
 import { groupOf, requestMatching, sample, serviceClusterName, startNamespaceEdge, upstreamRequests, type NamespaceEdge } from './emissary-traffic.js';
 import { applyDocs, ClusterView, kanary, loadExample, setImage, tweakExample, type Obj } from './rollout-fixtures.js';
+import { describeRuns, metricResult } from '../analysis-e2e/analysis-e2e-fixtures.js';
 import { autoMappingVersion } from './served-mapping-versions.js';
 
 jest.setTimeout(240_000);
@@ -142,4 +145,79 @@ test('abort removes the baseline; a new stable revision gets a fresh baseline wi
   await baselineRemoved('baseline ReplicaSet and Mapping removed after abort');
   await view.waitForStatus((s) => (s.canary?.weights?.baseline === undefined ? true : undefined), 'no baseline weight in status');
   expect((await sample(edge.proxy, plain, 20)).byVersion).toEqual({ v2: 20 });
+});
+
+/** The AnalysisRuns of a pod-template hash. */
+async function runsOf(hash: string): Promise<Obj[]> {
+  const custom = ns.kc.makeApiClient(k8s.CustomObjectsApi);
+  const list = (await custom.listNamespacedCustomObject({ group: 'kanary.dev', version: 'v1alpha1', plural: 'analysisruns', namespace: ns.name })) as { items: Obj[] };
+  return list.items.filter((r) => r.metadata?.labels?.['rollouts-pod-template-hash'] === hash);
+}
+
+/** A judged metric: canary cluster against the baseline's cluster, from the edge proxy's /stats/counters. */
+function judgeAgainstBaseline(countersUrl: string): Obj {
+  const cluster = (service: string) => serviceClusterName(service, ns.name);
+  const path = (service: string, kind: string) => `$.clusters['${cluster(service)}'].${kind}`;
+  return {
+    apiVersion: 'kanary.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'judge-baseline' },
+    spec: {
+      metrics: [{
+        name: 'errors-vs-baseline',
+        interval: '1s',
+        count: 60,
+        provider: { web: { url: countersUrl, timeoutSeconds: 5 } },
+        judge: {
+          alpha: 0.01,
+          tolerance: 1.1,
+          minEvents: 5,
+          counts: {
+            counters: 'cumulative',
+            canaryRequests: path('demo-canary:80', 'requests'),
+            canaryErrors: path('demo-canary:80', 'errors'),
+            baselineRequests: path('demo-baseline:80', 'requests'),
+            baselineErrors: path('demo-baseline:80', 'errors'),
+          },
+        },
+      }],
+    },
+  };
+}
+
+test('the judge on the baseline arm aborts a canary that fails 30 % of its requests', async () => {
+  await applyDocs(ns.name, [judgeAgainstBaseline(`${edge.proxy.adminUrl}/stats/counters`)]);
+  const steps = [{ setWeight: WEIGHT }, { analysis: { templates: [{ templateName: 'judge-baseline' }] } }];
+  const failing = tweakExample(loadExample('canary-ambassador'), { replicas: REPLICAS, steps, scaleDownDelaySeconds: 1, abortScaleDownDelaySeconds: 1, image: 'kanary/demo-app:v2' })
+    .map(withBaseline)
+    .filter((doc) => doc.kind === 'Rollout')
+    .map((doc) => {
+      doc.spec.template.metadata.annotations = { 'sim.kanary.dev/behaviour': JSON.stringify({ version: 'v2-failing', errorRate: 0.3 }) };
+      return doc;
+    });
+  await applyDocs(ns.name, failing);
+  const hash = await view.waitForStatus((s) => (typeof s.currentPodHash === 'string' && s.currentPodHash !== s.stableRS && s.abort !== true ? (s.currentPodHash as string) : undefined), 'the failing revision rolling out');
+
+  let sending = true;
+  const traffic = (async () => {
+    while (sending) await sample(edge.proxy, plain, 20);
+  })();
+  try {
+    const degraded = await view.waitForStatus((s) => (s.phase === 'Degraded' && s.currentPodHash === hash ? s : undefined), 'aborted by the judge', 90_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${describeRuns(await runsOf(hash))}`);
+    });
+    expect(degraded.abort).toBe(true);
+    expect(degraded.message).toContain('judge: canary worse than');
+  } finally {
+    sending = false;
+    await traffic;
+  }
+  const [run] = await runsOf(hash);
+  expect(run?.status?.phase).toBe('Failed');
+  const result = metricResult(run!, 'errors-vs-baseline')!;
+  expect(result.judge.state.verdict).toMatchObject({ outcome: 'fail' });
+  expect(result.judge.state.baselineRequests).toBeGreaterThan(0);
+  expect(result.resolvedQuery).toContain(serviceClusterName('demo-baseline:80', ns.name));
+  console.log(`judge on the baseline arm: ${result.measurements.at(-1)?.message}`);
+  await baselineRemoved('baseline removed after the judge aborted');
 });
