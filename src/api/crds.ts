@@ -18,6 +18,8 @@ interface PrinterColumn {
 }
 
 interface CrdInput {
+  /** Paths (dot-separated, under the root) of fields the schema requires but the CRD leaves to the controller. */
+  leftToController?: string[];
   file: string;
   kind: string;
   plural: string;
@@ -43,7 +45,13 @@ const ROLLOUT_COLUMNS: PrinterColumn[] = [
 
 function crdInputs(): CrdInput[] {
   return [
-    { file: 'rollouts.yaml', kind: 'Rollout', plural: 'rollouts', shortName: 'ro', scope: 'Namespaced', schema: rolloutSchema, columns: ROLLOUT_COLUMNS, scale: true },
+    {
+      file: 'rollouts.yaml', kind: 'Rollout', plural: 'rollouts', shortName: 'ro', scope: 'Namespaced', schema: rolloutSchema, columns: ROLLOUT_COLUMNS, scale: true,
+      // A migrated Rollout routing through istio, nginx, alb, ... has no ambassador: it must be
+      // stored, so the controller refuses it naming the router (issue 21), not the API server
+      // naming only the missing ambassador.
+      leftToController: ['spec.strategy.canary.trafficRouting.ambassador'],
+    },
     { file: 'analysistemplates.yaml', kind: 'AnalysisTemplate', plural: 'analysistemplates', shortName: 'at', scope: 'Namespaced', schema: analysisTemplateSchema, columns: [AGE] },
     { file: 'clusteranalysistemplates.yaml', kind: 'ClusterAnalysisTemplate', plural: 'clusteranalysistemplates', shortName: 'cat', scope: 'Cluster', schema: clusterAnalysisTemplateSchema, columns: [AGE] },
     {
@@ -63,8 +71,24 @@ function crdInputs(): CrdInput[] {
  * vanishes): a field Kanary does not implement reaches the controller, which refuses the object
  * naming it, instead of being pruned by the API server with at most a warning to the client.
  */
-export function buildOpenApiSchema(schema: z.ZodType): JsonSchema {
-  return keepUnknownFieldsIn(toRootSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })), 'spec');
+export function buildOpenApiSchema(schema: z.ZodType, leftToController: readonly string[] = []): JsonSchema {
+  const root = keepUnknownFieldsIn(toRootSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })), 'spec');
+  return leftToController.reduce((node, path) => notRequired(node, path.split('.')), root);
+}
+
+/** The schema with the last key of `path` no longer required in its parent (a copy). */
+function notRequired(node: JsonSchema, path: readonly string[]): JsonSchema {
+  const [key, ...rest] = path;
+  if (key === undefined) return node;
+  if (rest.length === 0) {
+    const required = Array.isArray(node.required) ? (node.required as string[]).filter((r) => r !== key) : undefined;
+    const { required: _dropped, ...others } = node;
+    return required && required.length > 0 ? { ...others, required } : others;
+  }
+  const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
+  const child = properties[key];
+  if (child === undefined) throw new Error(`CRD schema has no property ${key}`);
+  return { ...node, properties: { ...properties, [key]: notRequired(child, rest) } };
 }
 
 function subresources(input: CrdInput): JsonSchema {
@@ -99,7 +123,7 @@ function buildCrd(input: CrdInput): JsonSchema {
           name: KANARY_VERSION,
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: buildOpenApiSchema(input.schema) },
+          schema: { openAPIV3Schema: buildOpenApiSchema(input.schema, input.leftToController) },
           subresources: subresources(input),
           additionalPrinterColumns: input.columns,
         },

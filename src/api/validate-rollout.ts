@@ -168,6 +168,15 @@ function checkBackgroundAnalysis(canary: Fields): Problem[] {
   return [{ path: `${CANARY}.analysis.startingStep`, message: `is ${start} but there are only ${steps.length} steps.` }];
 }
 
+/** dynamicStableScale: true (Argo's field) is not implemented: refused by name rather than ignored. */
+function checkDynamicStableScale(canary: Fields): Problem[] {
+  if (canary.dynamicStableScale !== true) return [];
+  return [{
+    path: `${CANARY}.dynamicStableScale`,
+    message: 'true is not supported: Kanary keeps the stable ReplicaSet at full scale until the canary is promoted, so an abort moves all traffic back at once; remove the field or set it to false.',
+  }];
+}
+
 function checkContainers(raw: unknown): Problem[] {
   const containers = at(raw, 'spec', 'template', 'spec', 'containers');
   if (!Array.isArray(containers)) return [];
@@ -220,7 +229,7 @@ function checkStrategyKind(raw: unknown): Problem[] {
 export function rolloutSemanticProblems(raw: unknown): Problem[] {
   const canary = at(raw, 'spec', 'strategy', 'canary');
   const canaryProblems = isFields(canary)
-    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...routeProblems(canary), ...baselineProblems(canary)]
+    ? [...checkSteps(canary), ...checkServices(canary), ...checkSurge(canary), ...checkBackgroundAnalysis(canary), ...checkDynamicStableScale(canary), ...routeProblems(canary), ...baselineProblems(canary)]
     : [];
   return [...checkSelector(raw), ...checkWorkloadRef(raw), ...checkContainers(raw), ...checkStrategyKind(raw), ...canaryProblems, ...blueGreenProblems(raw)];
 }
