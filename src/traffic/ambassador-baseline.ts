@@ -7,16 +7,13 @@
  */
 import { BASELINE_ROLE, ROLE_LABEL } from '../api/labels.js';
 import { parseServiceRef } from '../api/mapping.js';
-import { buildCanaryMapping, mappingWeight, type CanaryMappingInput, type MappingObject } from './ambassador-mapping.js';
+import { buildCanaryMapping, mappingNameWithSuffix, mappingWeight, setStatsNames, type CanaryMappingInput, type MappingObject } from './ambassador-mapping.js';
 
 export const BASELINE_MAPPING_SUFFIX = '-baseline';
-const MAX_OBJECT_NAME_LENGTH = 253;
-const STATS_NAME_FIELDS = ['stats_name', 'v3StatsName'];
 
 /** `<base>-baseline`, the base name truncated so the whole fits 253 characters. */
 export function baselineMappingName(baseName: string): string {
-  const trimmed = baseName.slice(0, MAX_OBJECT_NAME_LENGTH - BASELINE_MAPPING_SUFFIX.length).replace(/[-.]+$/, '');
-  return `${trimmed}${BASELINE_MAPPING_SUFFIX}`;
+  return mappingNameWithSuffix(baseName, BASELINE_MAPPING_SUFFIX);
 }
 
 export interface BaselineMappingInput extends Omit<CanaryMappingInput, 'canaryService'> {
@@ -28,10 +25,7 @@ export function buildBaselineMapping(base: MappingObject, input: BaselineMapping
   const { baselineService, ...rest } = input;
   const mapping = buildCanaryMapping(base, { ...rest, canaryService: baselineService });
   const spec = mapping.spec ?? {};
-  for (const field of STATS_NAME_FIELDS) {
-    const value = base.spec?.[field];
-    if (typeof value === 'string' && value !== '') spec[field] = `${value}${BASELINE_MAPPING_SUFFIX}`;
-  }
+  setStatsNames(spec, base, BASELINE_MAPPING_SUFFIX);
   const metadata = mapping.metadata ?? {};
   return { ...mapping, metadata: { ...metadata, name: baselineMappingName(base.metadata?.name ?? ''), labels: { ...metadata.labels, [ROLE_LABEL]: BASELINE_ROLE } }, spec };
 }

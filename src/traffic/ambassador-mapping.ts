@@ -56,11 +56,16 @@ export interface CanaryMappingInput {
   zeroWeightSince?: string;
 }
 
+/** `<base><suffix>`, the base name truncated so the whole fits 253 characters (canary, baseline and route Mappings). */
+export function mappingNameWithSuffix(baseName: string, suffix: string): string {
+  const room = MAX_OBJECT_NAME_LENGTH - suffix.length;
+  const trimmed = baseName.slice(0, room).replace(/[-.]+$/, '');
+  return `${trimmed}${suffix}`;
+}
+
 /** `<base>-canary`, the base name truncated so the whole fits 253 characters. */
 export function canaryMappingName(baseName: string): string {
-  const room = MAX_OBJECT_NAME_LENGTH - CANARY_MAPPING_SUFFIX.length;
-  const trimmed = baseName.slice(0, room).replace(/[-.]+$/, '');
-  return `${trimmed}${CANARY_MAPPING_SUFFIX}`;
+  return mappingNameWithSuffix(baseName, CANARY_MAPPING_SUFFIX);
 }
 
 /** Replaces only the name in `[scheme://]name[.namespace][:port]`; unparseable refs become the bare name. */
@@ -106,11 +111,14 @@ function buildMetadataMaps(input: CanaryMappingInput, base: MappingObject): { la
   return { labels: { ...copiedLabels, [CANARY_MAPPING_LABEL]: CANARY_MAPPING_LABEL_VALUE }, annotations };
 }
 
-/** The canary's own Envoy statistics name: the base's plus `-canary` (only where the base sets one). */
-function renameStats(spec: Record<string, unknown>): void {
+/**
+ * Writes into `spec` each Envoy statistics name the base sets, plus `suffix` (`-canary`,
+ * `-baseline`; `''` keeps the base's own). Fields the base does not set are left as they are.
+ */
+export function setStatsNames(spec: Record<string, unknown>, base: MappingObject, suffix: string): void {
   for (const field of STATS_NAME_FIELDS) {
-    const value = spec[field];
-    if (typeof value === 'string' && value !== '') spec[field] = `${value}${CANARY_STATS_NAME_SUFFIX}`;
+    const value = base.spec?.[field];
+    if (typeof value === 'string' && value !== '') spec[field] = `${value}${suffix}`;
   }
 }
 
@@ -120,7 +128,7 @@ export function buildCanaryMapping(base: MappingObject, input: CanaryMappingInpu
   const spec = structuredClone(base.spec ?? {});
   spec['service'] = rewriteServiceRef(spec['service'], input.canaryService);
   spec['weight'] = input.weightPercent;
-  renameStats(spec);
+  setStatsNames(spec, base, CANARY_STATS_NAME_SUFFIX);
   return {
     apiVersion: input.apiVersion,
     kind: MAPPING_KIND,

@@ -19,10 +19,7 @@
 import { MANAGED_ROUTE_FINGERPRINT_ANNOTATION, MANAGED_ROUTE_LABEL } from '../api/labels.js';
 import type { HeaderCondition, ManagedRoute, MirrorRoute, RequestMatch, RouteToSet, ValueMatch } from '../core/managed-routes.js';
 import type { OwnerMeta } from '../kube/owner-reference.js';
-import { buildCanaryMapping, type MappingObject } from './ambassador-mapping.js';
-
-const MAX_OBJECT_NAME_LENGTH = 253;
-const STATS_NAME_FIELDS = ['stats_name', 'v3StatsName'];
+import { buildCanaryMapping, mappingNameWithSuffix, setStatsNames, type MappingObject } from './ambassador-mapping.js';
 
 export interface RouteMappingInput {
   rollout: OwnerMeta;
@@ -33,29 +30,24 @@ export interface RouteMappingInput {
 
 type Spec = Record<string, unknown>;
 
-function joinName(baseName: string, suffix: string): string {
-  const room = MAX_OBJECT_NAME_LENGTH - suffix.length;
-  return `${baseName.slice(0, room).replace(/[-.]+$/, '')}${suffix}`;
-}
-
 function isNarrowing(match: RequestMatch): boolean {
   return match.method !== undefined || match.headers.length > 0;
 }
 
 /** The Mapping names a route has next to one base Mapping: shadow first, then its primary if any. */
 export function routeMappingNames(baseName: string, route: ManagedRoute): string[] {
-  if (route.kind === 'header') return [joinName(baseName, `-${route.name}-header`)];
+  if (route.kind === 'header') return [mappingNameWithSuffix(baseName, `-${route.name}-header`)];
   return route.matches.flatMap((match, i) => {
-    const shadow = joinName(baseName, `-${route.name}-mirror-${i}`);
-    return isNarrowing(match) ? [shadow, joinName(baseName, `-${route.name}-mirror-${i}-primary`)] : [shadow];
+    const shadow = mappingNameWithSuffix(baseName, `-${route.name}-mirror-${i}`);
+    return isNarrowing(match) ? [shadow, mappingNameWithSuffix(baseName, `-${route.name}-mirror-${i}-primary`)] : [shadow];
   });
 }
 
 /** Every name a managed route could have next to a base (header, and mirrors up to `maxEntries` entries). */
 export function candidateRouteMappingNames(baseName: string, routeName: string, maxEntries: number): string[] {
-  const names = [joinName(baseName, `-${routeName}-header`)];
+  const names = [mappingNameWithSuffix(baseName, `-${routeName}-header`)];
   for (let i = 0; i < maxEntries; i += 1) {
-    names.push(joinName(baseName, `-${routeName}-mirror-${i}`), joinName(baseName, `-${routeName}-mirror-${i}-primary`));
+    names.push(mappingNameWithSuffix(baseName, `-${routeName}-mirror-${i}`), mappingNameWithSuffix(baseName, `-${routeName}-mirror-${i}-primary`));
   }
   return names;
 }
@@ -122,7 +114,7 @@ function startFrom(base: MappingObject, input: RouteMappingInput, name: string):
 }
 
 function buildHeaderMapping(base: MappingObject, baseName: string, input: RouteMappingInput, route: ManagedRoute & { kind: 'header' }): MappingObject {
-  const mapping = startFrom(base, input, joinName(baseName, `-${route.name}-header`));
+  const mapping = startFrom(base, input, mappingNameWithSuffix(baseName, `-${route.name}-header`));
   const spec = mapping.spec ?? {};
   addHeaders(spec, route.headers);
   raisePrecedence(spec, route.precedence);
@@ -133,15 +125,13 @@ function buildHeaderMapping(base: MappingObject, baseName: string, input: RouteM
 function buildMirrorPrimary(base: MappingObject, input: RouteMappingInput, name: string, conditions: Spec): MappingObject {
   const mapping = startFrom(base, input, name);
   const spec: Spec = { ...mapping.spec, ...conditions, service: base.spec?.['service'] };
-  for (const field of STATS_NAME_FIELDS) {
-    if (base.spec?.[field] !== undefined) spec[field] = base.spec[field];
-  }
+  setStatsNames(spec, base, '');
   return { ...mapping, spec };
 }
 
 function buildMirrorMappings(base: MappingObject, baseName: string, input: RouteMappingInput, route: MirrorRoute): MappingObject[] {
   return route.matches.flatMap((match, i) => {
-    const shadow = startFrom(base, input, joinName(baseName, `-${route.name}-mirror-${i}`));
+    const shadow = startFrom(base, input, mappingNameWithSuffix(baseName, `-${route.name}-mirror-${i}`));
     const spec = shadow.spec ?? {};
     spec['shadow'] = true;
     spec['weight'] = route.percentage;
@@ -155,7 +145,7 @@ function buildMirrorMappings(base: MappingObject, baseName: string, input: Route
       if (conditions[field] !== undefined) narrowed[field] = conditions[field];
     }
     Object.assign(spec, narrowed);
-    return [shadow, buildMirrorPrimary(base, input, joinName(baseName, `-${route.name}-mirror-${i}-primary`), narrowed)];
+    return [shadow, buildMirrorPrimary(base, input, mappingNameWithSuffix(baseName, `-${route.name}-mirror-${i}-primary`), narrowed)];
   });
 }
 
