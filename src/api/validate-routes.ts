@@ -3,6 +3,7 @@
  * `trafficRouting.managedRoutes`) that the schema cannot express. Read from the document as
  * written, like the other semantic rules: a field of the wrong shape is the schema's to report.
  */
+import { RE2JS } from 're2js';
 import type { Problem } from './problems.js';
 
 const CANARY = 'spec.strategy.canary';
@@ -54,10 +55,11 @@ function checkStringMatch(value: unknown, path: string): Problem[] {
   return checkRegex(value.regex, `${path}.regex`);
 }
 
+/** Envoy matches regex_headers with RE2: a pattern must compile as RE2 (no lookaround, no backreferences). */
 function checkRegex(pattern: unknown, path: string): Problem[] {
   if (typeof pattern !== 'string') return [];
   try {
-    new RegExp(pattern, 'u');
+    RE2JS.compile(pattern);
     return [];
   } catch {
     return [{ path, message: `"${pattern}" is not a valid regular expression.` }];
