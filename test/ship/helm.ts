@@ -38,14 +38,26 @@ export function helmBinary(): string {
 export interface HelmResult {
   code: number;
   stdout: string;
+  /** stderr without client-go's log of a watch that `--wait` cancelled itself (see benignClientLog). */
   stderr: string;
+}
+
+/**
+ * client-go (inside helm) logs through klog when `--wait` cancels its own watch while a response body
+ * is still being read: `E1207 15:29:13.786049 23954 request.go:1198] "Unexpected error when reading
+ * response body" err="context canceled"`. The command still succeeds; such lines are not helm's
+ * output, and any other line (a real error) is kept.
+ */
+function withoutBenignClientLog(stderr: string): string {
+  const klogCancelled = /^[EWI]\d{4} [\d:.]+ +\d+ [\w.-]+:\d+\] .*context canceled.*$/;
+  return stderr.split('\n').filter((line) => !klogCancelled.test(line)).join('\n');
 }
 
 /** Runs helm with `args`; never rejects (the exit code is in the result). */
 export function helm(args: string[], env: Record<string, string> = {}): Promise<HelmResult> {
   return new Promise((resolve) => {
     execFile(helmBinary(), args, { maxBuffer: 32 * 1024 * 1024, timeout: 180_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: withoutBenignClientLog(stderr) });
     });
   });
 }
