@@ -8,6 +8,7 @@ import { runApiCost } from './api-cost.js';
 import { runScale } from './scale.js';
 import { runCliStartup } from './cli-startup.js';
 import { runShards } from './shards.js';
+import { runIdle } from './idle.js';
 import { DASHBOARD_DEFAULTS, runDashboardBench } from './dashboard.js';
 import { writeDoc } from './write-doc.js';
 
@@ -29,6 +30,7 @@ const benchmarks: Record<string, (flags: Flags) => Promise<void>> = {
   scale: () => runScale(),
   'cli-startup': () => runCliStartup(),
   shards: () => runShards(),
+  idle: () => runIdle(),
   dashboard: (flags) => runDashboardBench({
     rollouts: numberFlag(flags, 'rollouts', DASHBOARD_DEFAULTS.rollouts),
     renders: numberFlag(flags, 'renders', DASHBOARD_DEFAULTS.renders),

@@ -76,7 +76,7 @@ function stepSample(session: BenchSession, name: string, since: number): number 
 }
 
 /** Until the controller's request counters stop moving for 3 s (deferred scale-downs, Mapping deletions), bounded. */
-async function settle(session: BenchSession, budget: number): Promise<void> {
+export async function settle(session: BenchSession, budget: number): Promise<void> {
   const deadline = Date.now() + budget;
   let last = JSON.stringify([...(await requestCounts(session))]);
   while (Date.now() < deadline) {

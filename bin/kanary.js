@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of `kanary` (and, through bin/kubectl-kanary.js, of `kubectl kanary`). Everyday verbs
-// run from the CLI bundle (a few files, fast to load); the rest from dist/ as compiled.
+// run from the CLI bundle (a few files, fast to load), the controller from its own bundle; the rest
+// from dist/ as compiled.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +9,11 @@ import { BUNDLED_VERBS } from './bundled-verbs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const bundle = join(root, 'dist', 'cli-bundle', 'main.js');
+// The controller runs from a bundle of its own (dist/controller-bundle): it idles smaller.
+const bundle = join(root, 'dist', argv[0] === 'controller' ? 'controller-bundle' : 'cli-bundle', 'main.js');
 const compiled = join(root, 'dist', 'cli', 'main.js');
-const useBundle = BUNDLED_VERBS.has(argv[0] ?? '') && process.env.KANARY_CLI_UNBUNDLED !== '1' && existsSync(bundle);
+const bundled = BUNDLED_VERBS.has(argv[0] ?? '') || argv[0] === 'controller';
+const useBundle = bundled && process.env.KANARY_CLI_UNBUNDLED !== '1' && existsSync(bundle);
 const entry = useBundle ? bundle : compiled;
 if (!existsSync(entry)) {
   process.stderr.write(`kanary: not built yet: run \`npm ci && npm run build\` in ${root}\n`);

@@ -33,3 +33,16 @@ test('the bundle carries no local-stack code: the compiled-only verbs resolve to
   for (const marker of ['kube-controller-manager', 'kanary-emissary-conversion', 'simulated kubelet']) expect(text.includes(marker)).toBe(false);
   expect(run(['cluster', '--help'])).toContain('Usage: kanary cluster');
 });
+
+test('the controller runs from a bundle of its own, with its worker threads beside it and no local-stack code', () => {
+  const dir = join(root, 'dist', 'controller-bundle');
+  const files = readdirSync(dir);
+  for (const worker of ['main.js', 'probe-worker.js', 'cel-worker.js']) expect(files).toContain(worker);
+  const text = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  for (const marker of ['kube-controller-manager', 'kanary-emissary-conversion', 'simulated kubelet']) expect(text.includes(marker)).toBe(false);
+  // The code that starts each worker names the file it expects beside it.
+  expect(text).toContain('./probe-worker.js');
+  expect(text).toContain('./cel-worker.js');
+  expect(run(['controller', '--help'])).toBe(run(['controller', '--help'], { KANARY_CLI_UNBUNDLED: '1' }));
+  expect(run(['controller', '--help'])).toContain('Usage: kanary controller');
+});
