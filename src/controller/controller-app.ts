@@ -6,6 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { ControllerConfig } from '../config/controller-config.js';
 import { createAnalysisRuntime } from '../analysis/analysis-setup.js';
+import { closeSharedAgents } from '../kube/shared-agent.js';
 import { createKubeClients, type KubeClients } from '../kube/clients.js';
 import { EventRecorder } from '../kube/events.js';
 import type { Clock } from '../runtime/clock.js';
@@ -335,6 +336,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
     await supervisor.stop();
     await telemetry.close();
     await probes.close();
+    closeSharedAgents();
     resolveDone({ reason });
   }
 

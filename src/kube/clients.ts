@@ -10,6 +10,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { describeRequest } from './request-info.js';
+import { sharedAgent } from './shared-agent.js';
 
 export interface KubeRequestRecord {
   verb: string;
@@ -30,6 +31,17 @@ export interface KubeClients {
 
 export interface KubeClientsOptions {
   onRequest?: OnKubeRequest;
+}
+
+/** Sends through one shared keep-alive agent (shared-agent.ts) instead of a new one per request. */
+function sharedAgentHttpLibrary(inner: k8s.HttpLibrary): k8s.HttpLibrary {
+  return k8s.wrapHttpLibrary({
+    send(request: k8s.RequestContext): Promise<k8s.ResponseContext> {
+      const agent = request.getAgent();
+      if (agent) request.setAgent(sharedAgent(agent));
+      return inner.send(request).toPromise();
+    },
+  });
 }
 
 function countingHttpLibrary(inner: k8s.HttpLibrary, onRequest: OnKubeRequest): k8s.HttpLibrary {
@@ -56,11 +68,11 @@ export function createKubeConfiguration(kc: k8s.KubeConfig, options: KubeClients
     baseServer: new k8s.ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
   });
-  if (!options.onRequest) return base;
+  const shared = sharedAgentHttpLibrary(base.httpApi);
   return k8s.createConfiguration({
     baseServer: base.baseServer,
     authMethods: { default: kc },
-    httpApi: countingHttpLibrary(base.httpApi, options.onRequest),
+    httpApi: options.onRequest ? countingHttpLibrary(shared, options.onRequest) : shared,
   });
 }
 

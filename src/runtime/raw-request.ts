@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
+import { sharedAgent } from '../kube/shared-agent.js';
 
 export interface RawRequest {
   kubeConfig: k8s.KubeConfig;
@@ -50,6 +51,8 @@ async function prepare(request: RawRequest): Promise<{ url: URL; options: https.
   if (payload !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
   const options: https.RequestOptions = { method: request.method, headers };
   await request.kubeConfig.applyToHTTPSOptions(options);
+  // client-node made a new agent (a new TLS connection) for this request alone.
+  if (options.agent instanceof http.Agent) options.agent = sharedAgent(options.agent);
   return { url, options, payload };
 }
 
