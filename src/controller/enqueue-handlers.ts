@@ -23,7 +23,23 @@ export function ownerRolloutKey(object: k8s.KubernetesObject): string | undefine
 
 type Reference = 'service' | 'mapping' | 'template' | 'workload';
 
+/**
+ * The names each cached Rollout object references, worked out once per object: every Service,
+ * EndpointSlice, Mapping or template event asks all Rollouts of its namespace, and parsing each
+ * spec again made that cost grow with the square of the Rollouts (bench/notes.md). The cache holds
+ * immutable objects, a new one per resourceVersion, so a WeakMap on the object is never stale.
+ */
+const referencesOf = new WeakMap<KubeObject, Map<Reference, string[]>>();
+
 function referencedNames(raw: KubeObject, reference: Reference): string[] {
+  let known = referencesOf.get(raw);
+  if (known === undefined) referencesOf.set(raw, (known = new Map()));
+  let names = known.get(reference);
+  if (names === undefined) known.set(reference, (names = parseReferencedNames(raw, reference)));
+  return names;
+}
+
+function parseReferencedNames(raw: KubeObject, reference: Reference): string[] {
   const spec = rolloutSchema.shape.spec.safeParse(raw.spec);
   if (!spec.success) return [];
   if (reference === 'workload') return spec.data.workloadRef === undefined ? [] : [spec.data.workloadRef.name];
