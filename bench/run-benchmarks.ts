@@ -9,6 +9,7 @@ import { runScale } from './scale.js';
 import { runCliStartup } from './cli-startup.js';
 import { runShards } from './shards.js';
 import { runIdle } from './idle.js';
+import { runShardTakeover } from './shard-takeover.js';
 import { DASHBOARD_DEFAULTS, runDashboardBench } from './dashboard.js';
 import { writeDoc } from './write-doc.js';
 
@@ -31,6 +32,7 @@ const benchmarks: Record<string, (flags: Flags) => Promise<void>> = {
   'cli-startup': () => runCliStartup(),
   shards: () => runShards(),
   idle: () => runIdle(),
+  'shard-takeover': () => runShardTakeover(),
   dashboard: (flags) => runDashboardBench({
     rollouts: numberFlag(flags, 'rollouts', DASHBOARD_DEFAULTS.rollouts),
     renders: numberFlag(flags, 'renders', DASHBOARD_DEFAULTS.renders),

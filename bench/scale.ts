@@ -92,9 +92,13 @@ async function readyAfterRestart(session: BenchSession, n: number): Promise<{ st
   await session.controller.stop();
   const started = Date.now();
   await session.restartController();
+  // /readyz is served by the probe server, on its own port (the metrics server answers 404).
+  const probes = await session.controller.probesUrl();
+  const deadline = started + budgetMs(n);
   for (;;) {
-    const response = await fetch(`${session.metricsUrl}/readyz`).catch(() => undefined);
+    const response = await fetch(`${probes}/readyz`).catch(() => undefined);
     if (response?.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`scale ${n}: the restarted controller was not ready within ${budgetMs(n)} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const startupMs = Date.now() - started;
@@ -165,6 +169,8 @@ async function scaleRun(n: number): Promise<SizeResult> {
         [`progressedHealthy_${n}`]: single(progress.healthy, 'rollouts'),
         [`controllerPeakRss_${n}`]: single(peak.rssMb, 'MB'),
         [`controllerCpu_${n}`]: single(cpuSeconds, 's'),
+        // Everything the controller did while the n Rollouts went through their 2 setWeight steps.
+        [`cpuPerSetWeightStep_${n}`]: single(Math.round(((cpuSeconds * 1000) / (n * STEPS.length)) * 10) / 10, 'ms'),
         [`startupToReady_${n}`]: single(restart.startupMs, 'ms'),
       },
       details: { [`size${n}`]: { deployedHealthy: deployed.healthy, deployMs: deployed.ms, budgetMs: budgetMs(n), requestsInFirst15sAfterReady: restart.requestsAfterReady } },

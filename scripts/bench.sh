@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench [name...]`: builds, then runs the benchmarks (bench/run-benchmarks.ts; names:
-# rollback-latency step-latency api-cost scale cli-startup shards idle dashboard, or `doc` to only re-render
+# rollback-latency step-latency api-cost scale cli-startup shards shard-takeover idle dashboard, or `doc` to only re-render
 # docs/benchmarks.md; `npm run bench dashboard -- --minutes N` sets the dashboard's watching period)
 # against the cluster of $KANARY_BENCH_KUBECONFIG, or a local cluster it starts and stops itself.
 # Writes bench/results/<name>.json and docs/benchmarks.md. Not part of `npm test`.
