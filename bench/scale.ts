@@ -14,7 +14,7 @@ import { countersBy, histogramBuckets, histogramQuantile, scrape } from './lib/m
 import type { WatchEvent } from './lib/object-watch.js';
 import { readProcessStats } from './lib/process-stats.js';
 import { writeResult } from './lib/results.js';
-import { CONTROLLER_FLAGS, createAll, openSession, setRolloutImage, type BenchSession } from './lib/session.js';
+import { CHART_NODE_FLAGS, CONTROLLER_FLAGS, createAll, openSession, setRolloutImage, type BenchSession } from './lib/session.js';
 import { single, summarize, type Summary } from './lib/stats.js';
 
 const STEPS = [{ setWeight: 50 }, { setWeight: 100 }];
@@ -201,7 +201,7 @@ function sizes(): number[] {
 /** Writes the result after every size, so a later size that fails leaves the earlier figures. */
 export async function runScale(chosen = sizes()): Promise<void> {
   const metrics: Record<string, Summary> = {};
-  const details: Record<string, unknown> = { sizes: chosen, replicasPerRollout: 1, steps: STEPS, services: 'headless (the local API server\'s Service range is a /24)', controllerFlags: [...CONTROLLER_FLAGS, '--workers 10 (default)'] };
+  const details: Record<string, unknown> = { sizes: chosen, replicasPerRollout: 1, steps: STEPS, services: 'headless (the local API server\'s Service range is a /24)', controllerFlags: [...CONTROLLER_FLAGS, '--workers 10 (default)'], controllerNodeFlags: [...CHART_NODE_FLAGS, ...(process.env.KANARY_CONTROLLER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])] };
   for (const n of chosen) {
     const result = await scaleRun(n);
     Object.assign(metrics, result.metrics);

@@ -39,7 +39,11 @@ export async function telemetryUrl(controller: ControllerProcess, timeoutMs = 18
 
 export const CONTROLLER_FLAGS = ['--mapping-propagation-delay', '1s', '--log-level', 'info'];
 
-export async function openSession(prefix: string, flags: string[] = CONTROLLER_FLAGS): Promise<BenchSession> {
+/** The chart's NODE_OPTIONS besides the old-space bound (charts/kanary/values.yaml semiSpaceMiB). */
+export const CHART_NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/** `nodeFlags`: Node/V8 flags for the controller (besides KANARY_CONTROLLER_NODE_FLAGS); the chart's by default. */
+export async function openSession(prefix: string, flags: string[] = CONTROLLER_FLAGS, nodeFlags: string[] = CHART_NODE_FLAGS): Promise<BenchSession> {
   const kc = loadTestKubeConfig();
   const namespace = await createTestNamespace(`bench-${prefix}`, kc);
   const rollouts = new ObjectWatch(kc, `/apis/kanary.dev/v1alpha1/namespaces/${namespace}/rollouts`);
@@ -50,10 +54,10 @@ export async function openSession(prefix: string, flags: string[] = CONTROLLER_F
   await Promise.all(watches.map((w) => w.start()));
   const session: BenchSession = {
     namespace, kc, rollouts, replicaSets, mappings, analysisRuns,
-    controller: startController({ namespace, flags }),
+    controller: startController({ namespace, flags, nodeFlags }),
     metricsUrl: '',
     async restartController() {
-      session.controller = startController({ namespace, flags });
+      session.controller = startController({ namespace, flags, nodeFlags });
       session.metricsUrl = await telemetryUrl(session.controller);
     },
     async close() {
