@@ -159,10 +159,11 @@ describe('default values', () => {
   });
 
   test.each([
-    [{}, '--max-old-space-size=384'],
-    [{ resources: { limits: { memory: '1Gi' } } }, '--max-old-space-size=768'],
-    [{ resources: { limits: { memory: '600M' } }, heapPercentOfMemoryLimit: 50 }, '--max-old-space-size=286'],
-    [{ resources: { limits: { memory: '268435456' } } }, '--max-old-space-size=192'],
+    [{}, '--max-old-space-size=384 --max-semi-space-size=2'],
+    [{ resources: { limits: { memory: '1Gi' } } }, '--max-old-space-size=768 --max-semi-space-size=2'],
+    [{ resources: { limits: { memory: '600M' } }, heapPercentOfMemoryLimit: 50, semiSpaceMiB: 8 }, '--max-old-space-size=286 --max-semi-space-size=8'],
+    [{ resources: { limits: { memory: '268435456' } }, semiSpaceMiB: 0 }, '--max-old-space-size=192'],
+    [{ resources: { limits: { memory: null } } }, '--max-semi-space-size=2'],
   ])('the V8 heap is bounded below the memory limit: %j -> %s', async (values, option) => {
     const env = controllerContainer(await renderKanary(values)).env as { name: string; value?: string }[];
     expect(env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(option);
@@ -172,11 +173,11 @@ describe('default values', () => {
     expect(controllerContainer(manifests).terminationMessagePolicy).toBe('FallbackToLogsOnError');
   });
 
-  test('without a memory limit no heap bound is set; extraEnv comes after it and may override it', async () => {
-    const unlimited = controllerContainer(await renderKanary({ resources: { limits: { memory: null } } })).env as { name: string }[];
+  test('without a memory limit and semiSpaceMiB 0 no NODE_OPTIONS is set; extraEnv comes after it and may override it', async () => {
+    const unlimited = controllerContainer(await renderKanary({ resources: { limits: { memory: null } }, semiSpaceMiB: 0 })).env as { name: string }[];
     expect(unlimited.some((e) => e.name === 'NODE_OPTIONS')).toBe(false);
     const env = controllerContainer(await renderKanary({ extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=100' }] })).env as { name: string; value?: string }[];
-    expect(env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value)).toEqual(['--max-old-space-size=384', '--max-old-space-size=100']);
+    expect(env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value)).toEqual(['--max-old-space-size=384 --max-semi-space-size=2', '--max-old-space-size=100']);
   });
 
   test('the image tag defaults to appVersion, which is the package version', () => {

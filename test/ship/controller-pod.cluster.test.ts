@@ -72,7 +72,7 @@ test('both controller pods are Ready; each runs as uid 65532 with a read-only ro
     expect(environ.filter((e) => e.startsWith('KUBECONFIG='))).toEqual([]);
     expect(environ).toContain('KUBERNETES_SERVICE_HOST=127.0.0.1');
     // The V8 heap bound the chart derives from its 512Mi memory limit (75%).
-    expect(environ).toContain('NODE_OPTIONS=--max-old-space-size=384');
+    expect(environ).toContain('NODE_OPTIONS=--max-old-space-size=384 --max-semi-space-size=2');
   }
 });
 

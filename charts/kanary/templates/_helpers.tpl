@@ -199,3 +199,11 @@ reports "heap out of memory" instead of the kernel killing the pod. Empty withou
 {{- end -}}
 {{- if gt $mib 0 }}{{ div (mul $mib $pct) 100 }}{{ end -}}
 {{- end -}}
+
+{{/* NODE_OPTIONS for the controller: the old-space bound (with a memory limit) and the semi-space size. */}}
+{{- define "kanary.nodeOptions" -}}
+{{- $options := list -}}
+{{- with include "kanary.heapMiB" . }}{{ $options = append $options (printf "--max-old-space-size=%s" .) }}{{ end -}}
+{{- with .Values.semiSpaceMiB }}{{ $options = append $options (printf "--max-semi-space-size=%d" (int .)) }}{{ end -}}
+{{- join " " $options -}}
+{{- end -}}
