@@ -2,9 +2,10 @@
  * Idle: the controller at rest with 10 Healthy Rollouts (issue 20's target: RSS ≤ 80 MB). Deploys
  * them, waits until the controller's request counters stop moving, then samples its RSS every
  * second for 30 s and reads the V8 heap and thread figures it exports. Twice: with the chart's
- * Node flags (`--max-semi-space-size=2`, figures without suffix) and with V8's defaults (suffix
- * `_v8Defaults`). For reference, in the same run: a bare `node` process that only waits (what
- * Node.js itself costs) and one that has only imported @kubernetes/client-node.
+ * Node flags (the young generation capped at 2 MiB per half, `--max-semi-space-size=2`; figures
+ * without suffix) and with V8's defaults (suffix `_v8Defaults`). For reference, in the same run: a
+ * bare `node` process that only waits (what Node.js itself costs) and one that has only imported
+ * @kubernetes/client-node.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
