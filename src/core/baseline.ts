@@ -115,7 +115,7 @@ function settle(decision: BaselineDecision, rs: ReplicaSetView, target: { replic
 
 export function planBaseline(input: BaselineInput): BaselineDecision {
   const hash = computeBaselineHash(input.stableHash);
-  const name = `${input.rolloutName}-${hash}`;
+  const name = baselineReplicaSetName(input.rolloutName, input.stableHash);
   const current = input.baselines.find((rs) => rs.podTemplateHash === hash);
   const serviceHash = computeServiceHash(input, current, hash);
   const decision: BaselineDecision = { hash, name, scale: [], delete: [], weightPercent: computeWeight(input, current, serviceHash, hash), ...(serviceHash !== undefined ? { serviceHash } : {}) };
