@@ -14,7 +14,7 @@ import { benchRolloutDocs } from './lib/fixtures.js';
 import type { Obj } from './lib/object-watch.js';
 import { writeResult } from './lib/results.js';
 import { summarize } from './lib/stats.js';
-import { createAll, type BenchSession } from './lib/session.js';
+import { createAll, setRolloutImage } from './lib/session.js';
 
 const ROUNDS = 3;
 const PER_SHARD = 5;
@@ -65,15 +65,10 @@ async function allMovedOn(world: World, before: Map<string, string>): Promise<tr
 }
 
 async function setImages(world: World, names: string[], image: string): Promise<Map<string, string>> {
-  const custom = world.kc.makeApiClient(k8s.CustomObjectsApi);
   const before = new Map<string, string>();
   for (const name of names) {
     before.set(name, String((await rollout(world, name)).status?.currentPodHash ?? ''));
-    const containers = [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }];
-    await custom.patchNamespacedCustomObject(
-      { group: 'kanary.dev', version: 'v1alpha1', namespace: world.namespace, plural: 'rollouts', name, body: { spec: { template: { spec: { containers } } } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
+    await setRolloutImage(world, name, image);
   }
   return before;
 }
@@ -108,8 +103,7 @@ export async function runShardTakeover(): Promise<void> {
     launch(world, 'shard0-b', 0);
     launch(world, 'shard1-a', 1);
     const names = shardNames(world.namespace);
-    const session = { namespace: world.namespace, kc } as BenchSession;
-    for (const name of names) await createAll(session, benchRolloutDocs({ name, replicas: 1, image: 'bench/app:n1', steps: STEPS, headless: true }));
+    for (const name of names) await createAll(world, benchRolloutDocs({ name, replicas: 1, image: 'bench/app:n1', steps: STEPS, headless: true }));
     await until('shard 0 Rollouts Healthy', () => allMovedOn(world, new Map(names.map((name) => [name, '']))));
     const rounds = [];
     for (let n = 1; n <= ROUNDS; n++) {

@@ -80,8 +80,11 @@ export function controllerWarnings(session: BenchSession, limit = 30): string[] 
   return session.controller.logs.filter((line) => /"level":"(warn|error)"/.test(line)).slice(0, limit).map((line) => line.slice(0, 400));
 }
 
+/** Where a bench writes: its cluster's credentials and its namespace. */
+export type BenchTarget = Pick<BenchSession, 'kc' | 'namespace'>;
+
 /** A JSON merge patch of a Rollout (or its /status); resolves to the patched object's resourceVersion. */
-export async function patchRollout(session: BenchSession, name: string, body: Obj, status = false): Promise<string | undefined> {
+export async function patchRollout(session: BenchTarget, name: string, body: Obj, status = false): Promise<string | undefined> {
   const custom = session.kc.makeApiClient(k8s.CustomObjectsApi);
   const request = { ...ROLLOUTS, namespace: session.namespace, name, body };
   const options = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -92,12 +95,12 @@ export async function patchRollout(session: BenchSession, name: string, body: Ob
 }
 
 /** A new image for the Rollout's only container (a new revision). */
-export async function setRolloutImage(session: BenchSession, name: string, image: string): Promise<void> {
+export async function setRolloutImage(session: BenchTarget, name: string, image: string): Promise<void> {
   const containers = [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }];
   await patchRollout(session, name, { spec: { template: { spec: { containers } } } });
 }
 
-export async function createAll(session: BenchSession, docs: Obj[]): Promise<void> {
+export async function createAll(session: BenchTarget, docs: Obj[]): Promise<void> {
   const client = k8s.KubernetesObjectApi.makeApiClient(session.kc);
   for (const doc of docs) {
     await client.create({ ...doc, metadata: { ...doc.metadata, namespace: session.namespace } } as k8s.KubernetesObject);
